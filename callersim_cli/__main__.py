@@ -1,0 +1,3 @@
+from callersim_cli.cli import main
+
+main()
