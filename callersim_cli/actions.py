@@ -33,7 +33,9 @@ class HangUp:
 
 CallerEvent = Speech | Press | HangUp
 
-_PRESS = re.compile(r"^\[\s*(?:press(?:es|ing)?|dial(?:s)?|enter(?:s)?|key(?:s)?)\s*:?\s*([0-9*#][0-9*#\s,.\-]*)\]$", re.I)
+_PRESS = re.compile(
+    r"^\[\s*(?:press(?:es|ing)?|dial(?:s)?|enter(?:s)?|key(?:s)?)\s*:?\s*([0-9*#][0-9*#\s,.\-]*)\]$", re.I
+)
 _HANGUP = re.compile(r"^\[\s*(?:hangs?|hung)[\s_-]*up\s*\.?\]$", re.I)
 # Longest marker we wait for before deciding a bracket is just text.
 _MAX_MARKER = 48

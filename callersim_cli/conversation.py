@@ -13,13 +13,15 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
-from callersim_cli.actions import ActionParser, CallerEvent, HangUp, Press, Speech, clean_spoken
+from callersim_cli.actions import ActionParser, CallerEvent, Press, Speech, clean_spoken
 from callersim_cli.errors import CallEndedError, UsageError
 
 if TYPE_CHECKING:
     from callersim_cli.persona import Persona
 
-DEFAULT_SCENARIO = "check availability, complete a typical customer task, and avoid speaking to a human if possible"
+DEFAULT_SCENARIO = (
+    "check availability, complete a typical customer task, and avoid speaking to a human if possible"
+)
 
 ORIGINAL_PROMPT = (
     "You are simulating a real customer contacting the business below. The other side is the company, an "
@@ -48,7 +50,9 @@ class Context:
     persona: Persona | None = None
 
     @classmethod
-    def create(cls, description: str | None, scenario: str | None = None, persona: Persona | None = None) -> Context:
+    def create(
+        cls, description: str | None, scenario: str | None = None, persona: Persona | None = None
+    ) -> Context:
         description = (description or "").strip()
         if not description:
             raise UsageError("No description provided")

@@ -22,7 +22,9 @@ ISOLATED_VARS = (
     "NO_COLOR",
 )
 
-SAMPLES_DIR = Path(os.environ.get("CALLERSIM_SAMPLES", Path(__file__).resolve().parents[2] / "shared" / "ivr-samples"))
+SAMPLES_DIR = Path(
+    os.environ.get("CALLERSIM_SAMPLES", Path(__file__).resolve().parents[2] / "shared" / "ivr-samples")
+)
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,222 @@
+"""`callersim chat`: wires the engine, voice, player, transcript and terminal into a call and runs it."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from callersim_cli.conversation import Context, Conversation
+from callersim_cli.engines import EngineOptions, create_engine, resolve_engine_name
+from callersim_cli.errors import CallersimError, UsageError
+from callersim_cli.exit_codes import ExitCode
+from callersim_cli.redact import Redactor
+from callersim_cli.session import CallSession, PendingWarnings
+from callersim_cli.settings import calls_dir, history_path
+from callersim_cli.terminal import Terminal
+
+
+@dataclass
+class ChatOptions:
+    description: str | None = None
+    scenario: str | None = None
+    file: Path | None = None
+    engine: str | None = None
+    model: str | None = None
+    base_url: str | None = None
+    seed: int | None = None
+    no_audio: bool = False
+    tts: str | None = None
+    voice: str | None = None
+    tts_model: str | None = None
+    player: str = "auto"
+    save_mp3: Path | None = None
+    transcript: Path | None = None
+    no_log: bool = False
+    max_turns: int | None = None
+    check: bool = False
+    judge: bool = True
+    debug: bool = False
+
+
+def run_chat(options: ChatOptions, terminal: Terminal | None = None) -> int:
+    term = terminal or Terminal(history_path=history_path())
+    try:
+        session, repl = _set_up(options, term)
+    except CallersimError as exc:
+        term.error(str(exc))
+        if options.debug:
+            term.err.print_exception()
+        return ExitCode.USAGE if isinstance(exc, UsageError) else ExitCode.FAILED
+    try:
+        reason = repl.run()
+    finally:
+        session.close()
+    from callersim_cli.repl import EndReason
+
+    if reason == EndReason.INTERRUPTED:
+        return ExitCode.INTERRUPTED
+    if options.check:
+        verdict = repl.summaries[-1].verdict if repl.summaries else None
+        return ExitCode.OK if verdict is not None and verdict.goal_reached else ExitCode.GOAL_NOT_REACHED
+    return ExitCode.OK
+
+
+def _set_up(options: ChatOptions, term: Terminal):
+    from callersim_cli.repl import Repl
+
+    if options.file is not None:
+        _apply_scenario_file(options)
+    description = options.description
+    if not (description or "").strip():
+        description = term.ask("Business description: ")
+    context = Context.create(description, options.scenario, getattr(options, "persona", None))
+
+    api_key = os.environ.get("OPENAI_API_KEY") or None
+    engine_options = EngineOptions(
+        model=options.model, base_url=options.base_url, api_key=api_key, seed=options.seed
+    )
+    requested = options.engine or "auto"
+    engine_name = resolve_engine_name(requested, engine_options)
+    if engine_name == "openai" and not (api_key or options.base_url):
+        raise UsageError("The openai engine needs OPENAI_API_KEY, or --base-url for a local server")
+    if requested == "auto" and engine_name == "offline":
+        term.notice(
+            "Using the offline caller (no OPENAI_API_KEY set). "
+            "Set OPENAI_API_KEY, or --base-url for a local server, to use an LLM."
+        )
+    engine = create_engine(engine_name, engine_options)
+
+    redact = Redactor([api_key, os.environ.get("ELEVENLABS_API_KEY")])
+    warnings = PendingWarnings()
+    speaker, voice_label = _build_speaker(options, term, warnings)
+    transcript = _open_transcript(options, context, redact, term)
+    session = CallSession(
+        Conversation(context, engine), speaker=speaker, transcript=transcript, judge=options.judge
+    )
+    if transcript is not None and options.transcript is None and term.interactive:
+        term.notice(f"Keeping this call in {transcript.path}")
+
+    def toolbar() -> str:
+        return f" engine: {session.engine_label}   voice: {voice_label}   /help for commands"
+
+    repl = Repl(
+        session, term, warnings=warnings, max_turns=options.max_turns, toolbar=toolbar, debug=options.debug
+    )
+    return session, repl
+
+
+def _apply_scenario_file(options: ChatOptions) -> None:
+    """Fill what the flags left unset from the scenario file."""
+    from callersim_cli.scenario_file import load_scenario_file
+
+    assert options.file is not None
+    spec = load_scenario_file(options.file)
+    for name in (
+        "description",
+        "scenario",
+        "engine",
+        "model",
+        "base_url",
+        "seed",
+        "voice",
+        "tts",
+        "tts_model",
+    ):
+        if getattr(options, name) is None and getattr(spec, name, None) is not None:
+            setattr(options, name, getattr(spec, name))
+    options.persona = spec.persona  # type: ignore[attr-defined]
+
+
+def _open_transcript(options: ChatOptions, context: Context, redact: Redactor, term: Terminal):
+    from callersim_cli.transcript import TranscriptWriter
+
+    if options.transcript is not None:
+        return TranscriptWriter(options.transcript, redact)
+    if options.no_log:
+        return None
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    slug = re.sub(r"[^a-z0-9]+", "-", context.scenario.lower()).strip("-")[:40].rstrip("-") or "call"
+    path = calls_dir() / f"{stamp}-{slug}.jsonl"
+    n = 2
+    while path.exists():
+        path = calls_dir() / f"{stamp}-{slug}-{n}.jsonl"
+        n += 1
+    try:
+        return TranscriptWriter(path, redact)
+    except UsageError as exc:
+        # Keeping calls by default must not stop a call; an explicit --transcript does.
+        term.warning(f"{exc}; this call is not kept")
+        return None
+
+
+def _build_speaker(options: ChatOptions, term: Terminal, warnings: PendingWarnings):
+    """The voice and player the user asked for, or the best this machine has. Returns (speaker, label)."""
+    from callersim_cli.voices import VoiceOptions, create_voice
+
+    save_dir = _check_save_dir(options.save_mp3) if options.save_mp3 else None
+    eleven_key = os.environ.get("ELEVENLABS_API_KEY") or None
+    tts = options.tts or "auto"
+    if options.no_audio and save_dir is None:
+        return None, "none (--no-audio)"
+    if tts == "auto":
+        if eleven_key:
+            tts = "elevenlabs"
+        elif importlib.util.find_spec("piper") is not None:
+            tts = "piper"
+        else:
+            term.notice(
+                "No voice: text only. pip install 'callersim[offline]' for an offline voice, "
+                "or set ELEVENLABS_API_KEY."
+            )
+            tts = "none"
+    if tts == "none":
+        if save_dir is not None:
+            raise UsageError("--save-mp3 needs a voice; choose --tts piper or elevenlabs")
+        return None, "none"
+    if tts == "elevenlabs" and not eleven_key:
+        raise UsageError("The elevenlabs voice needs ELEVENLABS_API_KEY")
+    voice = create_voice(
+        tts,
+        VoiceOptions(
+            api_key=eleven_key,
+            base_url=os.environ.get("ELEVENLABS_BASE_URL") or None,
+            voice_id=options.voice,
+            model=options.tts_model,
+        ),
+    )
+    player = None if options.no_audio else _open_player(options.player, term)
+    from callersim_cli.speech import Speaker
+
+    label = tts + ("" if player else " (not played)")
+    return Speaker(voice, player, save_dir, warnings), label
+
+
+def _open_player(name: str, term: Terminal):
+    from callersim_cli.errors import PlayerError
+    from callersim_cli.players import PLAYERS, create_player
+
+    names = list(PLAYERS) if name == "auto" else [name]
+    reasons = []
+    for candidate in names:
+        try:
+            return create_player(candidate)
+        except PlayerError as exc:
+            reasons.append(str(exc))
+    term.warning(f"No audio output ({reasons[-1] if reasons else 'no player'}); the call goes on text-only.")
+    return None
+
+
+def _check_save_dir(path: Path) -> Path:
+    """Refuse a folder that can't be written before the call begins, not at the first reply."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe = path / ".callersim-write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise UsageError(f"Can't write MP3s to {path}: {exc.strerror or exc}") from None
+    return path

@@ -1,0 +1,227 @@
+"""The chat loop: operator lines in, the caller's streamed replies out, slash commands in between.
+
+The same loop serves a real terminal and piped input; what differs lives in ``Terminal``. Any
+``cmd_xxx`` method is the command ``/xxx``; its docstring is its help, and unique prefixes work.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+
+from rich.table import Table
+from rich.text import Text
+
+from callersim_cli.conversation import Context
+from callersim_cli.errors import CallEndedError, CallersimError
+from callersim_cli.session import CallSession, CallSummary, PendingWarnings
+from callersim_cli.terminal import Terminal
+
+
+class EndReason(str, enum.Enum):
+    HUNG_UP = "caller hung up"
+    QUIT = "quit"
+    END_OF_INPUT = "end of input"
+    MAX_TURNS = "max turns"
+    INTERRUPTED = "interrupted"
+
+
+class _Leave(Exception):
+    def __init__(self, reason: EndReason) -> None:
+        self.reason = reason
+
+
+class Repl:
+    def __init__(
+        self,
+        session: CallSession,
+        terminal: Terminal,
+        *,
+        warnings: PendingWarnings | None = None,
+        max_turns: int | None = None,
+        toolbar: Callable[[], str] | None = None,
+        debug: bool = False,
+    ) -> None:
+        self.session = session
+        self.term = terminal
+        self.warnings = warnings or PendingWarnings()
+        self.max_turns = max_turns
+        self.toolbar = toolbar
+        self.debug = debug
+        self.summaries: list[CallSummary] = []
+        self._call_over = False  # the caller hung up (or max turns): the call is summarised already
+
+    # --- the loop ---------------------------------------------------------------------------------------
+
+    def run(self) -> EndReason:
+        """Run until the user leaves or the input ends; returns why the session ended."""
+        if self.term.interactive:
+            self.term.notice("Type what the business says. /help for commands, Ctrl-D to leave.")
+        pending_interrupt = False
+        while True:
+            self._show_warnings()
+            try:
+                line = self.term.read_line(self.toolbar)
+            except KeyboardInterrupt:
+                # One Ctrl-C at the prompt warns; a second in a row leaves (a turn's Ctrl-C only cancels it).
+                if pending_interrupt or not self.term.interactive:
+                    return self._finish(EndReason.INTERRUPTED)
+                pending_interrupt = True
+                self.term.notice("(Ctrl-C again or Ctrl-D to leave)")
+                continue
+            pending_interrupt = False
+            if line is None:
+                return self._finish(EndReason.END_OF_INPUT)
+            try:
+                self.handle(line)
+            except _Leave as leave:
+                return self._finish(leave.reason)
+            except KeyboardInterrupt:
+                self.term.end_reply()
+                if not self.term.interactive:
+                    return self._finish(EndReason.INTERRUPTED)
+                self.term.warning("Turn cancelled; the call is as it was before that line.")
+
+    def handle(self, line: str) -> None:
+        stripped = line.strip()
+        if stripped.startswith("/"):
+            self.command(stripped)
+        elif not stripped and not self.term.interactive:
+            return  # blank lines in a script only separate its parts
+        else:
+            self.send(line)
+
+    def send(self, line: str) -> None:
+        if self._call_over and self.session.conversation.exchanges:
+            self.term.error("The call has ended; start a new call with /reset")
+            return
+        try:
+            for event in self.session.turn(line):
+                self.term.caller_event(event)
+        except CallEndedError as exc:
+            self.term.error(str(exc))
+            return
+        except CallersimError as exc:
+            self.term.error(str(exc))
+            if self.debug:
+                self.term.err.print_exception()
+            return
+        finally:
+            self.term.end_reply()
+        if not self.term.interactive:
+            # A script does not talk over the caller: let each reply be heard before the next line.
+            self.session.settle_speech(interrupt=False)
+        conv = self.session.conversation
+        if conv.hung_up:
+            self._end_call(EndReason.HUNG_UP)
+            if not self.term.interactive:
+                raise _Leave(EndReason.HUNG_UP)
+            self.term.notice("The caller hung up. /reset starts a new call, /quit leaves.")
+        elif self.max_turns is not None and len(conv.exchanges) >= self.max_turns:
+            self._end_call(EndReason.MAX_TURNS)
+            raise _Leave(EndReason.MAX_TURNS)
+
+    def _end_call(self, reason: EndReason) -> None:
+        if self._call_over:
+            return
+        self._call_over = True
+        self._show_warnings()
+        summary = self.session.end(reason.value)
+        self.summaries.append(summary)
+        self.term.summary(summary)
+
+    def _finish(self, reason: EndReason) -> EndReason:
+        self.term.end_reply()
+        if self.session.conversation.exchanges:
+            self._end_call(reason)
+        else:
+            self.session.settle_speech(interrupt=reason == EndReason.INTERRUPTED)
+        self._show_warnings()
+        return reason
+
+    def _show_warnings(self) -> None:
+        for message in self.warnings.drain():
+            self.term.warning(message)
+
+    # --- slash commands ---------------------------------------------------------------------------------
+
+    def command(self, text: str) -> None:
+        name, _, arg = text[1:].partition(" ")
+        names = sorted(n[4:] for n in dir(self) if n.startswith("cmd_"))
+        matches = [n for n in names if n == name] or [n for n in names if n.startswith(name)]
+        if len(matches) != 1:
+            hint = f"ambiguous: {', '.join('/' + m for m in matches)}" if matches else "/help lists them"
+            self.term.error(f"Unknown command /{name} ({hint})")
+            return
+        getattr(self, "cmd_" + matches[0])(arg.strip())
+
+    def cmd_help(self, arg: str) -> None:
+        """Show the commands."""
+        table = Table.grid(padding=(0, 2))
+        for name in sorted(n[4:] for n in dir(self) if n.startswith("cmd_")):
+            doc = (getattr(self, "cmd_" + name).__doc__ or "").strip().splitlines()[0]
+            table.add_row(Text("/" + name, style="bold"), doc)
+        self.term.table(table)
+        self.term.info(Text("Anything else you type is what the business says to the caller.", style="dim"))
+
+    def cmd_quit(self, arg: str) -> None:
+        """End the call and leave."""
+        raise _Leave(EndReason.QUIT)
+
+    def cmd_hangup(self, arg: str) -> None:
+        """The business hangs up: end this call, show its summary; /reset starts another."""
+        if not self.session.conversation.exchanges:
+            self.term.error("The call has not started yet.")
+            return
+        self._end_call(EndReason.QUIT)
+
+    def cmd_reset(self, arg: str) -> None:
+        """Start a new call with the same business and goal."""
+        self._new_call(None)
+        self.term.notice("New call: same business and goal.")
+
+    def cmd_context(self, arg: str) -> None:
+        """Start a new call with a new description and scenario (asked for in turn)."""
+        current = self.session.conversation.context
+        description = self.term.ask(f"Business description [{current.description}]: ")
+        if description is None:
+            self.term.error("/context needs a terminal to ask for the description and scenario")
+            return
+        scenario = self.term.ask(f"Caller goal [{current.scenario}]: ") or current.scenario
+        context = Context.create(description.strip() or current.description, scenario, current.persona)
+        self._new_call(context)
+        self.term.notice("New call with the new context.")
+
+    def _new_call(self, context: Context | None) -> None:
+        if self.session.conversation.exchanges and not self._call_over:
+            self._end_call(EndReason.QUIT)
+        else:
+            self.session.settle_speech(interrupt=True)
+        self.session.new_call(context)
+        self._call_over = False
+
+    def cmd_retry(self, arg: str) -> None:
+        """Send the last operator line again (after an error, or to hear another reply on a new call)."""
+        line = self.session.last_operator_line
+        if line is None:
+            self.term.error("Nothing to retry yet.")
+            return
+        self.term.notice(f"business › {line}")
+        self.send(line)
+
+    def cmd_history(self, arg: str) -> None:
+        """Show this call so far."""
+        conv = self.session.conversation
+        ctx = conv.context
+        self.term.info(Text(f"Business: {ctx.description}\nGoal: {ctx.scenario}", style="dim"))
+        if not conv.exchanges:
+            self.term.info(Text("(no turns yet)", style="dim"))
+        for exchange in conv.exchanges:
+            self.term.info(Text.assemble(("business › ", "bold blue"), exchange.operator))
+            reply = exchange.reply
+            parts = [reply.text] if reply.text else []
+            if reply.dtmf:
+                parts.append(f"☎ presses {reply.dtmf}")
+            if reply.hangup:
+                parts.append("☎ hangs up")
+            self.term.info(Text.assemble(("caller › ", "bold green"), "  ".join(parts)))

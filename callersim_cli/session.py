@@ -1,0 +1,259 @@
+"""A call in progress: the conversation, its voice and its transcript, driven one operator line at a time.
+
+This is what the REPL, piped scripts and tests drive. It knows nothing of terminals: it yields the
+caller's events for whoever is showing them, records everything in the transcript as it happens, and
+hands the reply to the speech pipeline without waiting for it.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from callersim_cli.actions import CallerEvent
+from callersim_cli.conversation import Context, Conversation, Reply
+from callersim_cli.errors import CallersimError
+
+if TYPE_CHECKING:
+    from callersim_cli.speech import Speaker, SpokenReply
+    from callersim_cli.transcript import TranscriptWriter
+
+
+@dataclass(frozen=True)
+class Verdict:
+    goal_reached: bool
+    reason: str
+
+
+@dataclass
+class CallSummary:
+    turns: int
+    duration_s: float
+    keys: list[str]
+    hung_up: bool
+    end_reason: str
+    first_audio_median_s: float | None = None
+    first_audio_worst_s: float | None = None
+    verdict: Verdict | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "turns": self.turns,
+            "duration_s": round(self.duration_s, 3),
+            "keys": self.keys,
+            "hung_up": self.hung_up,
+            "end_reason": self.end_reason,
+        }
+        if self.first_audio_median_s is not None:
+            out["first_audio_median_s"] = round(self.first_audio_median_s, 4)
+            out["first_audio_worst_s"] = round(self.first_audio_worst_s or 0.0, 4)
+        if self.verdict is not None:
+            out["goal_reached"] = self.verdict.goal_reached
+            out["reason"] = self.verdict.reason
+        return out
+
+
+@dataclass
+class _Spoken:
+    turn: int
+    reply: SpokenReply
+    settled: bool = False
+
+
+class CallSession:
+    """Runs turns of one call (and of the calls after a /reset) and keeps their record."""
+
+    def __init__(
+        self,
+        conversation: Conversation,
+        *,
+        speaker: Speaker | None = None,
+        transcript: TranscriptWriter | None = None,
+        judge: bool = True,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.conversation = conversation
+        self.speaker = speaker
+        self.transcript = transcript
+        self.judge = judge
+        self._clock = clock
+        self._started = clock()
+        self._spoken: list[_Spoken] = []
+        self.last_operator_line: str | None = None
+        self._record_context()
+
+    # --- the call -----------------------------------------------------------------------------------
+
+    @property
+    def engine_label(self) -> str:
+        engine = self.conversation.engine
+        return f"{engine.name} ({engine.model})"
+
+    def _record_context(self) -> None:
+        ctx = self.conversation.context
+        if self.transcript:
+            fields: dict[str, Any] = {
+                "description": ctx.description,
+                "scenario": ctx.scenario,
+                "engine": self.conversation.engine.name,
+                "model": self.conversation.engine.model,
+            }
+            if ctx.persona is not None:
+                fields["persona"] = ctx.persona.details()
+            self.transcript.write("context", **fields)
+
+    def new_call(self, context: Context | None = None) -> None:
+        """Hang up this call (if still on) and start another, with a new context if given."""
+        self.settle_speech(interrupt=True)
+        if self.conversation.exchanges:
+            self.end("reset")
+        self.conversation.reset(context)
+        self._started = self._clock()
+        self._spoken = []
+        self.last_operator_line = None
+        self._record_context()
+
+    def turn(self, operator_line: str) -> Iterator[CallerEvent]:
+        """Send what the business says; yields the caller's events as they stream.
+
+        Raises ``UsageError`` (empty line), ``CallEndedError`` (caller hung up) before anything is
+        recorded, and ``EngineError`` after recording the failure; the history is then as before.
+        """
+        turn = self.conversation.send(operator_line)  # validates first: refused lines leave no trace
+        self.settle_speech(interrupt=True)  # barge-in: the business speaks over the caller
+        self.last_operator_line = turn.operator_line
+        if self.transcript:
+            self.transcript.write("operator", text=turn.operator_line)
+        spoken = self.speaker.start_reply(turn.started) if self.speaker else None
+        try:
+            for event in turn:
+                if spoken:
+                    spoken.feed(event)
+                yield event
+        except BaseException as exc:
+            if spoken:
+                spoken.interrupt()
+            if self.transcript:
+                message = str(exc) if isinstance(exc, CallersimError) else "Turn cancelled"
+                self.transcript.write("error", message=message)
+            raise
+        if spoken:
+            spoken.finish()
+        assert turn.reply is not None
+        index = len(self.conversation.exchanges)
+        if spoken:
+            self._spoken.append(_Spoken(index, spoken))
+        self._record_reply(turn.reply, spoken)
+
+    def _record_reply(self, reply: Reply, spoken: SpokenReply | None) -> None:
+        if not self.transcript:
+            return
+        audio = spoken.audio_path.name if spoken and spoken.audio_path else None
+        self.transcript.write(
+            "caller",
+            text=reply.text,
+            dtmf=reply.dtmf,
+            hangup=reply.hangup,
+            timings=reply.timings.as_dict(),
+            audio=audio,
+        )
+
+    def settle_speech(self, *, interrupt: bool, timeout: float | None = None) -> None:
+        """Close out replies still speaking: cut them off (barge-in) or let them finish, and record it."""
+        for item in self._spoken:
+            if item.settled:
+                continue
+            reply = item.reply
+            if interrupt and not reply.wait(0):
+                reply.interrupt()
+                reply.wait(2.0)
+            elif not interrupt:
+                reply.wait(timeout)
+            item.settled = True
+            exchange = (
+                self.conversation.exchanges[item.turn - 1]
+                if item.turn <= len(self.conversation.exchanges)
+                else None
+            )
+            if exchange is not None and reply.first_audio_s is not None:
+                exchange.reply.timings.first_audio_s = reply.first_audio_s
+            if self.transcript:
+                self.transcript.write(
+                    "audio",
+                    turn=item.turn,
+                    file=reply.audio_path.name if reply.audio_path else None,
+                    first_audio_s=round(reply.first_audio_s, 4) if reply.first_audio_s is not None else None,
+                    duration_s=round(reply.duration_s, 3),
+                    heard_s=round(reply.heard_s, 3),
+                    interrupted=reply.interrupted,
+                )
+
+    # --- the end of a call --------------------------------------------------------------------------
+
+    def summary(self, end_reason: str) -> CallSummary:
+        conv = self.conversation
+        keys = [e.reply.dtmf for e in conv.exchanges if e.reply.dtmf]
+        ttfa = [
+            e.reply.timings.first_audio_s for e in conv.exchanges if e.reply.timings.first_audio_s is not None
+        ]
+        summary = CallSummary(
+            turns=len(conv.exchanges),
+            duration_s=self._clock() - self._started,
+            keys=keys,
+            hung_up=conv.hung_up,
+            end_reason=end_reason,
+            first_audio_median_s=statistics.median(ttfa) if ttfa else None,
+            first_audio_worst_s=max(ttfa) if ttfa else None,
+        )
+        summary.verdict = self._verdict()
+        return summary
+
+    def _verdict(self) -> Verdict | None:
+        engine = self.conversation.engine
+        judge = getattr(engine, "verdict", None)
+        if not self.judge or judge is None or not self.conversation.exchanges:
+            return None
+        reached, reason = judge(self.conversation.context, self.conversation.messages)
+        return Verdict(reached, reason)
+
+    def end(self, end_reason: str) -> CallSummary:
+        """Finish the call: let the caller finish speaking, judge it, record the summary."""
+        self.settle_speech(interrupt=end_reason == "interrupted")
+        try:
+            summary = self.summary(end_reason)
+        except CallersimError as exc:
+            summary = self.summary_without_verdict(end_reason)
+            summary.verdict = Verdict(False, f"No verdict: {exc}")
+        if self.transcript:
+            self.transcript.write("end", **summary.as_dict())
+        return summary
+
+    def summary_without_verdict(self, end_reason: str) -> CallSummary:
+        judge, self.judge = self.judge, False
+        try:
+            return self.summary(end_reason)
+        finally:
+            self.judge = judge
+
+    def close(self) -> None:
+        if self.speaker:
+            self.speaker.close()
+        if self.transcript:
+            self.transcript.close()
+
+
+@dataclass
+class PendingWarnings:
+    """Warnings from background threads (the speech pipeline), shown by the UI when it next can."""
+
+    items: list[str] = field(default_factory=list)
+
+    def __call__(self, message: str) -> None:
+        self.items.append(message)
+
+    def drain(self) -> list[str]:
+        items, self.items = self.items, []
+        return items

@@ -1,0 +1,164 @@
+"""The one object that owns the terminal: the prompt, stdout and stderr, colour, and the piped fallback.
+
+The REPL talks only to this, so piped input, a real terminal and tests all go through the same loop.
+Caller text is always printed as plain ``Text``: a caller that says "[press 1]" or "[bold]" must not be
+parsed as markup.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TextIO
+
+from rich.console import Console
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from callersim_cli.actions import CallerEvent, HangUp, Press, Speech
+from callersim_cli.session import CallSummary
+
+CALLER_STYLE = "bold green"
+ACTION_STYLE = "cyan"
+
+
+class Terminal:
+    def __init__(
+        self,
+        *,
+        stdin: TextIO | None = None,
+        interactive: bool | None = None,
+        history_path: Path | None = None,
+    ) -> None:
+        self.stdin = stdin or sys.stdin
+        if interactive is None:
+            interactive = self.stdin.isatty() and sys.stdout.isatty()
+        self.interactive = interactive
+        no_color = bool(os.environ.get("NO_COLOR"))
+        self.out = Console(highlight=False, no_color=no_color, soft_wrap=True)
+        self.err = Console(stderr=True, highlight=False, no_color=no_color, soft_wrap=True)
+        self._history_path = history_path
+        self._session = None  # the prompt_toolkit session, made on first use
+        self._mid_line = False  # a streamed reply is being printed on the current line
+
+    # --- input ----------------------------------------------------------------------------------------
+
+    def read_line(self, toolbar: Callable[[], str] | None = None) -> str | None:
+        """The next operator line; None at end of input. Ctrl-C raises KeyboardInterrupt."""
+        if not self.interactive:
+            line = self.stdin.readline()
+            return None if line == "" else line.rstrip("\n")
+        session = self._prompt_session()
+        try:
+            return session.prompt([("class:prompt", "business › ")], bottom_toolbar=toolbar)
+        except EOFError:
+            return None
+
+    def ask(self, question: str) -> str | None:
+        """Ask for a value (a missing description); None when there is no one to ask."""
+        if not self.interactive:
+            return None
+        from prompt_toolkit import prompt
+
+        try:
+            return prompt(question)
+        except (EOFError, KeyboardInterrupt):
+            return None
+
+    def _prompt_session(self):
+        if self._session is None:
+            from prompt_toolkit import PromptSession
+            from prompt_toolkit.history import FileHistory, InMemoryHistory
+            from prompt_toolkit.styles import Style
+
+            history = InMemoryHistory()
+            if self._history_path is not None:
+                try:
+                    self._history_path.parent.mkdir(parents=True, exist_ok=True)
+                    history = FileHistory(str(self._history_path))
+                except OSError:
+                    pass  # a read-only data dir costs the history across runs, not the call
+            style = Style.from_dict({"prompt": "bold ansiblue", "bottom-toolbar": "noreverse ansigray"})
+            self._session = PromptSession(history=history, style=style)
+        return self._session
+
+    # --- the caller -----------------------------------------------------------------------------------
+
+    def caller_event(self, event: CallerEvent) -> None:
+        if isinstance(event, Speech):
+            text = event.text
+            if not self._mid_line:
+                text = text.lstrip()
+                if not text:
+                    return
+                if self.interactive:
+                    self.out.print(Text("caller › ", style=CALLER_STYLE), end="")
+                self._mid_line = True
+            self.out.print(Text(text), end="")
+            self.out.file.flush()
+        elif isinstance(event, Press):
+            self._action(f"☎ presses {event.digits}")
+        elif isinstance(event, HangUp):
+            self._action("☎ hangs up")
+
+    def _action(self, label: str) -> None:
+        self.end_reply()
+        self.out.print(Text(("  " if self.interactive else "") + label, style=ACTION_STYLE))
+
+    def end_reply(self) -> None:
+        if self._mid_line:
+            self.out.print()
+            self._mid_line = False
+
+    # --- messages ---------------------------------------------------------------------------------------
+
+    def error(self, message: str) -> None:
+        self.end_reply()
+        self.err.print(Text(message, style="red"))
+
+    def warning(self, message: str) -> None:
+        self.end_reply()
+        self.err.print(Text(message, style="yellow"))
+
+    def notice(self, message: str) -> None:
+        """A quiet line about the setup (which engine, which voice)."""
+        self.err.print(Text(message, style="dim"))
+
+    def info(self, message: str | Text) -> None:
+        self.end_reply()
+        self.out.print(message if isinstance(message, Text) else Text(message))
+
+    def table(self, table: Table) -> None:
+        self.out.print(table)
+
+    def summary(self, summary: CallSummary) -> None:
+        self.end_reply()
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="dim")
+        grid.add_column()
+        grid.add_row("turns", str(summary.turns))
+        grid.add_row("duration", f"{summary.duration_s:.1f} s")
+        grid.add_row("keys pressed", " ".join(summary.keys) or "none")
+        grid.add_row("ended", summary.end_reason)
+        if summary.first_audio_median_s is not None:
+            grid.add_row(
+                "first audio",
+                f"median {summary.first_audio_median_s * 1000:.0f} ms, "
+                f"worst {(summary.first_audio_worst_s or 0) * 1000:.0f} ms",
+            )
+        title = "call summary"
+        border = "blue"
+        if summary.verdict is not None:
+            reached = summary.verdict.goal_reached
+            grid.add_row(
+                "verdict",
+                Text("goal reached" if reached else "goal not reached", style="green" if reached else "red"),
+            )
+            grid.add_row("why", Text(summary.verdict.reason))
+            border = "green" if reached else "red"
+        # On a pipe the replies own stdout; the summary goes beside them on stderr.
+        console = self.out if self.interactive else self.err
+        console.print(Panel(grid, title=title, border_style=border, expand=False))

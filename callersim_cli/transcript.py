@@ -1,0 +1,75 @@
+"""The call transcript: JSON Lines written as the call happens, one flushed line per event.
+
+This format is a contract other tools read; keep the names. Events:
+``context`` (description, scenario, engine, model), ``operator`` (text), ``caller`` (text, dtmf, hangup,
+timings, audio), ``error`` (message), ``barge_in`` (heard_s, duration_s), ``end`` (the call summary).
+Every event has ``type`` and ``ts`` (UTC, ISO 8601). Secrets are redacted before anything is written.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from callersim_cli.errors import UsageError
+from callersim_cli.redact import Redactor
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _redact_value(value: Any, redact: Redactor) -> Any:
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {k: _redact_value(v, redact) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redact_value(v, redact) for v in value]
+    return value
+
+
+class TranscriptWriter:
+    """Appends events to a JSONL file; each event is one write of one whole line, flushed to disk."""
+
+    def __init__(self, path: Path, redact: Redactor | None = None) -> None:
+        self.path = path
+        self._redact = redact or Redactor()
+        self._lock = threading.Lock()  # the speech pipeline may report from its own thread
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._file = open(path, "a", encoding="utf-8")  # noqa: SIM115 - held open for the call
+        except OSError as exc:
+            raise UsageError(f"Can't write the transcript {path}: {exc.strerror}") from None
+
+    def write(self, event_type: str, **fields: Any) -> None:
+        event = {"type": event_type, "ts": now_iso(), **_redact_value(fields, self._redact)}
+        line = json.dumps(event, ensure_ascii=False) + "\n"
+        with self._lock:
+            if self._file.closed:
+                return
+            self._file.write(line)
+            self._file.flush()
+            os.fsync(self._file.fileno())
+
+    def close(self) -> None:
+        with self._lock:
+            self._file.close()
+
+
+def read_events(path: Path) -> Iterator[dict[str, Any]]:
+    """Events of a transcript; a torn last line (the process was killed mid-write) is skipped."""
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.strip()
+            if not line:
+                continue
+            try:
+                yield json.loads(line)
+            except json.JSONDecodeError:
+                continue
