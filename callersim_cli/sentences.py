@@ -21,13 +21,15 @@ _TITLES = frozenset(
 )
 # Words that end the sentence unless a number follows ("No. 5", "Ext. 204").
 _BEFORE_NUMBER = frozenset("no nos vol pt ext tel fig rm ste".split())  # noqa: SIM905
+# Words after which only the next word tells whether the sentence goes on.
+_MAY_CONTINUE = _TITLES | _BEFORE_NUMBER | {"etc", "inc", "ltd", "co", "corp"}
 
 # A sentence end: terminal punctuation, closing quotes/brackets, then whitespace.
 _END = re.compile(r"([.!?\u2026]+)([\"'\u201d\u2019)\]]*)(\s+)")
 # A clause break where a long sentence may be cut: the punctuation, then whitespace.
 _CLAUSE = re.compile(r"(?:[,;:]|\s[-\u2013\u2014]+)(?=\s)")
 _TRAILING = re.compile(r"[.!?\u2026\"'\u201d\u2019)\]]*$")
-_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
+_TOKEN_BEFORE = re.compile(r"(\S*)$")
 _SPEAKABLE = re.compile(r"\w")
 
 DEFAULT_MAX_CHARS = 120
@@ -81,35 +83,46 @@ class SentenceSplitter:
         """Offset in the buffer just after the next complete sentence, or None if there is none yet."""
         buf = self._buffer
         for m in _END.finditer(buf, self._scanned):
-            following = buf[m.end() : m.end() + 1]
-            if not following:
-                # The next word has not arrived: it may be "on" after "a.m.", so decide when it does.
-                # Earlier candidates were rejected for good; start the next scan here.
+            verdict = self._ends_sentence(buf, m, buf[m.end() : m.end() + 1])
+            if verdict is None:
+                # Only the next word can tell ("a.m." + "on"): decide when it arrives. Earlier
+                # candidates were rejected for good, so the next scan starts here.
                 self._scanned = m.start()
                 return self._long_cut()
-            if self._ends_sentence(buf, m, following):
+            if verdict:
                 return m.end(2)
         # A sentence end still being written can only start in the trailing punctuation and quotes.
         trailing = _TRAILING.search(buf)
         self._scanned = trailing.start() if trailing else len(buf)
         return self._long_cut()
 
-    def _ends_sentence(self, buf: str, m: re.Match[str], following: str) -> bool:
+    @staticmethod
+    def _ends_sentence(buf: str, m: re.Match[str], following: str) -> bool | None:
+        """Whether the end candidate ``m`` ends the sentence; None if that depends on the next word.
+
+        ``following`` is the first character of the next word, or "" when it has not arrived. Deciding
+        without it where the answer is clear ("there. ", "right? ") saves waiting one more token for
+        the first sentence, which is time the listener hears as silence.
+        """
         punct = m.group(1)
+        token = _TOKEN_BEFORE.search(buf, 0, m.start())
+        word = token.group(1).lower().lstrip("\"'\u201c\u2018([") if token else ""
+        if not following:
+            if not punct.strip("?!"):
+                return True  # "?", "!", "?!": never inside a sentence in a caller's speech
+            if punct == "." and word not in _MAY_CONTINUE and "." not in word and len(word) > 1:
+                return True  # a plain word or a number: "there.", "4417."
+            return None  # "a.m.", "Mr.", "J.", "No.", "Well..."
         if following.islower():
             return False  # "a.m. on Tuesday", "etc. and", "Well... let me see"
-        if punct != ".":
-            return True  # "?", "!", "?!", "..." before a capital, a digit or a quote
-        word = _WORD_BEFORE.search(buf, 0, m.start())
-        if word is None:
-            return True  # "It's 4417. Then ..."
-        w = word.group(1).lower().rstrip(".")
-        if w in _TITLES or len(w) == 1:
+        if punct != "." or any(c.isdigit() for c in word):
+            return True  # "?", "!", "?!", "..." before a capital, a digit or a quote; "It's 4417. Then"
+        if word in _TITLES or len(word) == 1:
             return False  # "Mr. Smith", "J. Smith"
-        if "." in w:
+        if "." in word:
             # An initialism like "a.m." or "U.S.": it ends the sentence only before a capital.
             return not following.isdigit()
-        return not (w in _BEFORE_NUMBER and following.isdigit())
+        return not (word in _BEFORE_NUMBER and following.isdigit())
 
     def _long_cut(self) -> int | None:
         """Where to cut a sentence that has grown past the limit without ending, if anywhere."""

@@ -10,9 +10,14 @@ from callersim_cli.sentences import SentenceSplitter
 
 
 def split(text: str, pieces: str = "words", **options: int) -> list[str]:
-    """Feed ``text`` as a model streams it (word tokens with their leading space), or char by char."""
+    """Feed ``text`` as models stream it: words with the space before or after them, or char by char."""
     splitter = SentenceSplitter(**options)
-    chunks = re.findall(r"\s*\S+|\s+$", text) if pieces == "words" else list(text)
+    if pieces == "words":
+        chunks = re.findall(r"\s*\S+|\s+$", text)
+    elif pieces == "words+space":
+        chunks = re.findall(r"\S+\s*|\s+", text)
+    else:
+        chunks = list(text)
     out: list[str] = []
     for chunk in chunks:
         out += splitter.feed(chunk)
@@ -41,6 +46,8 @@ CASES = [
     ),
     ("It's order No. 5 of 6. No. I didn't get it.", ["It's order No. 5 of 6.", "No.", "I didn't get it."]),
     ("Ask for J. Smith please.", ["Ask for J. Smith please."]),
+    ("It's Jordan's. That's it. Thanks.", ["It's Jordan's.", "That's it.", "Thanks."]),
+    ("Acme Inc. is closed. Sorry.", ["Acme Inc. is closed.", "Sorry."]),
     ("For example, e.g. this one. Done", ["For example, e.g. this one.", "Done"]),
     ("No trailing punctuation", ["No trailing punctuation"]),
     ("   ", []),
@@ -48,7 +55,7 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("pieces", ["words", "chars"])
+@pytest.mark.parametrize("pieces", ["words", "words+space", "chars"])
 @pytest.mark.parametrize(("text", "expected"), CASES)
 def test_splits_sentences_however_streamed(text: str, expected: list[str], pieces: str) -> None:
     assert split(text, pieces) == expected
@@ -62,6 +69,14 @@ def test_sentence_is_released_as_soon_as_the_next_word_shows_it_ended() -> None:
     assert splitter.feed("'m calling.") == []
     assert splitter.flush() == ["I'm calling."]
     assert splitter.flush() == []
+
+
+def test_a_plain_sentence_end_is_released_without_waiting_for_the_next_word() -> None:
+    splitter = SentenceSplitter()
+    assert splitter.feed("Hi there. ") == ["Hi there."]
+    assert splitter.feed("Is it open? ") == ["Is it open?"]
+    assert splitter.feed("Call me at 9 a.m. ") == []  # "a.m. on Tuesday" or "a.m. Then"?
+    assert splitter.feed("Then") == ["Call me at 9 a.m."]
 
 
 def test_abbreviation_waits_for_the_next_word_before_deciding() -> None:
