@@ -1,0 +1,327 @@
+"""Scenario files: a call's business, goal, caller persona and settings, kept in TOML to repeat the call.
+
+``callersim chat --file pizza.toml`` reads one; flags given on the command line override it. Every
+mistake in the file is reported as one line naming the file, the line and the key, before anything
+starts. ``tomllib`` gives no positions for keys, so they are found by scanning the text (``_key_lines``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from callersim_cli.errors import UsageError
+from callersim_cli.persona import TRAIT_LEVELS, Persona
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+# Choices are spelled out here rather than read from the registries, so that reading a file never
+# imports an engine or a voice; "auto" and "none" are the CLI's own words.
+ENGINE_CHOICES = ("auto", "openai", "offline")
+TTS_CHOICES = ("auto", "elevenlabs", "piper", "none")
+
+TOP_LEVEL_TEXT_KEYS = ("description", "scenario", "engine", "model", "base_url", "voice", "tts", "tts_model")
+PERSONA_TEXT_KEYS = ("name", "phone", "address", "date_of_birth", "email", "account_number")
+PERSONA_TRAIT_KEYS = ("patience", "talkativeness")
+
+
+@dataclass(frozen=True)
+class ScenarioFile:
+    """What a scenario file says; None where it says nothing."""
+
+    path: Path
+    description: str | None = None
+    scenario: str | None = None
+    engine: str | None = None
+    model: str | None = None
+    base_url: str | None = None
+    seed: int | None = None
+    voice: str | None = None
+    tts: str | None = None
+    tts_model: str | None = None
+    persona: Persona | None = None
+
+
+def load_scenario_file(path: Path) -> ScenarioFile:
+    """Read and check ``path``. Raises ``UsageError`` with one line: file, line, key and what is wrong."""
+    label = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"{label}: no such scenario file (callersim init writes an example)") from None
+    except IsADirectoryError:
+        raise UsageError(f"{label}: is a folder, not a scenario file") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{label}: not a text file (TOML must be UTF-8)") from None
+    except OSError as exc:
+        raise UsageError(f"{label}: can't read it: {exc.strerror or exc}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(_describe_toml_error(label, text, exc)) from None
+    return _Checker(label, text).check(Path(path), data)
+
+
+# --- checking -------------------------------------------------------------------------------------------
+
+
+class _Checker:
+    def __init__(self, label: str, text: str) -> None:
+        self.label = label
+        self.lines = _key_lines(text)
+
+    def fail(self, key_path: tuple[str, ...], message: str) -> UsageError:
+        line = self.line_of(key_path)
+        return UsageError(f"{self.label}:{line}: {message}" if line else f"{self.label}: {message}")
+
+    def line_of(self, key_path: tuple[str, ...]) -> int | None:
+        # A key inside an inline table (persona = { nmae = "x" }) has no line of its own: its
+        # nearest enclosing key that has one is where the user will look.
+        for end in range(len(key_path), 0, -1):
+            line = self.lines.get(key_path[:end])
+            if line is not None:
+                return line
+        return None
+
+    def check(self, path: Path, data: dict[str, Any]) -> ScenarioFile:
+        allowed = (*TOP_LEVEL_TEXT_KEYS, "seed", "persona")
+        self.reject_unknown(data, allowed, ())
+        values: dict[str, Any] = {}
+        for key in TOP_LEVEL_TEXT_KEYS:
+            if key in data:
+                values[key] = self.text(data[key], (key,))
+        for key, choices in (("engine", ENGINE_CHOICES), ("tts", TTS_CHOICES)):
+            if key in values and values[key] not in choices:
+                raise self.fail((key,), f"'{key}' must be one of {_or(choices)}, not {values[key]!r}")
+        if "seed" in data:
+            seed = data["seed"]
+            if isinstance(seed, bool) or not isinstance(seed, int):
+                raise self.fail(("seed",), f"'seed' must be a whole number, not {_kind(seed)}")
+            values["seed"] = seed
+        if "persona" in data:
+            values["persona"] = self.persona(data["persona"])
+        return ScenarioFile(path=path, **values)
+
+    def persona(self, table: Any) -> Persona:
+        where = ("persona",)
+        if not isinstance(table, dict):
+            raise self.fail(where, f"'persona' must be a table ([persona]), not {_kind(table)}")
+        self.reject_unknown(table, (*PERSONA_TEXT_KEYS, *PERSONA_TRAIT_KEYS, "numbers"), where)
+        values: dict[str, Any] = {}
+        for key in PERSONA_TEXT_KEYS:
+            if key in table:
+                values[key] = self.detail(table[key], (*where, key))
+        for key in PERSONA_TRAIT_KEYS:
+            if key in table:
+                level = self.text(table[key], (*where, key))
+                if level not in TRAIT_LEVELS:
+                    raise self.fail(
+                        (*where, key), f"'persona.{key}' must be {_or(TRAIT_LEVELS)}, not {level!r}"
+                    )
+                values[key] = level
+        if "numbers" in table:
+            numbers = table["numbers"]
+            if not isinstance(numbers, dict):
+                raise self.fail(
+                    (*where, "numbers"),
+                    f"'persona.numbers' must be a table ([persona.numbers]), not {_kind(numbers)}",
+                )
+            # Any name is allowed here (order, claim, card_last4, ...): the caller gives what it is asked.
+            values["numbers"] = {
+                name: self.detail(value, (*where, "numbers", name)) for name, value in numbers.items()
+            }
+        return Persona(**values)
+
+    def reject_unknown(self, table: dict[str, Any], allowed: tuple[str, ...], where: tuple[str, ...]) -> None:
+        for key in table:
+            if key in allowed:
+                continue
+            place = f" in [{'.'.join(where)}]" if where else ""
+            close = difflib.get_close_matches(key, allowed, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else f"; known keys: {', '.join(allowed)}"
+            raise self.fail((*where, key), f"unknown key '{key}'{place}{hint}")
+
+    def text(self, value: Any, key_path: tuple[str, ...]) -> str:
+        if not isinstance(value, str):
+            raise self.fail(key_path, f"'{'.'.join(key_path)}' must be text in quotes, not {_kind(value)}")
+        return value
+
+    def detail(self, value: Any, key_path: tuple[str, ...]) -> str:
+        # Numbers are details the caller reads out; a bare TOML integer is taken as written (TOML
+        # forbids leading zeros, so nothing is lost: 0042 must be quoted anyway).
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+        return self.text(value, key_path)
+
+
+def _kind(value: Any) -> str:
+    kinds: tuple[tuple[type | tuple[type, ...], str], ...] = (
+        (bool, "true/false"),
+        (int, "a whole number"),
+        (float, "a decimal number"),
+        (str, "text"),
+        (dict, "a table"),
+        (list, "a list"),
+    )
+    for cls, name in kinds:
+        if isinstance(value, cls):
+            return f"{name} ({_short(value)})" if name != "a table" else name
+    return f"a date/time ({value})"
+
+
+def _short(value: Any) -> str:
+    shown = "true" if value is True else "false" if value is False else repr(value)
+    return shown if len(shown) <= 30 else shown[:27] + "..."
+
+
+def _or(choices: tuple[str, ...]) -> str:
+    return ", ".join(choices[:-1]) + " or " + choices[-1]
+
+
+# --- finding keys in the text ---------------------------------------------------------------------------
+
+_KEY_PART = r'"(?:[^"\\]|\\.)*"|\'[^\']*\'|[A-Za-z0-9_-]+'
+_DOTTED_KEY = rf"(?:{_KEY_PART})(?:\s*\.\s*(?:{_KEY_PART}))*"
+_HEADER = re.compile(rf"^\[\[?\s*({_DOTTED_KEY})\s*\]\]?")
+_ASSIGNMENT = re.compile(rf"^({_DOTTED_KEY})\s*=\s*(.*)$")
+_PART = re.compile(_KEY_PART)
+
+
+def _split_key(dotted: str) -> tuple[str, ...]:
+    parts = []
+    for match in _PART.finditer(dotted):
+        part = match.group(0)
+        if part[0] in "\"'":
+            part = part[1:-1].encode().decode("unicode_escape") if part[0] == '"' else part[1:-1]
+        parts.append(part)
+    return tuple(parts)
+
+
+def _key_lines(text: str) -> dict[tuple[str, ...], int]:
+    """The line where each key (as a path from the top: ("persona", "name")) is first written.
+
+    Only valid TOML reaches this, so a light scan does: table headers set the current table, and an
+    assignment at the start of a line names a key in it. Lines inside multi-line strings are skipped,
+    as they may look like assignments.
+    """
+    found: dict[tuple[str, ...], int] = {}
+    table: tuple[str, ...] = ()
+    open_quote: str | None = None
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if open_quote is not None:
+            if raw.count(open_quote) % 2 == 1:
+                open_quote = None
+            continue
+        if not line or line.startswith("#"):
+            continue
+        header = _HEADER.match(line)
+        if header:
+            table = _split_key(header.group(1))
+            for end in range(1, len(table) + 1):
+                found.setdefault(table[:end], number)
+            continue
+        assignment = _ASSIGNMENT.match(line)
+        if assignment:
+            key = table + _split_key(assignment.group(1))
+            for end in range(len(table) + 1, len(key) + 1):
+                found.setdefault(key[:end], number)
+            value = assignment.group(2)
+            for quote in ('"""', "'''"):
+                if value.startswith(quote) and value.count(quote) % 2 == 1:
+                    open_quote = quote
+    return found
+
+
+def _describe_toml_error(label: str, text: str, exc: Exception) -> str:
+    message = str(exc)
+    line: int | None = getattr(exc, "lineno", None)
+    column: int | None = getattr(exc, "colno", None)
+    position = re.search(r"\s*\(at line (\d+), column (\d+)\)$", message)
+    if position:
+        line, column = line or int(position.group(1)), column or int(position.group(2))
+    message = re.sub(r"\s*\(at (?:line \d+, column \d+|end of document)\)$", "", message)
+    where = ""
+    hint = ""
+    if line is not None:
+        lines = text.splitlines()
+        source = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+        key = _ASSIGNMENT.match(source)
+        if key:
+            where = f" in '{'.'.join(_split_key(key.group(1)))}'"
+            if message.lower().startswith("invalid value"):
+                hint = "; text must be in quotes"
+    column_note = f" (column {column})" if column is not None else ""
+    prefix = f"{label}:{line}" if line is not None else label
+    return f"{prefix}: not valid TOML{where}: {message}{column_note}{hint}"
+
+
+# --- a file to start from -------------------------------------------------------------------------------
+
+EXAMPLE = """\
+# A callersim scenario: who the AI caller rings, what it wants, and who it is.
+# Run it with:   callersim chat --file {name}
+# Flags given on the command line override what this file says.
+
+# The business being called, as the caller knows it.
+description = "Tony's Pizzeria, a takeaway and delivery pizza place in Springfield"
+
+# The caller's goal: what it is trying to get done on this call.
+scenario = "order a large pepperoni pizza for delivery and pay by card"
+
+# Optional settings (uncomment to use):
+# engine = "auto"          # caller engine: auto (openai when configured, else offline), openai, offline
+# model = "gpt-4o-mini"    # chat model for the openai engine
+# base_url = "http://localhost:11434/v1"   # an OpenAI-compatible server (Ollama, vLLM, LM Studio...)
+# seed = 42                # reproduces the invented details and the offline caller
+# tts = "auto"             # voice: auto (elevenlabs with a key, else piper), elevenlabs, piper, none
+# voice = "JBFqnCBsd6RMkjVDRZzb"   # ElevenLabs voice ID
+# tts_model = "eleven_turbo_v2_5"  # ElevenLabs model
+
+# Who the caller is: the details it gives when asked, exactly as written. Anything left out is
+# invented for the call (the same each time with a seed). Remove the whole table to invent them all.
+[persona]
+name = "Jordan Parker"
+phone = "312-555-0147"
+address = "1428 Maple Street, Springfield, IL 62704"
+# date_of_birth = "March 4, 1988"   # as the caller would say it
+# email = "jordan.parker@example.com"
+# account_number = "20481234"
+patience = "medium"        # low: pushes to get things done; medium; high: waits and repeats calmly
+talkativeness = "low"      # low: terse answers; medium; high: chatty, adds small talk
+
+# Other numbers the caller may be asked for, by any short name. Quote them: "0042" keeps its zeros.
+[persona.numbers]
+zip = "62704"
+card_last4 = "4417"
+# order = "482913"
+# confirmation = "KX4821"
+# claim = "118204937"
+# ssn_last4 = "0042"
+"""
+
+
+def example_path(name: str | None) -> Path:
+    """``callersim.toml``, or ``NAME.toml`` (a name that ends in .toml is kept as it is)."""
+    if not name:
+        return Path("callersim.toml")
+    return Path(name if name.endswith(".toml") else f"{name}.toml")
+
+
+def write_example(path: Path) -> None:
+    """Write the commented example to ``path``; never over an existing file. Raises ``UsageError``."""
+    try:
+        # "x": created only if absent, checked and created in one step, so nothing is ever overwritten.
+        with open(path, "x", encoding="utf-8") as f:
+            f.write(EXAMPLE.replace("{name}", str(path)))
+    except FileExistsError:
+        raise UsageError(f"{path} already exists; not overwriting it (choose another name)") from None
+    except OSError as exc:
+        raise UsageError(f"Can't write {path}: {exc.strerror or exc}") from None
