@@ -25,6 +25,7 @@ import itertools
 import json
 import re
 import socket
+import sys
 import threading
 import time
 from collections import deque
@@ -56,7 +57,8 @@ class Script:
     ``pieces`` streams exactly those pieces; ``ttft_s``/``token_delay_s`` override the server's delays;
     ``disconnect_after`` cuts the connection after that many pieces (no end of body, no ``[DONE]``);
     ``stream_error`` sends an OpenAI ``{"error": ...}`` event after the pieces instead of finishing;
-    ``no_choices`` answers with empty ``choices`` lists, as some proxies do.
+    ``no_choices`` answers with empty ``choices`` lists, as some proxies do; ``raw_sse`` streams exactly
+    that text as the body, for servers that are not Chat Completions at all.
     """
 
     text: str = ""
@@ -68,6 +70,7 @@ class Script:
     no_choices: bool = False
     finish_reason: str = "stop"
     refusal: str | None = None
+    raw_sse: str | None = None
 
     def tokens(self) -> list[str]:
         return list(self.pieces) if self.pieces is not None else split_tokens(self.text)
@@ -170,17 +173,19 @@ class FakeOpenAI:
         self._stopping = threading.Event()
         self._ids = itertools.count(1)
         self._port = port
-        self._server: ThreadingHTTPServer | None = None
+        self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
     # --- lifecycle -------------------------------------------------------------------------------
 
     def start(self) -> FakeOpenAI:
         handler = type("Handler", (_Handler,), {"fake": self})
-        self._server = ThreadingHTTPServer(("127.0.0.1", self._port), handler)
-        self._server.daemon_threads = True  # a client holding a keep-alive connection must not block stop()
+        self._server = _Server(("127.0.0.1", self._port), handler)
         self._stopping.clear()
-        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-openai", daemon=True)
+        # A short poll interval: stop() waits up to one interval, once per test.
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.02,), name="fake-openai", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -298,6 +303,16 @@ class FakeOpenAI:
         return f"chatcmpl-fake{next(self._ids)}"
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True  # a client holding a keep-alive connection must not block stop()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client dropping its connection (a closed SDK client, a cancelled turn) is normal here;
+        # anything else is a bug in this fake and is printed.
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
+
+
 class _Handler(BaseHTTPRequestHandler):
     fake: FakeOpenAI
     protocol_version = "HTTP/1.1"  # keep-alive and chunked bodies, as the SDK's pool expects
@@ -311,7 +326,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         self._record(None)
-        if self.path.rstrip("/").endswith("/models"):
+        if self._route() == "/v1/models":
             names = self.fake.models or ["gpt-4o-mini"]
             data = [{"id": name, "object": "model", "created": 0, "owned_by": "fake"} for name in names]
             self._send_json(200, {"object": "list", "data": data})
@@ -326,7 +341,7 @@ class _Handler(BaseHTTPRequestHandler):
         except ValueError:
             body = None
         self._record(body)
-        if not self.path.rstrip("/").endswith("/chat/completions"):
+        if self._route() != "/v1/chat/completions":
             self._send_json(404, error_body(404, f"Unknown path {self.path}", code="unknown_url"))
             return
         if not isinstance(body, dict) or "messages" not in body or "model" not in body:
@@ -419,6 +434,10 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             if not fake._sleep(ttft):
                 return
+            if script.raw_sse is not None:
+                self._write_chunk(script.raw_sse.encode())
+                self._write_chunk(b"")
+                return
             # OpenAI opens with a role-only delta, then content deltas, then an empty delta with the reason.
             self._event(chunk(None if script.no_choices else {"role": "assistant", "content": ""}))
             for n, piece in enumerate(script.tokens()):
@@ -443,6 +462,10 @@ class _Handler(BaseHTTPRequestHandler):
             pass  # the client went away (cancelled turn): nothing to answer
 
     # --- plumbing --------------------------------------------------------------------------------
+
+    def _route(self) -> str:
+        # Exact paths, as real servers have: a base URL missing its /v1 must get a 404 here too.
+        return self.path.split("?", 1)[0].rstrip("/")
 
     def _record(self, body: Any) -> None:
         headers = {name.lower(): value for name, value in self.headers.items()}

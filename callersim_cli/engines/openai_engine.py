@@ -155,7 +155,8 @@ class OpenAIEngine:
                             received = True
                             yield piece
             except openai.OpenAIError as exc:
-                raise self._translate(exc, mid_stream=True) from exc
+                # Servers send the headers before the first token, so a slow start times out here too.
+                raise self._translate(exc, mid_stream=True, replying=received) from exc
             except json.JSONDecodeError as exc:
                 raise EngineError(
                     f"{self.server} sent a reply that is not Chat Completions data: check the base URL"
@@ -233,6 +234,7 @@ class OpenAIEngine:
         retries: int = 0,
         retry_after: float | None = None,
         mid_stream: bool = False,
+        replying: bool = False,
     ) -> EngineError:
         """The one table from SDK exceptions to sentences. Only our own words, the status and the
         model name go in: server messages can echo the key or carry whole request bodies."""
@@ -245,12 +247,14 @@ class OpenAIEngine:
 
         if mid_stream:
             if isinstance(exc, openai.APITimeoutError):
-                return EngineError(
-                    f"{who} went silent mid-reply for {self.timeout_s:g} s: send the line again"
-                )
-            if isinstance(exc, openai.APIConnectionError):
+                if replying:
+                    return EngineError(
+                        f"{who} went silent mid-reply for {self.timeout_s:g} s: send the line again"
+                    )
+                # Silent before the first token: the same as no answer at all, below.
+            elif isinstance(exc, openai.APIConnectionError):
                 return EngineError(f"{who} cut the reply off mid-stream: send the line again")
-            if isinstance(exc, openai.APIError) and not isinstance(exc, openai.APIStatusError):
+            elif isinstance(exc, openai.APIError) and not isinstance(exc, openai.APIStatusError):
                 return EngineError(f"{who} reported an error mid-reply: send the line again")
 
         if isinstance(exc, openai.APITimeoutError):
