@@ -1,0 +1,701 @@
+"""The offline caller: a scripted customer that needs no network and no model.
+
+It reads the business's last line (a menu, a request for a detail, a read-back, a goodbye...) with the
+pattern readers of ``offline_lines``, and answers from the goal (``offline_goal``) and a persona invented
+once per call. Everything it knows is derived again on every turn from the history, the context and the
+seed, so the engine is a pure function: a retried turn gives the same reply, and a seed replays a call.
+Phrasings come from small pools, and a sentence already said in the call is not said again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import random
+import re
+from collections.abc import Iterator, Sequence
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from callersim_cli.actions import HANGUP_MARKER, parse_actions, press_marker
+from callersim_cli.actions import Press as PressEvent
+from callersim_cli.actions import Speech as SpeechEvent
+from callersim_cli.conversation import Context, Message
+from callersim_cli.engines.offline_goal import Goal, parse_goal
+from callersim_cli.engines.offline_lines import (
+    DetailRequest,
+    MenuOption,
+    attribute_question,
+    detail_request,
+    failure_phrase,
+    is_anything_else,
+    is_gibberish,
+    is_goodbye,
+    is_hold,
+    is_open_question,
+    is_readback,
+    offered_choices,
+    parse_menu,
+    questions,
+    say_choices,
+    success_phrase,
+    yes_no_question,
+)
+from callersim_cli.engines.offline_text import (
+    MONTHS,
+    SIZES,
+    VALUE_GROUPS,
+    WEEKDAYS,
+    Terms,
+    digits_in,
+    has_word,
+    normalize_line,
+    say_phone,
+    spoken_digits,
+    words,
+)
+from callersim_cli.persona import Persona, invent_persona, merge_personas
+
+if TYPE_CHECKING:
+    from callersim_cli.engines import EngineOptions
+
+# Calls without a seed are still reproducible: the same call always gets the same caller.
+DEFAULT_SEED = 20240611
+
+_LABELS = {
+    "name": "name", "phone": "phone number", "address": "address", "date_of_birth": "date of birth",
+    "email": "email", "account_number": "account number", "zip": "ZIP code", "card_last4": "card number",
+    "ssn_last4": "Social Security number", "pin": "PIN", "order": "order number",
+    "confirmation": "confirmation number", "claim": "claim number", "policy": "policy number",
+    "member": "member ID", "prescription": "prescription number",
+}  # fmt: skip
+
+GOODBYES = (
+    "Thanks, you too. Goodbye!",
+    "Great, thank you so much. Bye!",
+    "Thanks for your help. Goodbye!",
+    "Thank you, bye now!",
+    "Okay, thanks again. Goodbye!",
+)
+DONE = (
+    "No, that's everything, thanks.",
+    "No, that's all I needed. Thank you!",
+    "Nope, that's it. Thanks for your help.",
+    "No, I'm all set, thanks.",
+    "No, that covers it. Thank you.",
+)
+HOLD = (
+    "Sure, I'll hold.",
+    "Okay, take your time.",
+    "No problem, I'll wait.",
+    "Sure thing.",
+    "Okay, I'm still here.",
+    "Still holding, no rush.",
+)
+REPEAT = (
+    "Sorry, I didn't catch that. Could you repeat it?",
+    "Sorry, you cut out there. Could you say that again?",
+    "I'm sorry, I couldn't understand that. Can you repeat it, please?",
+    "Hello? I didn't get that, could you say it one more time?",
+    "Sorry, the line is bad on my end. What was that?",
+)
+UNCLEAR = (
+    "Sorry, I'm not sure what you mean.",
+    "I'm sorry, I don't think I understand the question.",
+    "Sorry, could you put that another way?",
+    "I'm not sure I follow, sorry.",
+)
+ACK = (
+    "Okay, thank you.",
+    "Got it, thanks.",
+    "Alright, thanks for letting me know.",
+    "Okay, that's good to know.",
+    "I see, okay.",
+)
+GOOD_NEWS = ("Great, thank you!", "Perfect, thanks so much.", "Oh good, thank you.", "Wonderful, thanks.")
+BAD_NEWS = (
+    "Oh, okay. Is there anything else you can do?",
+    "Hmm, that's a shame. What would you suggest?",
+    "Oh no. Is there another option?",
+)
+YES = (
+    "Yes, please.",
+    "Yes.",
+    "Yeah, that would be great.",
+    "Sure, yes.",
+    "Yes, thank you.",
+    "Yep, please do.",
+)
+YES_PLAIN = ("Yes.", "Yes, that's right.", "Yeah.", "Correct.", "Yes, it is.", "That's right, yes.")
+NO_THANKS = ("No, thank you.", "No thanks.", "No, I'm fine, thanks.", "Not today, thanks.")
+CONFIRM = (
+    "Yes, that's right.",
+    "Yes, that's correct.",
+    "Yep, that's it.",
+    "Correct.",
+    "Yes, exactly.",
+    "That's right, thanks.",
+)
+TRIED = (
+    "Yes, I already restarted it, and it's still not working.",
+    "Yeah, I unplugged it and plugged it back in twice. No luck.",
+    "Yes, I've tried that already. Nothing changed.",
+)
+
+_NOTIFY = re.compile(
+    r"\b(?:text|sms|e-?mail|notif\w*|remind\w*|receipt|updates?|alert\w*|call you back|callback|"
+    r"confirmation)\b",
+    re.I,
+)
+_UPSELL = re.compile(
+    r"\b(?:add|upgrade|special|offer|promotion|promo|survey|sign up|enroll|subscribe|newsletter|"
+    r"donat\w*|dessert|"
+    r"drink|side|paperless|autopay|membership|credit card offer|extended warranty)\b",
+    re.I,
+)
+_TRIED = re.compile(
+    r"\b(?:tried|try(?:ing)?|restart\w*|reboot\w*|unplug\w*|turn(?:ed|ing)? (?:it )?off|reset\w*)\b", re.I
+)
+_PROBLEM = re.compile(
+    r"\b(?:down|not working|broken|outage|stopped|won't|doesn't|can't|no (?:service|signal))\b", re.I
+)
+
+
+def _normal(sentence: str) -> str:
+    return " ".join(words(sentence))
+
+
+def _spoken_sentences(text: str) -> list[str]:
+    return [s for s in (_normal(p) for p in re.split(r"(?<=[.!?])\s+", text)) if s]
+
+
+def _capitalize(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _strip_markers(raw: str) -> str:
+    return " ".join(e.text for e in parse_actions([raw]) if isinstance(e, SpeechEvent))
+
+
+def _pressed(raw: str) -> str:
+    return "".join(e.digits for e in parse_actions([raw]) if isinstance(e, PressEvent))
+
+
+class _Turn:
+    """Everything the caller knows on one turn, derived from the context, the history and the seed."""
+
+    def __init__(self, context: Context, messages: Sequence[Message], seed: int) -> None:
+        self.context = context
+        turns = [m for m in messages if m.get("role") in ("user", "assistant")]
+        self.operator_lines = [m["content"] for m in turns if m["role"] == "user"]
+        self.replies = [m["content"] for m in turns if m["role"] == "assistant"]
+        self.line = normalize_line(self.operator_lines[-1]) if self.operator_lines else ""
+        self.index = len(self.operator_lines) - 1
+        key = f"{seed}\n{context.description}\n{context.scenario}"
+        self.call_seed = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big")
+        self.goal: Goal = parse_goal(context.scenario)
+        invented = invent_persona(seed, context)
+        # The scenario's own details win over a given persona, which wins over invented ones.
+        self.persona: Persona = dataclasses.replace(
+            merge_personas(self.goal.details, invented),
+            patience=invented.patience,
+            talkativeness=invented.talkativeness,
+        )
+        self.said = {s for reply in self.replies for s in _spoken_sentences(_strip_markers(reply))}
+
+    # --- choosing words -------------------------------------------------------------------------------
+
+    def rng(self, purpose: str) -> random.Random:
+        digest = hashlib.sha256(f"{self.call_seed}:{self.index}:{purpose}".encode()).digest()
+        return random.Random(int.from_bytes(digest[:8], "big"))
+
+    def pick(self, pool: Sequence[str], purpose: str) -> str:
+        """A phrasing from the pool whose sentences were not said yet in this call."""
+        start = self.rng(purpose).randrange(len(pool))
+        ordered = [*pool[start:], *pool[:start]]
+        for option in ordered:
+            if not any(s in self.said for s in _spoken_sentences(option)):
+                return option
+        for prefix in ("Like I said, ", "Again, ", "As I mentioned, ", "Just to repeat, ", "Once more, "):
+            for option in ordered:
+                candidate = prefix + option[:1].lower() + option[1:]
+                if not any(s in self.said for s in _spoken_sentences(candidate)):
+                    return candidate
+        return ordered[0]
+
+    # --- what happened so far -------------------------------------------------------------------------
+
+    @cached_property
+    def goal_stated(self) -> bool:
+        core = _normal(self.goal.short.removeprefix("Hi, "))[:40]
+        task_words = set(Terms.of(self.goal.task).stems)
+        for reply in self.replies:
+            spoken = _normal(_strip_markers(reply))
+            if core and core in spoken:
+                return True
+            if task_words and len(task_words & Terms.of(spoken).stems) >= max(2, len(task_words) // 2):
+                return True
+        return False
+
+    def keys_tried_for(self, menu: list[MenuOption]) -> set[str]:
+        """Keys already pressed for this same menu: it came back, so that choice did not get us on."""
+        signature = {(o.key, o.text.lower()) for o in menu}
+        tried = set()
+        for line, reply in zip(self.operator_lines[:-1], self.replies, strict=False):
+            if {(o.key, o.text.lower()) for o in parse_menu(line)} == signature:
+                tried.add(_pressed(reply))
+        return tried
+
+    # --- the reply ------------------------------------------------------------------------------------
+
+    def respond(self) -> str:
+        line = self.line
+        if not line or is_gibberish(line):
+            return self.pick(REPEAT, "repeat")
+        if is_goodbye(line, first_turn=self.index == 0):
+            return self.goodbye()
+        menu = parse_menu(line)
+        if menu and (reply := self.answer_menu(menu)):
+            return reply
+        if choices := say_choices(line):
+            return self.say_choice(choices)
+        if request := detail_request(line):
+            return self.give_details(request)
+        if is_readback(line) and (questions(line) or not is_hold(line)):
+            return self.confirm_readback()
+        if offered := offered_choices(line):
+            return self.choose(offered)
+        if is_anything_else(line):
+            return self.done()
+        if is_open_question(line):
+            return self.state_goal()
+        if yes_no := yes_no_question(line):
+            return self.answer_yes_no(yes_no)
+        if attribute := attribute_question(line):
+            return self.answer_attribute(attribute)
+        if is_hold(line):
+            return self.pick(HOLD, "hold")
+        if questions(line):
+            unclear = self.pick(UNCLEAR, "unclear")
+            return unclear if self.goal_stated else f"{unclear} {self.state_goal()}"
+        if not self.goal_stated:
+            return self.state_goal()
+        if success_phrase(line):
+            return self.pick(GOOD_NEWS, "good")
+        if failure_phrase(line):
+            return self.pick(BAD_NEWS, "bad")
+        return self.pick(ACK, "ack")
+
+    def goodbye(self) -> str:
+        words_ = self.pick(GOODBYES, "bye")
+        if is_anything_else(self.line):
+            words_ = "No, that's all. " + words_
+        return f"{words_} {HANGUP_MARKER}"
+
+    def done(self) -> str:
+        if not self.goal_stated and not self.replies:
+            return self.state_goal()
+        return self.pick(DONE, "done")
+
+    # --- the goal -------------------------------------------------------------------------------------
+
+    def goal_pool(self, short: bool = False) -> list[str]:
+        goal = self.goal
+        statement = goal.short if short else goal.statement
+        task = statement.removeprefix("Hi, ").rstrip(".")
+        pool = [statement]
+        m = re.match(r"^I(?:'d like|'m calling) to (.*)$", task)
+        if m:
+            rest = m.group(1)
+            pool += [
+                f"I need to {rest}.",
+                f"I'm calling to {rest}.",
+                f"I'd like to {rest}, please.",
+                f"I'm trying to {rest}.",
+            ]
+        elif task.startswith("I'm calling about "):
+            rest = task.removeprefix("I'm calling about ")
+            pool += [f"It's about {rest}.", f"I have a question about {rest}.", f"I'm calling about {rest}."]
+        else:
+            pool += [f"{_capitalize(task)}.", f"Well, {task}.", f"So, {task}."]
+        return pool
+
+    def state_goal(self) -> str:
+        line = self.line.lower()
+        if (
+            re.search(r"\border\b|get (?:for|started)|what would you like(?! to do)", line)
+            and self.goal.item != self.goal.task
+        ):
+            item = self.goal.item
+            return self.pick(
+                [f"I'd like {item}, please.", f"Can I get {item}?", f"{_capitalize(item)}, please."], "item"
+            )
+        short = bool(re.search(r"\b(?:few words|briefly|short)\b", line))
+        pool = self.goal_pool(short)
+        # The first time, the plain statement; rephrasings are for when the business asks again.
+        return (
+            pool[0]
+            if not self.goal_stated and _normal(pool[0]) not in self.said
+            else self.pick(pool[1:], "goal")
+        )
+
+    # --- menus and choices ----------------------------------------------------------------------------
+
+    def option_score(self, option: MenuOption, wants_human: bool) -> float:
+        score = self.goal.terms.overlap(option.terms)
+        if option.is_repeat:
+            return -10.0
+        if option.is_human and not wants_human:
+            score -= 3
+        return score
+
+    def answer_menu(self, menu: list[MenuOption]) -> str | None:
+        languages = [o for o in menu if o.language]
+        if languages:
+            want = "spanish" if has_word(self.goal.scenario, "spanish", "español", "espanol") else "english"
+            chosen = next((o for o in languages if o.language == want), None)
+            if chosen and len(languages) >= len(menu) - 1:
+                return press_marker(chosen.key)
+        tried = self.keys_tried_for(menu)
+        wants_human = has_word(
+            self.goal.task, "representative", "operator", "agent", "person", "human", "someone"
+        )
+        candidates = [o for o in menu if o.key not in tried and not o.language] or [
+            o for o in menu if not o.language
+        ]
+        scored = sorted(
+            candidates, key=lambda o: -self.option_score(o, wants_human)
+        )  # stable: ties keep order
+        best = scored[0]
+        if self.option_score(best, wants_human) <= 0:
+            if success_phrase(" ".join(self.operator_lines[:-1])):
+                thanks = self.pick(
+                    ("Thanks, that was all I needed.", "Great, that takes care of it."), "menu-done"
+                )
+                return f"{thanks} {self.pick(GOODBYES, 'bye')} {HANGUP_MARKER}"
+            # Nothing fits: a general line before a person, a person before a random topic.
+            fallback = (
+                next((o for o in candidates if o.is_other and not o.is_human), None)
+                or next((o for o in candidates if o.is_human), None)
+                or next((o for o in candidates if not o.is_repeat), None)
+            )
+            if fallback is None:
+                return None
+            best = fallback
+        return press_marker(best.key)
+
+    def choice_score(self, alternative: str) -> float:
+        goal = self.goal
+        score = goal.terms.overlap(Terms.of(alternative))
+        lowered = alternative.lower()
+        score += 3 * sum(1 for d in goal.prefer_days if d in lowered)
+        score -= 5 * sum(1 for d in goal.avoid_days if d in lowered)
+        if goal.next_week and re.search(r"\bnext\b", lowered):
+            score += 1
+        for part in goal.prefer_parts:
+            hour = re.search(r"\b(\d{1,2})(?::\d\d)?\s*(am|pm)\b", lowered)
+            if part in lowered:
+                score += 2
+            elif hour:
+                h = int(hour.group(1)) % 12 + (12 if hour.group(2) == "pm" else 0)
+                slot = "morning" if h < 12 else "afternoon" if h < 17 else "evening"
+                score += 2 if slot == part else 0
+        if (size := goal.values.get("size")) and size in lowered:
+            score += 3
+        return score
+
+    def best_choice(self, alternatives: list[str]) -> str:
+        # Asked the same thing again right after answering: the first answer did not take, try the next one.
+        repeated = self.index > 0 and _normal(self.operator_lines[-2]) == _normal(self.line)
+        ranked = sorted(alternatives, key=lambda a: -self.choice_score(a))
+        if repeated and len(ranked) > 1 and self.choice_score(ranked[0]) <= 0:
+            return ranked[1]
+        return ranked[0]
+
+    def say_choice(self, choices: list[str]) -> str:
+        choice = self.best_choice(choices)
+        return self.pick(
+            [
+                f"{_capitalize(choice)}.",
+                f"{_capitalize(choice)}, please.",
+                f"It's {choice}.",
+                f"I said {choice}.",
+            ],
+            "say",
+        )
+
+    def choose(self, alternatives: list[str]) -> str:
+        choice = self.best_choice(alternatives)
+        timely = any(re.search(r"\d|\b(?:" + "|".join(WEEKDAYS) + r")\b", a.lower()) for a in alternatives)
+        if timely:
+            pool = [
+                f"{_capitalize(choice)} works for me.",
+                f"Let's do {choice}.",
+                f"I'll take {choice}, please.",
+                f"{_capitalize(choice)} would be great.",
+            ]
+        else:
+            pool = [
+                f"{_capitalize(choice)}, please.",
+                f"{_capitalize(choice)}.",
+                f"It's {choice}.",
+                f"I'd go with {choice}.",
+            ]
+        return self.pick(pool, "choose")
+
+    # --- details --------------------------------------------------------------------------------------
+
+    def value(self, slot: str) -> str:
+        persona = self.persona
+        direct = {
+            "name": persona.name, "phone": persona.phone, "address": persona.address,
+            "date_of_birth": persona.date_of_birth, "email": persona.email,
+            "account_number": persona.account_number,
+        }  # fmt: skip
+        if direct.get(slot):
+            return str(direct[slot])
+        if slot in persona.numbers:
+            return persona.numbers[slot]
+        rng = self.rng(f"number:{slot}")  # a number kind the persona lacks: made up, the same all call
+        rng.seed(f"{self.call_seed}:{slot}")
+        return str(rng.randint(10_000_000, 99_999_999))
+
+    def keypad_digits(self, slot: str, value: str) -> str:
+        if slot == "date_of_birth":
+            m = re.match(r"([A-Za-z]+)\.?\s+(\d{1,2})\D+(\d{4})", value)
+            if m and m.group(1).lower() in MONTHS:
+                return f"{MONTHS.index(m.group(1).lower()) + 1:02d}{int(m.group(2)):02d}{m.group(3)}"
+        return digits_in(value)
+
+    def spoken_value(self, slot: str, value: str, variant: int) -> str:
+        if slot == "phone":
+            return say_phone(value)
+        if slot in ("name", "address", "date_of_birth", "email"):
+            return value
+        digits = digits_in(value)
+        if digits == value and len(digits) >= 6:
+            # Digits grouped on the first asking, one by one when asked again: how people repeat a number.
+            return spoken_digits(digits, 4 if variant == 0 else 0)
+        return value
+
+    def give_details(self, request: DetailRequest) -> str:
+        values = []
+        for slot in request.slots:
+            value = self.value(slot)
+            if request.last_four and not slot.endswith("last4"):
+                value = digits_in(value)[-4:] or value
+            values.append((slot, value))
+        if request.press:
+            digits = "".join(self.keypad_digits(slot, v) for slot, v in values)
+            if digits:
+                return press_marker(digits + ("#" if request.pound else ""))
+        asked_before = sum(1 for line in self.operator_lines[:-1] if detail_request(line) == request)
+        spoken = [(slot, self.spoken_value(slot, v, asked_before)) for slot, v in values]
+        first_slot, first = spoken[0]
+        label = _LABELS.get(first_slot, first_slot.replace("_", " "))
+        if request.spell and first_slot == "name":
+            last = first.split()[-1]
+            first = f"{first}, that's {'-'.join(last.upper())}"
+        pool = [
+            f"It's {first}.",
+            f"Sure, it's {first}.",
+            f"My {label} is {first}.",
+            f"{_capitalize(first)}.",
+            f"That's {first}.",
+        ]
+        if first_slot == "name":
+            pool.append(f"This is {first}.")
+        if first_slot == "phone":
+            pool.append(f"You can reach me at {first}.")
+        reply = self.pick(pool, "detail")
+        for slot, value in spoken[1:]:
+            reply = reply.rstrip(".") + f", and my {_LABELS.get(slot, slot.replace('_', ' '))} is {value}."
+        return reply
+
+    # --- read-backs -----------------------------------------------------------------------------------
+
+    def known_values(self) -> dict[str, str]:
+        return self.persona.details()
+
+    def readback_error(self) -> str | None:
+        """A correction when the business read something back wrong, else None."""
+        line = self.line
+        lowered = line.lower()
+        said = " ".join(_strip_markers(r) for r in self.replies).lower()
+        wanted_text = self.goal.task.lower() + " " + said
+        for group in VALUE_GROUPS:
+            heard = [v for v in group if has_word(lowered, v)]
+            if not heard:
+                continue
+            if group == WEEKDAYS:
+                wanted = [d for d in (*self.goal.prefer_days, *WEEKDAYS) if has_word(said, d)] or list(
+                    self.goal.prefer_days
+                )
+                if any(d in self.goal.avoid_days for d in heard) and not wanted:
+                    return f"No, not {heard[0].capitalize()} — I need to move it to another day."
+            else:
+                wanted = [v for v in group if has_word(wanted_text, v)]
+                if group[0] == "one" and not wanted and re.search(r"\b(?:a|an)\b", self.goal.task):
+                    wanted = ["one"]
+            if wanted and not set(heard) & set(wanted):
+                correct = wanted[0]
+                after = re.search(rf"\b{re.escape(heard[0])}\s+([a-z]+)", lowered)
+                noun = (
+                    after.group(1) if after and after.group(1) not in ("and", "or", "for", "at", "on") else ""
+                )
+                article = (
+                    ""
+                    if group in (WEEKDAYS,) or group[0] == "one"
+                    else ("an " if correct[0] in "aeiou" else "a ")
+                )
+                display = correct.capitalize() if group == WEEKDAYS else correct
+                phrase = f"{article}{display} {noun}".strip()
+                return self.pick(
+                    [f"No — {phrase}.", f"No, that should be {phrase}.", f"Not quite — it's {phrase}."], "fix"
+                )
+        # Numbers read back: a known value whose digits are almost, but not exactly, what was read.
+        for run in re.findall(r"\d[\d\s-]{2,}\d", line):
+            got = digits_in(run)
+            values = {k: v for k, v in self.known_values().items() if len(digits_in(v)) >= 4}
+            if any(digits_in(v) == got or got in digits_in(v) for v in values.values()):
+                continue
+            for slot, value in values.items():
+                want = digits_in(value)
+                close = len(want) == len(got) and sum(a != b for a, b in zip(want, got, strict=True)) <= 2
+                named = re.search(_LABELS.get(slot, slot).split()[0].lower(), lowered)
+                if close or (named and abs(len(want) - len(got)) <= 1):
+                    spoken = self.spoken_value(slot, value, 1)
+                    return self.pick(
+                        [f"No, that's not right. It's {spoken}.", f"Sorry, no — it's {spoken}."], "fix"
+                    )
+        name = self.persona.name or ""
+        if name and (first := name.split()[0]) in line and name not in line:
+            m = re.search(rf"{first}\s+([A-Z][a-z]+)", line)
+            if m and m.group(1) != name.split()[-1]:
+                return f"No, it's {name}: {'-'.join(name.split()[-1].upper())}."
+        return None
+
+    def confirm_readback(self) -> str:
+        return self.readback_error() or self.pick(CONFIRM, "confirm")
+
+    # --- yes/no and attributes ------------------------------------------------------------------------
+
+    def answer_yes_no(self, question: str) -> str:
+        q = question.lower()
+        related = self.goal.terms.overlap(Terms.of(question)) > 0
+        if _TRIED.search(q):
+            if _PROBLEM.search(self.goal.task) or self.goal.terms.concepts & {"outage", "technical"}:
+                return self.pick(TRIED, "tried")
+            return self.pick(YES_PLAIN, "yes")
+        if re.search(r"\b(?:calling about|is this (?:about|for|regarding)|is that (?:about|for))\b", q):
+            if related:
+                return self.pick(YES_PLAIN, "yes")
+            return f"No, actually. {self.state_goal()}"
+        if re.search(r"\bdo you have (?:your|the|a|an)\b", q) and (request := detail_request(question + "?")):
+            return f"Yes. {self.give_details(request)}"
+        if _UPSELL.search(q) and not related:
+            return self.pick(NO_THANKS, "no")
+        if _NOTIFY.search(q) or related or re.search(r"\bwould you like\b", q):
+            return self.pick(YES, "yes-please")
+        return self.pick(YES_PLAIN, "yes")
+
+    def answer_attribute(self, attribute: str) -> str:
+        goal = self.goal
+        if attribute == "size":
+            size = goal.values.get("size")
+            if not size:
+                offered = [s for s in SIZES if has_word(self.context.description, s)]
+                size = "medium" if "medium" in offered or not offered else offered[0]
+            return self.pick(
+                [
+                    f"{_capitalize(size)}, please.",
+                    f"A {size}.",
+                    f"{_capitalize(size)}.",
+                    f"Make it a {size}.",
+                ],
+                "size",
+            )
+        if attribute == "how many":
+            m = re.search(r"\b(\d+|two|three|four|five|six|a dozen)\b", goal.task)
+            count = m.group(1) if m else "one"
+            return self.pick(
+                [f"Just {count}.", f"{_capitalize(count)}, please.", f"{_capitalize(count)}."], "count"
+            )
+        if attribute in ("time", "day", "date", "when"):
+            parts = []
+            if goal.prefer_days:
+                parts.append(goal.prefer_days[0].capitalize())
+            elif goal.next_week:
+                parts.append("sometime next week")
+            if goal.prefer_parts:
+                parts.append(f"in the {goal.prefer_parts[0]}")
+            if parts:
+                when = " ".join(parts)
+                return self.pick(
+                    [
+                        f"{_capitalize(when)}, if possible.",
+                        f"{_capitalize(when)} would be best.",
+                        f"Ideally {when}.",
+                    ],
+                    "when",
+                )
+            return self.pick(
+                [
+                    "Whatever's earliest works for me.",
+                    "As soon as possible, please.",
+                    "The first opening you have is fine.",
+                ],
+                "when",
+            )
+        return self.pick(
+            [f"{_capitalize(goal.item)}, please.", f"It's for {goal.item}.", f"I'm after {goal.item}."],
+            "attr",
+        )
+
+
+class OfflineEngine:
+    """A deterministic scripted caller: the default when no model is configured, and the tests' caller."""
+
+    name = "offline"
+    model = "scripted"
+
+    def __init__(self, options: EngineOptions | None = None) -> None:
+        seed = options.seed if options is not None else None
+        self.seed = DEFAULT_SEED if seed is None else seed
+
+    def reply(self, context: Context, messages: Sequence[Message]) -> str:
+        """The whole next reply, markers included."""
+        return _Turn(context, messages, self.seed).respond()
+
+    def stream(self, context: Context, messages: Sequence[Message]) -> Iterator[str]:
+        # Word by word, as a model streams; no sleeping, the offline caller is instant.
+        yield from re.findall(r"\S+\s*", self.reply(context, messages))
+
+    def verdict(self, context: Context, messages: Sequence[Message]) -> tuple[bool, str]:
+        """Whether the caller got what it called for, and why, from what it saw on the call."""
+        turn = _Turn(context, [*messages, {"role": "user", "content": "."}], self.seed)
+        lines, replies = turn.operator_lines[:-1], turn.replies
+        hung_up = bool(replies) and HANGUP_MARKER in replies[-1]
+        success = next((p for line in lines if (p := success_phrase(line))), None)
+        failure = next((p for line in reversed(lines) if (p := failure_phrase(line))), None)
+        if not replies:
+            return False, "The call never started: the business said nothing the caller answered."
+        if success and not (
+            failure
+            and lines.index(next(x for x in lines if failure in x))
+            > lines.index(next(x for x in lines if success in x))
+        ):
+            ending = (
+                "and the caller ended the call politely" if hung_up else "though the call had not ended yet"
+            )
+            return True, f'The business confirmed the request ("{success}"), {ending}.'
+        if failure:
+            return False, f'The business could not do it ("{failure}").'
+        only_menus = all(parse_menu(line) for line in lines)
+        if only_menus:
+            return False, "The call never got past the menu."
+        if hung_up and len(replies) <= 2:
+            return False, "The caller hung up before anything happened."
+        if turn.goal_stated:
+            return False, "The caller stated the goal, but the business never confirmed it was done."
+        return False, "The caller never got to state the goal."

@@ -1,0 +1,264 @@
+"""The caller's goal as the offline caller says it, and the details the scenario itself gives.
+
+A scenario is written as an instruction ("report a lost debit card ... Account number 55017342."); the
+caller speaks it in the first person ("I'm calling to report a lost debit card ..."), keeps identity
+details out of that sentence, and gives them only when asked.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from callersim_cli.engines.offline_text import MONTHS, SIZES, WEEKDAYS, Terms, has_word, words, wordset
+from callersim_cli.persona import Persona
+
+# Number kinds a scenario may state, by the word before the number, as named in Persona.numbers.
+_NUMBER_KINDS = {
+    "account": "account_number", "order": "order", "confirmation": "confirmation", "claim": "claim",
+    "policy": "policy", "member": "member", "reservation": "confirmation", "booking": "confirmation",
+    "prescription": "prescription", "rx": "prescription", "tracking": "tracking", "case": "case",
+    "ticket": "ticket", "customer": "account_number", "pin": "pin", "zip": "zip", "invoice": "invoice",
+    "group": "group", "patient": "patient", "record": "record", "license": "license", "plate": "plate",
+    "flight": "flight", "loyalty": "member", "rewards": "member", "frequent": "member",
+}  # fmt: skip
+_NUMBER_RE = re.compile(
+    r"\b(" + "|".join(_NUMBER_KINDS) + r")(?:\s+flyer)?(?:\s+(?:number|no\.?|#|id|code))?"
+    r"(?:\s+(?:is|was|of))?\s*[:#]?\s*([A-Z0-9]*\d[A-Z0-9-]*)",
+    re.I,
+)
+_NAME_RE = re.compile(
+    r"\b(?:[Mm]y name is|[Nn]ame(?: is|:)|I am|I'm|[Tt]his is)\s+([A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){1,2})"
+)
+_DOB_RE = re.compile(
+    r"\b(?:date of birth|birth ?date|birthday|dob|born(?: on)?)(?:\s+is|:)?\s*"
+    r"((?:"
+    + "|".join(MONTHS)
+    + r")\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|\d{1,2}/\d{1,2}/\d{2,4}|\d{4}-\d{2}-\d{2})",
+    re.I,
+)
+_PHONE_RE = re.compile(r"(?:\+?1[\s.-]?)?\(?\b\d{3}\)?[\s.-]?\d{3}[\s.-]\d{4}\b")
+_EMAIL_RE = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b")
+_ADDRESS_RE = re.compile(
+    r"\b\d{1,6}\s+(?:[A-Z0-9][\w.']*\s+){1,4}(?:Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Drive|Dr|Way|Boulevard|"
+    r"Blvd|Court|Ct|Place|Pl|Terrace|Circle|Parkway|Pkwy|Highway|Hwy)\b\.?"
+    r"(?:,?\s*(?:Apt|Apartment|Unit|Suite|"
+    r"#)\.?\s*\w+)?(?:,\s*[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)?(?:,?\s*[A-Z]{2})?"
+    r"(?:\s+\d{5})?"
+)
+_CARD_RE = re.compile(
+    r"\b(?:card|visa|mastercard|amex)\b[^.,\d]{0,30}?(?:ending in|ends in|last (?:four|4)(?: digits)?)"
+    r"(?:\s+(?:is|are))?\s*(\d{4})\b",
+    re.I,
+)
+_SSN_RE = re.compile(r"\b(?:ssn|social security(?: number)?)\b[^.,\d]{0,30}?(\d{4})\b", re.I)
+
+# Openers that turn an instruction into first-person speech.
+_LIKE_VERBS = wordset(
+    """order book schedule reschedule cancel change pay buy get make renew refill update add set open close
+    return exchange transfer upgrade downgrade speak talk request reserve arrange apply sign start stop
+    replace move activate set up confirm know learn see find check track"""
+)
+_CALLING_VERBS = wordset("report complain dispute follow inquire ask file let tell notify")
+# Clauses that instruct the simulation rather than describe the caller's business.
+_META_RE = re.compile(
+    r"^(?:and\s+)?(?:avoid|don't|do not|try not|never|be\s|stay\s|keep\s|if possible|if asked|when asked|"
+    r"only\s|give\s.*\bwhen asked|you are|act\s|pretend|play\s)",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Goal:
+    """The goal in the caller's words, what it is about, and what the caller prefers when offered choices."""
+
+    scenario: str
+    task: str  # the instruction without identity details: "order a large pepperoni pizza for delivery"
+    statement: str  # "Hi, I'd like to order a large pepperoni pizza for delivery."
+    short: str  # the first part only, for "in a few words"
+    item: str  # what is ordered or asked about: "a large pepperoni pizza for delivery"
+    terms: Terms
+    details: Persona  # what the scenario states about the caller
+    prefer_days: tuple[str, ...] = ()
+    avoid_days: tuple[str, ...] = ()
+    prefer_parts: tuple[str, ...] = ()  # morning / afternoon / evening
+    next_week: bool = False
+    values: dict[str, str] = field(default_factory=dict)  # chosen value per VALUE_GROUPS index
+
+
+def scenario_details(scenario: str) -> Persona:
+    """The identity details a scenario states, as a persona with only those set."""
+    name = m.group(1) if (m := _NAME_RE.search(scenario)) else None
+    dob = m.group(1) if (m := _DOB_RE.search(scenario)) else None
+    email = m.group(0) if (m := _EMAIL_RE.search(scenario)) else None
+    address = m.group(0).rstrip(".,") if (m := _ADDRESS_RE.search(scenario)) else None
+    numbers: dict[str, str] = {}
+    account = None
+    for m in _NUMBER_RE.finditer(scenario):
+        kind = _NUMBER_KINDS[m.group(1).lower()]
+        value = m.group(2).strip("-")
+        if kind == "account_number":
+            account = account or value
+        else:
+            numbers.setdefault(kind, value)
+    if m := _CARD_RE.search(scenario):
+        numbers["card_last4"] = m.group(1)
+    if m := _SSN_RE.search(scenario):
+        numbers["ssn_last4"] = m.group(1)
+    phone = None
+    for m in _PHONE_RE.finditer(scenario):
+        if re.sub(r"\D", "", m.group(0)) not in {
+            re.sub(r"\D", "", v) for v in [account or "", *numbers.values()]
+        }:
+            phone = m.group(0).strip()
+            break
+    if address and "zip" not in numbers and (m := re.search(r"\b(\d{5})$", address)):
+        numbers["zip"] = m.group(1)
+    return Persona(
+        name=name, phone=phone, address=address, date_of_birth=dob, email=email, account_number=account,
+        numbers=numbers,
+    )  # fmt: skip
+
+
+def _second_to_first_person(text: str) -> str:
+    """Scenarios are often written to the caller: "cancel your order" is said as "cancel my order"."""
+    replacements = (
+        (r"\byou're\b", "I'm"), (r"\byou are\b", "I am"), (r"\byou've\b", "I've"),
+        (r"\byou have\b", "I have"),
+        (r"\byou'd\b", "I'd"), (r"\byou\b", "I"), (r"\byours\b", "mine"), (r"\byour\b", "my"),
+        (r"\byourself\b", "myself"),
+    )  # fmt: skip
+    for pattern, repl in replacements:
+        text = re.sub(pattern, repl, text, flags=re.I)
+    return text
+
+
+def _identity_spans(text: str) -> list[tuple[int, int, str]]:
+    """Where identity details sit in text, each with what may stay in the sentence in its place."""
+    spans: list[tuple[int, int, str]] = []
+    for regex in (_NAME_RE, _DOB_RE, _EMAIL_RE, _SSN_RE, _PHONE_RE):
+        spans += [(*m.span(), "") for m in regex.finditer(text)]
+    spans += [(*m.span(), "card") for m in _CARD_RE.finditer(text)]
+    # "the status of claim 88213904" keeps "claim": the number is a detail, the claim is the subject.
+    spans += [(*m.span(), m.group(1)) for m in _NUMBER_RE.finditer(text)]
+    spans.sort()
+    merged: list[tuple[int, int, str]] = []
+    for span in spans:
+        if merged and span[0] < merged[-1][1]:
+            continue
+        merged.append(span)
+    return merged
+
+
+_IDENTITY_WORDS = wordset(
+    """my your name is are it's date of birth dob born number no id phone cell mobile email address card
+    ending in last four digits social security ssn zip code and the i am i'm this was on file account
+    rx claim policy member order confirmation pin"""
+)
+_HOLE = "\x00"
+
+
+def _task_clauses(scenario: str) -> list[str]:
+    """The scenario's clauses that describe the task: no identity statements, no instructions to the actor."""
+    kept: list[str] = []
+    for sentence in re.split(r"(?<=[.!?;])\s+", scenario.strip()):
+        # Identity details become holes first, so the comma in "March 4, 1988" splits nothing.
+        spans = _identity_spans(sentence)
+        keep_words = [w for _, _, w in spans]
+        for start, end, _ in reversed(spans):
+            sentence = sentence[:start] + _HOLE + sentence[end:]
+        holes = iter(keep_words)
+        for clause in re.split(
+            r",\s*|\s+and\s+(?=my\b|your\b|avoid|don't|do not|try|be\b)", sentence, flags=re.I
+        ):
+            clause = clause.strip().rstrip(".!;,")
+            n = clause.count(_HOLE)
+            kept_here = [next(holes, "") for _ in range(n)]
+            if not clause or _META_RE.match(clause):
+                continue
+            if n:
+                if all(w in _IDENTITY_WORDS for w in words(clause.replace(_HOLE, " "))):
+                    continue  # the clause only states who the caller is
+                for word in kept_here:
+                    clause = clause.replace(_HOLE, word, 1)
+                clause = re.sub(
+                    r"\b(of|about|on|for|with|to)\s+(" + "|".join(_NUMBER_KINDS) + r")\b", r"\1 my \2", clause
+                )
+                clause = " ".join(clause.split()).rstrip(" ,")
+                clause = re.sub(r"\s+(?:with|for|of|on|under|is|:)$", "", clause)
+            kept.append(clause)
+    return kept
+
+
+def _first_person(task: str) -> str:
+    task = _second_to_first_person(task)
+    task = re.sub(r"^(?:the caller|caller|customer)\s+(?:wants|needs)\s+to\s+", "", task, flags=re.I)
+    task = re.sub(
+        r"^(?:I\s+)?(?:want|wants|need|needs|would like|am trying|try|trying)\s+to\s+", "", task, flags=re.I
+    )
+    task = re.sub(r"^to\s+", "", task, flags=re.I)
+    return task
+
+
+def _statement(task: str) -> str:
+    first = words(task)[:1]
+    verb = first[0] if first else ""
+    if re.match(r"^(?:I|I'm|I've|I'd|my)\b", task, re.I):
+        return f"Hi, {task[0].lower() + task[1:] if task.startswith('My') else task}."
+    if len(task) > 1 and task[1].islower():
+        task = task[0].lower() + task[1:]  # "Pharmacy refill ..." is not a name
+    if verb in _CALLING_VERBS:
+        return f"Hi, I'm calling to {task}."
+    if verb in _LIKE_VERBS:
+        return f"Hi, I'd like to {task}."
+    return f"Hi, I'm calling about {task}."
+
+
+def _item(task: str) -> str:
+    """What the goal asks for: "order a large pepperoni pizza" -> "a large pepperoni pizza"."""
+    m = re.match(r"^(?:order|buy|get|book|reserve|request|purchase|refill)\s+(.*)$", task, re.I)
+    return m.group(1) if m else task
+
+
+def _weekday_preferences(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    prefer, avoid = [], []
+    tokens = words(text)
+    for i, token in enumerate(tokens):
+        day = token.rstrip("s")
+        if day in WEEKDAYS:
+            before = tokens[max(0, i - 3) : i]
+            (avoid if {"from", "not", "instead", "except", "than"} & set(before) else prefer).append(day)
+    return tuple(prefer), tuple(avoid)
+
+
+def parse_goal(scenario: str) -> Goal:
+    clauses = _task_clauses(scenario)
+    task = _first_person(", ".join(clauses)) if clauses else ""
+    task = task.strip().rstrip(".") or "ask a quick question"
+    short_task = re.split(r",|\s+and\s+(?=find|ask|get|see|check|learn|know|make)", task)[0].strip()
+    prefer_days, avoid_days = _weekday_preferences(task)
+    lowered = " ".join(words(task))
+    parts = tuple(
+        p
+        for p in ("morning", "afternoon", "evening")
+        if has_word(task, p) and not re.search(rf"since (?:this )?{p}", lowered)
+    )
+    values = {}
+    for size in SIZES:
+        if has_word(task, size):
+            values["size"] = size
+            break
+    return Goal(
+        scenario=scenario,
+        task=task,
+        statement=_statement(task),
+        short=_statement(short_task),
+        item=_item(task),
+        terms=Terms.of(task),
+        details=scenario_details(scenario),
+        prefer_days=prefer_days,
+        avoid_days=avoid_days,
+        prefer_parts=parts,
+        next_week="next week" in lowered,
+        values=values,
+    )

@@ -1,0 +1,457 @@
+"""Reading what the business says: menus, spoken choices, requests for details, read-backs and the rest.
+
+Each reader looks for a pattern of phone talk (a key after "press"/"oprima", a detail noun after "what's
+your"/"please enter", alternatives joined by "or"), not for fixed sentences, so new businesses and new
+wordings are understood the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from callersim_cli.engines.offline_text import NUMBER_WORDS, Terms, has_word, normalize_line, sentences, words
+
+_KEY_WORDS = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+_KEY = rf"(?:[0-9]|[*#]|{_KEY_WORDS})"
+_PRESS_VERB = (
+    r"(?:press(?:\s+or\s+say)?|say\s+or\s+press|oprima|marque|pulse|presione|"
+    r"dial|push|hit|select|choose|enter)"
+)
+_KEY_MENTION = re.compile(
+    rf"\b{_PRESS_VERB}\s+(?:the\s+|el\s+|la\s+)?(?:number\s+|"
+    rf"n[uú]mero\s+)?({_KEY})(?:\s+key)?\b(?!\s*(?:-?\s*digit|number))",
+    re.I,
+)
+# "Press 1 for billing, 2 for support, or 3 for sales": keys listed after one verb.
+_KEY_LISTED = re.compile(rf"(?:,\s*|\bor\s+)({_KEY})\s+(?=for\b|to\b|if\b|para\b)", re.I)
+_LEAD_IN = re.compile(
+    r"^(?:[,.;:\s]|or\b|and\b|now\b|please\b)*(?:for|to|if you(?:'re| are)? calling (?:about|to|"
+    r"for|regarding)|"
+    r"if you(?:'d| would) like to|if you want to|if you need to|if you have|if|para|si|to hear)?\s*",
+    re.I,
+)
+
+HUMAN_WORDS = (
+    "representative",
+    "operator",
+    "agent",
+    "associate",
+    "human",
+    "person",
+    "someone",
+    "staff member",
+)
+OTHER_WORDS = ("all other", "other questions", "anything else", "everything else", "other inquiries", "other")
+REPEAT_WORDS = (
+    "repeat",
+    "hear these",
+    "hear this",
+    "again",
+    "main menu",
+    "previous menu",
+    "go back",
+    "return to",
+)
+
+
+@dataclass(frozen=True)
+class MenuOption:
+    key: str
+    text: str  # the option as the menu described it: "report a lost or stolen card"
+
+    @property
+    def terms(self) -> Terms:
+        return Terms.of(self.text)
+
+    @property
+    def is_human(self) -> bool:
+        return has_word(self.text, *HUMAN_WORDS)
+
+    @property
+    def is_other(self) -> bool:
+        return has_word(self.text, *OTHER_WORDS)
+
+    @property
+    def is_repeat(self) -> bool:
+        return has_word(self.text, *REPEAT_WORDS)
+
+    @property
+    def language(self) -> str | None:
+        if has_word(self.text, "english", "inglés", "ingles"):
+            return "english"
+        if has_word(self.text, "español", "espanol", "spanish", "castellano"):
+            return "spanish"
+        return None
+
+
+def _key(token: str) -> str:
+    token = token.lower()
+    return NUMBER_WORDS.get(token, token)
+
+
+def _option_text(text: str) -> str:
+    text = _LEAD_IN.sub("", text.strip(), count=1)
+    return text.strip(" ,.;:!?").strip()
+
+
+def parse_menu(line: str) -> list[MenuOption]:
+    """The options of a keypad menu, in the order they were offered."""
+    options: list[MenuOption] = []
+    for sentence in sentences(line):
+        mentions = [(m.start(), m.end(), _key(m.group(1))) for m in _KEY_MENTION.finditer(sentence)]
+        if mentions:
+            mentions += [
+                (m.start(), m.end(), _key(m.group(1)))
+                for m in _KEY_LISTED.finditer(sentence)
+                if not any(s <= m.start(1) < e for s, e, _ in mentions)
+            ]
+            mentions.sort()
+        if not mentions:
+            continue
+        # The description sits before the key ("For billing, press 2") or after it ("press 2 for billing");
+        # which one is decided by the first key: is there a description in front of it?
+        before_first = _option_text(sentence[: mentions[0][0]])
+        describe_before = bool(Terms.of(before_first).stems)
+        for i, (start, end, key) in enumerate(mentions):
+            if describe_before:
+                text = sentence[mentions[i - 1][1] if i else 0 : start]
+            else:
+                text = sentence[end : mentions[i + 1][0] if i + 1 < len(mentions) else len(sentence)]
+            options.append(MenuOption(key, _option_text(text)))
+    return options
+
+
+_SAY = re.compile(
+    r"\b(?:please\s+|just\s+|you can\s+|simply\s+)?say\b(?!\s+or\b)(?:\s+things\s+like)?\s+(.+)", re.I
+)
+
+
+def _alternatives(text: str) -> list[str]:
+    parts = [
+        p.strip(" '\"“”.?!:") for p in re.split(r",\s*(?:or\s+)?|\s+or\s+", text) if p.strip(" '\"“”.?!")
+    ]
+    return [p for p in parts if p]
+
+
+def say_choices(line: str) -> list[str]:
+    """The words a speech menu asks for: "Please say debit or credit" -> ["debit", "credit"]."""
+    for sentence in sentences(line):
+        m = _SAY.search(sentence)
+        if not m:
+            continue
+        rest = m.group(1)
+        rest = re.split(
+            r"[.?!]|,?\s*(?:or|and)\s+(?:press|oprima)\b|,?\s+(?:now|at any time|to continue)\b", rest
+        )[0]
+        if re.match(r"(?:your|the|it|that|a|an|my)\b", rest, re.I):
+            continue  # "say your account number" asks for a detail, not a choice
+        alts = _alternatives(rest)
+        if (
+            len(alts) >= 2
+            and all(len(words(a)) <= 5 for a in alts)
+            and {a.lower() for a in alts} != {"yes", "no"}
+        ):
+            return alts
+    return []
+
+
+_CHOICE_QUESTION = re.compile(
+    r"\b(?:which (?:one |of those |of these |time |day |option )?(?:works|would|do you|is|suits|sounds)|"
+    r"what works|what would you prefer|would you prefer|do you prefer|which do you|which would)\b",
+    re.I,
+)
+
+
+def offered_choices(line: str) -> list[str]:
+    """Alternatives offered in a question ("debit or credit card?", "Tuesday at 9 or Wednesday at 2?")."""
+    parts = sentences(line)
+    for i, sentence in enumerate(parts):
+        if (
+            not re.search(r"\s+or\s+", sentence)
+            or has_word(sentence, "yes or no")
+            or _KEY_MENTION.search(sentence)
+        ):
+            continue
+        asked = sentence.endswith("?") or any(_CHOICE_QUESTION.search(p) for p in parts[i:])
+        if not asked:
+            continue
+        body = re.sub(
+            r"\b(?:which|what) (?:works|would you prefer|do you prefer).*$", "", sentence, flags=re.I
+        )
+        alts = _alternatives(body)
+        if len(alts) < 2:
+            continue
+        # The first alternative carries the sentence's lead-in ("We have openings next Tuesday at 9 am"):
+        # keep as many of its last words as the second alternative has.
+        n = max(len(alts[1].split()), 1)
+        alts[0] = " ".join(alts[0].split()[-n:])
+        if all(len(a.split()) <= 7 for a in alts):
+            return alts
+    return []
+
+
+# Details a business asks for, the words that name them, most specific first.
+SLOT_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("ssn_last4", r"social security|\bssn\b"),
+    (
+        "card_last4",
+        r"(?:last (?:four|4)(?: digits)?(?: of)? (?:your |the )?(?:debit |credit )?card)|"
+        r"card number|card ending",
+    ),
+    ("date_of_birth", r"date of birth|birth ?date|birthday|\bdob\b|when were you born"),
+    ("email", r"e-?mail"),
+    ("zip", r"\bzip\b|postal code"),
+    ("account_number", r"account (?:number|id|#)|customer (?:number|id)|\baccount\b"),
+    ("order", r"order (?:number|id|#)"),
+    (
+        "confirmation",
+        r"confirmation (?:number|code|#)|reservation (?:number|code)|booking (?:number|reference|"
+        r"code)|record locator",
+    ),
+    ("claim", r"claim (?:number|id|#)"),
+    ("policy", r"policy (?:number|id|#)"),
+    ("member", r"member(?:ship)? (?:number|id|#)|\bmember id\b|loyalty number|rewards number"),
+    ("prescription", r"prescription (?:number|#)|\brx (?:number|#)"),
+    ("pin", r"\bpin\b|passcode|security code"),
+    (
+        "phone",
+        r"phone number|phone|callback number|call ?back|contact number|best number|number (?:where|"
+        r"to reach|we can)|\bcell\b",
+    ),
+    (
+        "address",
+        r"(?<!e-mail )(?<!email )address|where (?:should|do|would) (?:we|you like us to|"
+        r"i) (?:deliver|send|ship)|street",
+    ),
+    ("name", r"\bname\b|who (?:am i|do i have|is) (?:speaking|on the line|calling)|who's calling"),
+)
+_REQUEST = re.compile(
+    r"\b(?:what(?:'s| is| are)?|may i|can i|could i|could you|can you|would you|please|say|enter|"
+    r"provide|give|"
+    r"tell|state|spell|verify|confirm|key in|type|need|i'll need|and (?:the|your|a|an)|read me|let me have|"
+    r"get)\b|^(?:and\s+)?(?:your|the|a)\b",
+    re.I,
+)
+_PRESS_MODE = re.compile(
+    r"\b(?:enter|key in|keypad|touch-?tone|type in|using your (?:phone|keypad)|dial pad)\b", re.I
+)
+_POUND = re.compile(r"\b(?:followed by|then press|and then|then)\s+(?:the\s+)?(?:pound|hash|#)", re.I)
+
+
+@dataclass(frozen=True)
+class DetailRequest:
+    slots: tuple[str, ...]  # in the order asked
+    press: bool  # "enter ... using your keypad": press the digits instead of saying them
+    pound: bool  # "followed by the pound key"
+    last_four: bool
+    spell: bool
+
+
+def detail_request(line: str) -> DetailRequest | None:
+    """The caller details this line asks for, if it asks for any."""
+    found: list[tuple[int, str]] = []
+    press = pound = last_four = spell = False
+    for index, sentence in enumerate(sentences(line)):
+        lowered = sentence.lower()
+        if re.match(
+            r"^(?:would you like|do you want|shall|should we|is it|is that|is this|are you)\b", lowered
+        ):
+            continue  # an offer or a yes/no question that mentions a detail ("sent to the address on file?")
+        if not (_REQUEST.search(sentence) or sentence.endswith("?")):
+            continue
+        if len(re.sub(r"\D", "", sentence)) >= 4 and not re.search(r"\b(?:enter|say|what)\b", lowered):
+            continue  # a read-back ("Is your number 415...?") is confirmed, not answered with the detail
+        taken: list[tuple[int, int]] = []
+        for slot, pattern in SLOT_PATTERNS:
+            for m in re.finditer(pattern, lowered):
+                if any(s <= m.start() < e for s, e in taken):
+                    continue
+                if slot == "address" and re.search(r"address on file|same address", lowered):
+                    continue
+                taken.append(m.span())
+                found.append((index * 10_000 + m.start(), slot))
+                break
+        if taken:
+            press = press or (bool(_PRESS_MODE.search(sentence)) and not re.search(r"\bsay\b", lowered))
+            pound = pound or bool(_POUND.search(sentence))
+            last_four = last_four or bool(re.search(r"last (?:four|4)", lowered))
+            spell = spell or bool(re.search(r"\bspell\b", lowered))
+    if not found:
+        return None
+    slots = tuple(dict.fromkeys(slot for _, slot in sorted(found)))
+    return DetailRequest(slots, press, pound, last_four, spell)
+
+
+_GOODBYE = re.compile(
+    r"\b(?:good-?\s?bye|bye(?: now| bye)?|have a (?:great|good|nice|wonderful|lovely|fantastic|blessed) "
+    r"(?:day|night|evening|afternoon|weekend|one)|take care|adiós|adios|this call will (?:now )?end|"
+    r"disconnect(?:ing)?|ending (?:the|this) call)\b",
+    re.I,
+)
+_THANKS_CLOSING = re.compile(
+    r"\bthanks? (?:you )?(?:for (?:calling|choosing|being|ordering|your call|contacting|"
+    r"your patience and)|again)\b",
+    re.I,
+)
+
+
+def is_goodbye(line: str, first_turn: bool) -> bool:
+    """The business ends the call; a "thank you for calling" that opens a menu does not."""
+    if _GOODBYE.search(line):
+        return True
+    if first_turn or "?" in line or parse_menu(line):
+        return False
+    return bool(_THANKS_CLOSING.search(line))
+
+
+_ANYTHING_ELSE = re.compile(
+    r"\b(?:anything else|something else|any other (?:questions?|thing)|else (?:i|we) can|else can (?:i|we)|"
+    r"is that all|will that be all|that be everything|is that everything|will there be anything)\b",
+    re.I,
+)
+_HOLD = re.compile(
+    r"\b(?:please hold|hold on|hold please|hold the line|one moment|a moment|just a (?:second|sec|minute)|"
+    r"bear with me|let me (?:check|look|pull|see|find|transfer|get|connect|put)|while i (?:check|"
+    r"look|transfer|pull)|"
+    r"transferring|i(?:'ll| will) (?:transfer|connect)|connecting you|please wait|stay on the line|"
+    r"your call is (?:important|being)|all of our (?:agents|representatives|associates)|next available|"
+    r"estimated wait|wait time|hold music|on hold)\b|♪|\[music\]|\(music\)",
+    re.I,
+)
+_OPEN_QUESTION = re.compile(
+    r"\b(?:how (?:can|may|might) (?:i|we) (?:help|assist|direct)|what can (?:i|we) (?:do|help)|"
+    r"(?:what|why) (?:are )?you(?:'re| are)? calling|reason for (?:your |the |today's )?(?:call|visit)|"
+    r"why you(?:'re| are) calling|tell me (?:what|why|how|about)|what brings you|what can we do|"
+    r"what (?:would|do) you (?:like|want|need)(?: to do| help with)?|in a (?:few|couple of) words|briefly|"
+    r"what(?:'s| is) (?:this|your call|the call) (?:regarding|about|concerning)|how can we help|"
+    r"what do you need|what seems to be|what(?:'s| is) going on|what(?:'s| is) the (?:problem|issue)|"
+    r"describe (?:the|your) (?:problem|issue)|what can i get (?:for )?you|what are you looking for|"
+    r"what (?:are you|is it) you(?:'re)? (?:calling|looking)|how can i be of|what do you want|"
+    r"help you (?:with )?today|what would you like)\b",
+    re.I,
+)
+_READBACK = re.compile(
+    r"\b(?:is that (?:correct|right|ok|okay)|is this (?:correct|right)|did i get (?:that|it|"
+    r"everything) right|"
+    r"correct\?|right\?|does that sound (?:right|correct|good)|just to confirm|to confirm|let me read|"
+    r"i have you down|so that(?:'s| is| was)|you said|let me repeat|i have your|i've got you|reading back|"
+    r"that's (?:a|an|one|two)\b.*\?)",
+    re.I,
+)
+_YES_NO_START = re.compile(
+    r"^(?:and\s+|so\s+|okay,?\s+|ok,?\s+|also,?\s+)?(?:would|do|does|did|is|are|was|were|have|has|"
+    r"had|can|could|"
+    r"shall|should|will|may|want|need|any)\b",
+    re.I,
+)
+
+
+def is_anything_else(line: str) -> bool:
+    return bool(_ANYTHING_ELSE.search(line))
+
+
+def is_hold(line: str) -> bool:
+    return bool(_HOLD.search(line))
+
+
+def is_open_question(line: str) -> bool:
+    return bool(_OPEN_QUESTION.search(line))
+
+
+def is_readback(line: str) -> bool:
+    return bool(_READBACK.search(line))
+
+
+def questions(line: str) -> list[str]:
+    """The sentences that ask something: a question mark, or "please say yes or no"."""
+    return [s for s in sentences(line) if s.endswith("?") or re.search(r"\bsay yes or no\b", s, re.I)]
+
+
+def yes_no_question(line: str) -> str | None:
+    """The yes/no question of the line, if its (last) question is one."""
+    asked = questions(line)
+    if not asked:
+        return None
+    last = asked[-1]
+    if re.search(r"\bsay yes or no\b", last, re.I):
+        earlier = [s for s in sentences(line) if s.endswith("?")]
+        return earlier[-1] if earlier else last
+    return last if _YES_NO_START.match(last) else None
+
+
+def is_gibberish(line: str) -> bool:
+    """Noise, a cut-off line, or letters that do not make words."""
+    text = normalize_line(line)
+    if re.search(
+        r"\[(?:inaudible|static|garbled|unintelligible|noise|crosstalk)\]|\((?:static|inaudible)\)",
+        text,
+        re.I,
+    ):
+        return True
+    tokens = words(text)
+    if not tokens:
+        return True
+    odd = 0
+    for token in tokens:
+        letters = re.sub(r"[^a-zñáéíóú]", "", token)
+        if not letters:
+            continue
+        no_vowel = len(letters) >= 3 and not re.search(r"[aeiouyáéíóú]", letters)
+        clusters = bool(re.search(r"[^aeiouyáéíóú]{5,}", letters)) or bool(re.search(r"(.)\1\1", letters))
+        if no_vowel or clusters:
+            odd += 1
+    return odd / len(tokens) >= 0.5
+
+
+_SUCCESS = re.compile(
+    r"\b(?:you(?:'re| are) all set|all set|(?:has|have) been (?:blocked|scheduled|booked|cancel+ed|"
+    r"processed|submitted|"
+    r"sent|updated|rescheduled|confirmed|placed|renewed|refilled|paid|received|reported|changed|"
+    r"filed|approved|"
+    r"moved|canceled|reserved|escalated|credited|applied|issued|frozen|locked|ordered)|"
+    r"will (?:arrive|be there|be ready|"
+    r"be delivered|be restored|be fixed|be sent|be mailed|be shipped|ship|be back|be processed|be out)|"
+    r"(?:is|are) (?:now )?(?:confirmed|booked|scheduled|ready|on (?:its|the) way|approved|processed|placed)|"
+    r"confirmation (?:number|code) is|your total (?:is|comes)|expect (?:service|it|your)|restored by|"
+    r"successfully|i(?:'ve| have) (?:booked|scheduled|placed|sent|submitted|moved|cancel+ed|updated|reserved|"
+    r"put|set|processed|blocked|ordered|rescheduled)|we(?:'ll| will) (?:send|mail|ship|see you|deliver|have)|"
+    r"thank you for your (?:payment|order)|payment (?:of .* )?(?:has been|was) (?:received|"
+    r"processed|accepted)|"
+    r"the status of your|is (?:currently |still )?(?:being processed|under review|in review|pending)|"
+    r"see you (?:on|then|next))",
+    re.I,
+)
+_FAILURE = re.compile(
+    r"\b(?:(?:we are|we're|office is|store is) (?:currently )?closed|unable to|can(?:not|"
+    r"'t) (?:help|find|locate|do|process)|"
+    r"not able to|invalid|no (?:appointments|availability|openings)|(?:is|are) not available|"
+    r"we don't have|could not be|couldn't|please call back|try again later)\b",
+    re.I,
+)
+
+
+def success_phrase(line: str) -> str | None:
+    m = _SUCCESS.search(line)
+    return m.group(0) if m else None
+
+
+def failure_phrase(line: str) -> str | None:
+    m = _FAILURE.search(line)
+    return m.group(0) if m else None
+
+
+_ATTRIBUTE = re.compile(
+    r"\b(?:what|which)\s+(?:kind of |type of |sort of )?(size|time|day|date|kind|type|flavor|flavour|topping|"
+    r"toppings|crust|color|colour|seat|room|class|drink|dressing|side|style|model|plan|card)\b|"
+    r"\b(how many|when)\b",
+    re.I,
+)
+
+
+def attribute_question(line: str) -> str | None:
+    """What a "what size / how many / when" question asks about."""
+    for sentence in reversed(questions(line) or sentences(line)[-1:]):
+        if m := _ATTRIBUTE.search(sentence):
+            return (m.group(1) or m.group(2)).lower()
+    return None

@@ -1,0 +1,195 @@
+"""Word-level helpers of the offline caller: tokens, stems, synonyms, numbers, and the goal in its words.
+
+Nothing here knows about a call; these are the small pieces of language the offline engine reasons with.
+Matching is by stems and concept groups rather than exact words, so that "report a lost card" finds
+"For a stolen card, press 3" and "pay my bill" finds "billing".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+def wordset(text: str) -> frozenset[str]:
+    """A set of words written as one string: long word lists stay readable."""
+    return frozenset(text.split())
+
+
+_WORD = re.compile(r"[a-z0-9ñáéíóú']+")
+
+STOPWORDS = wordset(
+    """a an the and or of to for in on at by with from about into over is are was were be been being am
+    i me my mine we our us you your yours it its this that these those there here as if so then than
+    do does did done have has had can could would should will shall may might must please just also
+    some any all other others more most very not no yes up down out off now today calling call press
+    say enter option options like want wanted need needed get got help would'd i'm i'd"""
+)
+# "down" and "up" carry meaning in "internet is down"; keep them out of the stop list for matching.
+STOPWORDS = STOPWORDS - {"down", "up", "all", "other", "new"}
+
+# Concept groups: any member matches any other, so the goal's words meet the menu's words.
+CONCEPTS: dict[str, tuple[str, ...]] = {
+    "lost": ("lost", "lose", "stolen", "steal", "missing", "misplace", "theft", "fraud", "compromise"),
+    "card": ("card", "debit", "credit", "atm"),
+    "billing": ("bill", "billing", "payment", "pay", "invoice", "charge", "balance", "statement", "owe"),
+    "change": ("reschedule", "change", "move", "modify", "cancel", "existing", "switch", "rebook"),
+    "book": ("schedule", "book", "make", "new", "reserve", "reservation", "booking"),
+    "appointment": ("appointment", "visit", "checkup", "cleaning", "exam", "consultation"),
+    "delivery": ("delivery", "deliver", "delivered", "shipping", "ship"),
+    "pickup": ("pickup", "pick", "carryout", "takeout", "collect", "curbside"),
+    "order": ("order", "buy", "purchase"),
+    "outage": ("outage", "down", "working", "broken", "offline", "dead", "restore", "fixed", "fix"),
+    "technical": (
+        "technical",
+        "tech",
+        "support",
+        "repair",
+        "trouble",
+        "problem",
+        "issue",
+        "internet",
+        "wifi",
+    ),
+    "refill": ("refill", "prescription", "medication", "medicine", "rx", "renew", "pharmacy", "pharmacist"),
+    "claim": ("claim", "claims", "accident", "damage"),
+    "status": ("status", "track", "tracking", "check", "where", "update", "progress", "find"),
+    "flight": ("flight", "fly", "trip", "airline", "ticket", "itinerary", "travel"),
+    "hours": ("hours", "open", "close", "closing", "location", "directions"),
+    "emergency": ("emergency", "urgent", "pain"),
+    "license": ("license", "licence", "licensing", "driver", "permit"),
+    "registration": ("registration", "register", "vehicle", "car", "plates", "title"),
+    "room": ("room", "hotel", "stay", "night", "nights", "suite", "accommodation"),
+    "human": ("representative", "operator", "agent", "associate", "human", "person", "someone", "staff"),
+    "english": ("english", "inglés", "ingles"),
+    "spanish": ("spanish", "español", "espanol", "castellano"),
+    "insurance": ("insurance", "policy", "coverage", "benefits", "plan"),
+    "account": ("account", "profile", "login", "password"),
+    "report": ("report", "notify", "tell"),
+}
+_CONCEPT_OF: dict[str, set[str]] = {}
+for _concept, _members in CONCEPTS.items():
+    for _member in _members:
+        _CONCEPT_OF.setdefault(_member, set()).add(_concept)
+
+NUMBER_WORDS: dict[str, str] = {
+    "zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
+    "seven": "7", "eight": "8", "nine": "9", "star": "*", "pound": "#", "hash": "#",
+    "cero": "0", "uno": "1", "dos": "2", "tres": "3", "cuatro": "4", "cinco": "5", "seis": "6",
+    "siete": "7", "ocho": "8", "nueve": "9", "estrella": "*", "numeral": "#",
+}  # fmt: skip
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+MONTHS = (
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december",
+)  # fmt: skip
+SIZES = ("extra large", "small", "medium", "large", "regular", "family", "personal", "king", "queen", "twin")
+
+# Groups of mutually exclusive values: a read-back that names one while the goal names another is wrong.
+VALUE_GROUPS: tuple[tuple[str, ...], ...] = (
+    SIZES,
+    WEEKDAYS,
+    ("morning", "afternoon", "evening"),
+    ("delivery", "pickup", "carryout"),
+    ("debit", "credit"),
+    ("one", "two", "three", "four", "five", "six"),
+    ("window", "aisle"),
+    ("economy", "business", "first class"),
+    ("thin", "thick", "deep dish", "stuffed"),
+    ("checking", "savings"),
+)
+
+
+def words(text: str) -> list[str]:
+    """Lower-case word tokens; apostrophes kept inside words ("you're")."""
+    text = text.lower().replace("’", "'")
+    return [w.strip("'") for w in _WORD.findall(text) if w.strip("'")]
+
+
+def stem(word: str) -> str:
+    """A light stem, enough to meet "delivery"/"deliver", "appointments"/"appointment"."""
+    w = word.lower()
+    for suffix, keep in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""), ("ly", "")):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 4 and not w.endswith("ss"):
+            return w[: -len(suffix)] + keep
+    return w
+
+
+def concepts_of(word: str) -> set[str]:
+    w = word.lower()
+    return _CONCEPT_OF.get(w, set()) | _CONCEPT_OF.get(stem(w), set())
+
+
+def content_words(text: str) -> list[str]:
+    return [w for w in words(text) if w not in STOPWORDS and len(w) > 1]
+
+
+@dataclass(frozen=True)
+class Terms:
+    """What a text is about: its content stems and their concept groups."""
+
+    stems: frozenset[str]
+    concepts: frozenset[str]
+
+    @classmethod
+    def of(cls, text: str) -> Terms:
+        found = content_words(text)
+        concepts: set[str] = set()
+        for w in found:
+            concepts |= concepts_of(w)
+        # Two-word phrases that mean one thing.
+        lowered = " ".join(words(text))
+        for phrase, concept in (("pick up", "pickup"), ("not working", "outage"), ("speak to", "human")):
+            if phrase in lowered:
+                concepts.add(concept)
+        return cls(frozenset(stem(w) for w in found), frozenset(concepts))
+
+    def overlap(self, other: Terms) -> float:
+        """Shared stems count double: "reschedule" beats a mere "change"-like word."""
+        return 2.0 * len(self.stems & other.stems) + len(self.concepts & other.concepts)
+
+
+def has_word(text: str, *candidates: str) -> bool:
+    """Any candidate (a word or a phrase) appears in text as whole words."""
+    padded = " " + " ".join(words(text)) + " "
+    return any(" " + " ".join(words(c)) + " " in padded for c in candidates)
+
+
+def digits_in(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
+
+def key_from_token(token: str) -> str | None:
+    """A key a prompt names: "2", "two", "dos", "star", "pound"."""
+    token = token.lower().strip(".,;:!?")
+    if re.fullmatch(r"[0-9*#]+", token):
+        return token
+    return NUMBER_WORDS.get(token)
+
+
+def spoken_digits(digits: str, group: int = 0) -> str:
+    """Digits the way a person reads them: grouped ("5501 7342") or one by one ("5-5-0-1")."""
+    if group <= 0:
+        return "-".join(digits)
+    return " ".join(digits[i : i + group] for i in range(0, len(digits), group))
+
+
+def say_phone(phone: str) -> str:
+    d = digits_in(phone)
+    if len(d) == 10:
+        return f"{d[:3]}-{d[3:6]}-{d[6:]}"
+    return phone
+
+
+def normalize_line(text: str) -> str:
+    """One spacing, typographic quotes made plain, "a.m." as "am" so it does not end a sentence."""
+    text = text.replace("’", "'").replace("“", '"').replace("”", '"')
+    text = re.sub(r"\b([aApP])\.\s?[mM]\.", lambda m: m.group(1).lower() + "m", text)
+    return " ".join(text.split())
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences of an operator line; "Press 1." ends one, "$18.99" does not."""
+    parts = re.split(r"(?<=[.!?])\s+|\n+", normalize_line(text))
+    return [p.strip() for p in parts if p and p.strip()]
