@@ -195,10 +195,12 @@ class OpenAIEngine:
             )
 
         completion = self._with_retries(call)
-        message = completion.choices[0].message if completion.choices else None
+        # getattr: a lax server may answer without choices, or with a choice without a message.
+        choices = getattr(completion, "choices", None) or []
+        message = getattr(choices[0], "message", None) if choices else None
         if message is not None and getattr(message, "refusal", None):
             raise EngineError(f"{self.model} declined to judge the call: try another model")
-        content = message.content if message is not None else None
+        content = getattr(message, "content", None)
         try:
             return parse_verdict(content or "")
         except ValueError as exc:
@@ -213,11 +215,12 @@ class OpenAIEngine:
         """Send a request, retrying rate limits and transient failures within the retry policy."""
         import openai
 
-        for attempt in range(self.retry.attempts):
+        attempts = max(1, self.retry.attempts)
+        for attempt in range(attempts):
             try:
                 return request()
             except openai.OpenAIError as exc:
-                last_try = attempt == self.retry.attempts - 1
+                last_try = attempt == attempts - 1
                 if last_try or not _retryable(exc):
                     raise self._translate(exc, retries=attempt) from exc
                 retry_after = _retry_after(exc)
