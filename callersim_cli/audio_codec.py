@@ -98,7 +98,7 @@ def dtmf_clip(digits: str, sample_rate: int) -> Clip:
 
     Raises ``ValueError`` for a character that is not a key.
     """
-    unknown = sorted({d for d in digits.upper() if d not in DTMF_FREQUENCIES})
+    unknown = sorted({d for d in digits if d.upper() not in DTMF_FREQUENCIES})
     if unknown:
         raise ValueError(f"not keypad keys: {''.join(unknown)!r} (use 0-9, *, #, A-D)")
     _import_pydub()
