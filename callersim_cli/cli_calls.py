@@ -1,9 +1,191 @@
-"""Commands for kept calls and scenario files: init, calls, show, replay (registered on the main app)."""
+"""Commands for kept calls and scenario files: init, calls, show, replay (registered on the main app).
+
+Flags in, calls on ``scenario_file``, ``calls`` and ``replay`` out; what they print is decided there.
+"""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+from typing import Annotated, NoReturn
+
 import typer
+
+from callersim_cli.exit_codes import ExitCode
+
+# A negative index (-1, the newest call) is an argument, not an unknown option.
+_TAKES_NEGATIVE = {"ignore_unknown_options": True}
+
+
+def _consoles():
+    from rich.console import Console
+
+    no_color = bool(os.environ.get("NO_COLOR"))
+    return (
+        Console(highlight=False, no_color=no_color, soft_wrap=True),
+        Console(stderr=True, highlight=False, no_color=no_color, soft_wrap=True),
+    )
+
+
+def _fail(message: str, code: int = ExitCode.USAGE) -> NoReturn:
+    from rich.text import Text
+
+    _, err = _consoles()
+    err.print(Text(message, style="red"))
+    raise typer.Exit(code)
+
+
+def _load(ref: str):
+    from callersim_cli.calls import KeptCall, resolve_call
+    from callersim_cli.settings import calls_dir
+
+    return KeptCall.load(resolve_call(ref, calls_dir()))
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to ``app``."""
+    from callersim_cli.errors import CallersimError, UsageError
+
+    def code_for(exc: CallersimError) -> int:
+        return ExitCode.USAGE if isinstance(exc, UsageError) else ExitCode.FAILED
+
+    @app.command()
+    def init(
+        name: Annotated[
+            str | None, typer.Argument(help="File name; NAME.toml [default: callersim.toml].")
+        ] = None,
+    ) -> None:
+        """Write a commented example scenario file to start from."""
+        from callersim_cli.scenario_file import example_path, write_example
+
+        path = example_path(name)
+        try:
+            write_example(path)
+        except CallersimError as exc:
+            _fail(str(exc), code_for(exc))
+        typer.echo(f"Wrote {path}. Edit it, then: callersim chat --file {path}")
+
+    @app.command("calls")
+    def calls_(
+        limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Show this many.")] = 20,
+    ) -> None:
+        """List the kept calls, newest first."""
+        from callersim_cli.calls import calls_table, list_calls
+        from callersim_cli.settings import calls_dir
+
+        out, err = _consoles()
+        try:
+            found = list_calls(calls_dir(), limit)
+        except CallersimError as exc:
+            _fail(str(exc), code_for(exc))
+        if not found:
+            err.print(f"No calls kept yet in {calls_dir()}.", style="dim", markup=False)
+            return
+        out.print(calls_table(found, out.width), soft_wrap=False)
+
+    @app.command(context_settings=_TAKES_NEGATIVE)
+    def show(
+        call_id: Annotated[
+            str, typer.Argument(metavar="ID|PATH", help="A call ID (or unique prefix), last, -N, or a file.")
+        ],
+        markdown: Annotated[bool, typer.Option("--markdown", help="Export it as Markdown.")] = False,
+        output: Annotated[
+            Path | None, typer.Option("--output", "-o", help="Write the Markdown here, not to stdout.")
+        ] = None,
+    ) -> None:
+        """Show a kept call as a conversation (or as Markdown)."""
+        from callersim_cli.calls import conversation, to_markdown
+        from callersim_cli.files import write_atomic
+
+        out, err = _consoles()
+        try:
+            call = _load(call_id)
+            if output is not None and not markdown:
+                raise UsageError("-o/--output writes Markdown: add --markdown")
+            if markdown:
+                text = to_markdown(call)
+                if output is None:
+                    typer.echo(text, nl=False)
+                    return
+                try:
+                    write_atomic(output, text.encode("utf-8"))
+                except OSError as exc:
+                    raise UsageError(f"Can't write {output}: {exc.strerror or exc}") from None
+                err.print(f"Wrote {output}", style="dim", markup=False)
+                return
+        except CallersimError as exc:
+            _fail(str(exc), code_for(exc))
+        for entry in conversation(call):
+            for renderable in entry.renderables:
+                out.print(renderable)
+
+    @app.command(context_settings=_TAKES_NEGATIVE)
+    def replay(
+        call_id: Annotated[
+            str, typer.Argument(metavar="ID|PATH", help="A call ID (or unique prefix), last, -N, or a file.")
+        ],
+        speed: Annotated[
+            float, typer.Option(min=0.01, help="Play faster (2 = twice as fast); pauses are capped anyway.")
+        ] = 1.0,
+        no_audio: Annotated[bool, typer.Option("--no-audio", help="Print only; play nothing.")] = False,
+        audio_dir: Annotated[
+            Path | None,
+            typer.Option("--audio-dir", help="Where the caller's MP3s are (the folder given to --save-mp3)."),
+        ] = None,
+        voice_operator: Annotated[
+            str | None,
+            typer.Option(
+                "--voice-operator",
+                envvar="CALLERSIM_VOICE_OPERATOR",
+                help="ElevenLabs voice ID for the business's lines [offline: piper, retuned].",
+            ),
+        ] = None,
+        export: Annotated[
+            Path | None,
+            typer.Option("--export", help="Write the whole call, both sides, as one MP3 (nothing plays)."),
+        ] = None,
+        player: Annotated[
+            str, typer.Option(envvar="CALLERSIM_PLAYER", help="Audio player: auto, miniaudio or simpleaudio.")
+        ] = "auto",
+    ) -> None:
+        """Replay a kept call at its pace, with the caller's saved audio; or export it as one MP3."""
+        from callersim_cli import replay as rp
+
+        out, err = _consoles()
+
+        def notice(message: str) -> None:
+            err.print(message, style="dim", markup=False)
+
+        try:
+            call = _load(call_id)
+            keys = {
+                "operator_voice_id": voice_operator,
+                "elevenlabs_key": os.environ.get("ELEVENLABS_API_KEY") or None,
+                "elevenlabs_base_url": os.environ.get("ELEVENLABS_BASE_URL") or None,
+            }
+            if export is not None:
+                voices = rp.open_voices(**keys, with_caller=True)
+                result = rp.export_call(
+                    call,
+                    export,
+                    audio_dir=audio_dir,
+                    operator_voice=voices.operator,
+                    caller_voice=voices.caller,
+                    notice=notice,
+                )
+                silent = f", {result.silent_lines} business lines as silence" if result.silent_lines else ""
+                notice(f"Wrote {result.path} ({result.duration_s:.1f} s{silent})")
+                return
+            session = rp.Replay(call, out.print, notice, audio_dir=audio_dir, speed=speed)
+            if not no_audio:
+                session.player, why = rp.open_player(player)
+                if session.player is None:
+                    notice(f"No sound ({why}); replaying text only.")
+                else:
+                    voices = rp.open_voices(**keys, with_caller=False)
+                    session.operator_voice = voices.operator
+                    if voices.why_not:
+                        notice(f"The business's lines are not voiced ({voices.why_not}).")
+            session.run()
+        except CallersimError as exc:
+            _fail(str(exc), code_for(exc))

@@ -1,0 +1,403 @@
+"""Kept calls: finding the transcripts in the calls folder, reading them, and showing them to people.
+
+A kept call is one JSONL transcript (``callersim_cli.transcript``), named ``YYYYmmdd-HHMMSS-<slug>.jsonl``
+by ``callersim chat``; its ID is the file's stem. A file may hold several calls (``/reset`` starts a new
+one with a new ``context`` event); it is shown as one conversation with a rule between the calls.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.rule import Rule
+from rich.table import Table
+from rich.text import Text
+
+from callersim_cli.errors import UsageError
+
+OPERATOR_STYLE = "bold blue"
+CALLER_STYLE = "bold green"
+ACTION_STYLE = "cyan"
+_STAMPED = re.compile(r"^(\d{8}-\d{6})")
+_NTH_NEWEST = re.compile(r"^-(\d+)$")
+
+
+# --- reading --------------------------------------------------------------------------------------------
+
+
+def load_events(path: Path) -> list[dict[str, Any]]:
+    """The events of a transcript, in order.
+
+    Lines that are not whole events are skipped: a process killed mid-write leaves a torn last line,
+    and it may be torn inside a UTF-8 character, which ``transcript.read_events`` would fail on.
+    """
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise UsageError(f"No such transcript: {path}") from None
+    except OSError as exc:
+        raise UsageError(f"Can't read {path}: {exc.strerror or exc}") from None
+    events = []
+    for raw in data.splitlines():
+        try:
+            event = json.loads(raw)
+        except ValueError:  # JSONDecodeError and UnicodeDecodeError alike
+            continue
+        if isinstance(event, dict) and isinstance(event.get("type"), str):
+            events.append(event)
+    return events
+
+
+def parse_ts(value: Any) -> datetime | None:
+    """An event's timestamp as an aware datetime, or None when it has none that can be read."""
+    if not isinstance(value, str):
+        return None
+    try:
+        # Python 3.10's fromisoformat does not take the "Z" the transcript writes.
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+@dataclass
+class KeptCall:
+    path: Path
+    events: list[dict[str, Any]]
+
+    @classmethod
+    def load(cls, path: Path) -> KeptCall:
+        return cls(path, load_events(path))
+
+    @property
+    def id(self) -> str:
+        return self.path.stem
+
+    def _first(self, event_type: str) -> dict[str, Any]:
+        return next((e for e in self.events if e["type"] == event_type), {})
+
+    @property
+    def started(self) -> datetime | None:
+        for event in self.events:
+            ts = parse_ts(event.get("ts"))
+            if ts is not None:
+                return ts
+        return None
+
+    @property
+    def description(self) -> str:
+        return str(self._first("context").get("description") or "")
+
+    @property
+    def scenario(self) -> str:
+        return str(self._first("context").get("scenario") or "")
+
+    @property
+    def turns(self) -> int:
+        return sum(1 for e in self.events if e["type"] == "caller")
+
+    @property
+    def last_end(self) -> dict[str, Any] | None:
+        ends = [e for e in self.events if e["type"] == "end"]
+        return ends[-1] if ends else None
+
+    @property
+    def verdict(self) -> bool | None:
+        """Whether the caller reached its goal, by the last call's verdict; None without one."""
+        end = self.last_end
+        if end is None or not isinstance(end.get("goal_reached"), bool):
+            return None
+        return end["goal_reached"]
+
+
+# --- finding --------------------------------------------------------------------------------------------
+
+
+def _sort_key(path: Path) -> str:
+    # The stem starts with the local time the call began; a file named otherwise (copied in by hand)
+    # sorts by when it was last written, in the same form.
+    stamped = _STAMPED.match(path.stem)
+    if stamped:
+        return stamped.group(1) + path.stem[len(stamped.group(1)) :]
+    try:
+        return datetime.fromtimestamp(path.stat().st_mtime).strftime("%Y%m%d-%H%M%S")
+    except OSError:
+        return ""
+
+
+def call_files(directory: Path) -> list[Path]:
+    """The transcripts in ``directory``, newest first."""
+    if not directory.is_dir():
+        return []
+    files = [p for p in directory.glob("*.jsonl") if p.is_file()]
+    # Same second, same slug: "-2" was made after the unsuffixed one, and sorts after it reversed.
+    return sorted(files, key=lambda p: (_sort_key(p), len(p.stem)), reverse=True)
+
+
+def list_calls(directory: Path, limit: int | None = None) -> list[KeptCall]:
+    """The newest ``limit`` kept calls, newest first; only those files are read."""
+    files = call_files(directory)
+    return [KeptCall.load(p) for p in (files[:limit] if limit is not None else files)]
+
+
+def resolve_call(ref: str, directory: Path) -> Path:
+    """The transcript ``ref`` names: a path, an ID (file stem), a unique prefix of one, or last / -N.
+
+    Raises ``UsageError`` with one line when nothing, or more than one call, matches.
+    """
+    ref = ref.strip()
+    as_path = Path(ref).expanduser()
+    if ref and as_path.is_file():
+        return as_path
+    looks_like_path = "/" in ref or "\\" in ref
+    if looks_like_path:
+        raise UsageError(f"No such transcript: {ref}")
+    files = call_files(directory)
+    nth = 1 if ref.lower() == "last" else int(m.group(1)) if (m := _NTH_NEWEST.match(ref)) else None
+    if nth is not None:
+        if not files:
+            raise UsageError(f"No calls kept yet in {directory}")
+        if not 1 <= nth <= len(files):
+            raise UsageError(f"There are only {len(files)} kept calls; '{ref}' is not one of them")
+        return files[nth - 1]
+    stem = ref[: -len(".jsonl")] if ref.endswith(".jsonl") else ref
+    exact = [p for p in files if p.stem == stem]
+    if exact:
+        return exact[0]
+    matches = [p for p in files if p.stem.startswith(stem)] if stem else []
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        shown = ", ".join(p.stem for p in matches[:3]) + (", ..." if len(matches) > 3 else "")
+        raise UsageError(f"'{ref}' matches {len(matches)} calls ({shown}); give more of the ID")
+    raise UsageError(f"No kept call '{ref}' in {directory} (see 'callersim calls')")
+
+
+# --- showing --------------------------------------------------------------------------------------------
+
+
+def _local_time(ts: datetime | None, with_seconds: bool = True) -> str:
+    if ts is None:
+        return "?"
+    return ts.astimezone().strftime("%Y-%m-%d %H:%M:%S" if with_seconds else "%Y-%m-%d %H:%M")
+
+
+def calls_table(calls: list[KeptCall], width: int = 100) -> Table:
+    """The calls as a table for a screen ``width`` wide, newest first; the ID column is the index that
+    ``show -N`` and ``replay -N`` take."""
+    # Business and goal share what the other columns leave; they are cut, not wrapped, so a row stays
+    # one line. (Rich's ratio columns squeeze the others to nothing on a narrow screen.)
+    fixed = len(f"-{len(calls)}") + len("Nov 25 19:08") + len("turns") + len("not reached") + 5 * 3
+    text_width = max(8, (width - fixed) // 2)
+    table = Table(show_edge=False, header_style="bold", pad_edge=False)
+    table.add_column("ID", no_wrap=True, justify="right", min_width=len(f"-{len(calls)}"))
+    table.add_column("time", no_wrap=True)
+    table.add_column("business", max_width=text_width, overflow="ellipsis", no_wrap=True)
+    table.add_column("goal", max_width=text_width, overflow="ellipsis", no_wrap=True)
+    table.add_column("turns", justify="right", no_wrap=True)
+    table.add_column("verdict", no_wrap=True)
+    for index, call in enumerate(calls, start=1):
+        verdict = call.verdict
+        started = call.started
+        table.add_row(
+            f"-{index}",
+            started.astimezone().strftime("%b %d %H:%M") if started else "?",
+            Text(call.description or "?"),
+            Text(call.scenario or "?"),
+            str(call.turns),
+            Text("reached", style="green")
+            if verdict
+            else Text("not reached", style="red")
+            if verdict is False
+            else Text("-", style="dim"),
+        )
+    return table
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One event of a call as it is shown: what to print, and the event it came from (for replay)."""
+
+    event: dict[str, Any]
+    renderables: tuple[RenderableType, ...]
+
+    @property
+    def ts(self) -> datetime | None:
+        return parse_ts(self.event.get("ts"))
+
+
+def barge_in(event: dict[str, Any]) -> tuple[float, float] | None:
+    """(heard_s, duration_s) when this event records the business cutting the caller off."""
+    if event["type"] == "barge_in" or (event["type"] == "audio" and event.get("interrupted")):
+        heard, duration = event.get("heard_s"), event.get("duration_s")
+        if isinstance(heard, (int, float)) and isinstance(duration, (int, float)):
+            return float(heard), float(duration)
+        return 0.0, 0.0
+    return None
+
+
+def conversation(call: KeptCall) -> list[Entry]:
+    """The call as a readable conversation, one entry per event worth showing, in order."""
+    entries: list[Entry] = []
+    contexts = 0
+    for event in call.events:
+        kind = event["type"]
+        shown: list[RenderableType] = []
+        if kind == "context":
+            if contexts:
+                shown.append(Rule("new call", style="dim"))
+            shown.append(_context_block(call, event, first=contexts == 0))
+            contexts += 1
+        elif kind == "operator":
+            shown.append(Text.assemble(("business › ", OPERATOR_STYLE), str(event.get("text") or "")))
+        elif kind == "caller":
+            shown.extend(_caller_lines(event))
+        elif kind == "error":
+            shown.append(Text(f"  ✗ {event.get('message') or 'error'}", style="red"))
+        elif (cut := barge_in(event)) is not None:
+            heard, duration = cut
+            detail = f" after {heard:.1f} s of {duration:.1f} s" if duration else ""
+            shown.append(Text(f"  ⤺ the business cut the caller off{detail}", style="yellow"))
+        elif kind == "end":
+            shown.append(_summary_panel(event))
+        if shown:
+            entries.append(Entry(event, tuple(shown)))
+    return entries
+
+
+def _context_block(call: KeptCall, event: dict[str, Any], *, first: bool) -> RenderableType:
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="dim")
+    grid.add_column()
+    if first:
+        grid.add_row("call", Text(call.id))
+        grid.add_row("time", Text(_local_time(parse_ts(event.get("ts")))))
+    grid.add_row("business", Text(str(event.get("description") or "?")))
+    grid.add_row("goal", Text(str(event.get("scenario") or "?")))
+    persona = event.get("persona")
+    if isinstance(persona, dict) and persona:
+        grid.add_row("caller", Text(", ".join(f"{k.replace('_', ' ')} {v}" for k, v in persona.items())))
+    engine = event.get("engine")
+    if engine:
+        model = event.get("model")
+        grid.add_row("engine", Text(f"{engine} ({model})" if model else str(engine)))
+    return Group(grid, Text(""))
+
+
+def _caller_lines(event: dict[str, Any]) -> list[RenderableType]:
+    lines: list[RenderableType] = []
+    text = str(event.get("text") or "").strip()
+    if text:
+        # Plain Text: a caller that says "[bold]" must be shown as it said it.
+        lines.append(Text.assemble(("caller › ", CALLER_STYLE), text))
+    if event.get("dtmf"):
+        lines.append(Text(f"  ☎ presses {event['dtmf']}", style=ACTION_STYLE))
+    if event.get("hangup"):
+        lines.append(Text("  ☎ hangs up", style=ACTION_STYLE))
+    return lines
+
+
+def summary_rows(end: dict[str, Any]) -> list[tuple[str, str]]:
+    """The end event as (label, value) rows, for the terminal and for Markdown alike."""
+    rows = []
+    if "turns" in end:
+        rows.append(("turns", str(end["turns"])))
+    if isinstance(end.get("duration_s"), (int, float)):
+        rows.append(("duration", f"{end['duration_s']:.1f} s"))
+    if "keys" in end:
+        rows.append(("keys pressed", " ".join(map(str, end.get("keys") or [])) or "none"))
+    if end.get("end_reason"):
+        rows.append(("ended", str(end["end_reason"])))
+    if isinstance(end.get("first_audio_median_s"), (int, float)):
+        worst = end.get("first_audio_worst_s") or 0
+        rows.append(
+            (
+                "first audio",
+                f"median {end['first_audio_median_s'] * 1000:.0f} ms, worst {worst * 1000:.0f} ms",
+            )
+        )
+    if isinstance(end.get("goal_reached"), bool):
+        rows.append(("verdict", "goal reached" if end["goal_reached"] else "goal not reached"))
+        if end.get("reason"):
+            rows.append(("why", str(end["reason"])))
+    return rows
+
+
+def _summary_panel(end: dict[str, Any]) -> RenderableType:
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="dim")
+    grid.add_column()
+    reached = end.get("goal_reached")
+    for label, value in summary_rows(end):
+        style = ("green" if reached else "red") if label == "verdict" else ""
+        grid.add_row(label, Text(value, style=style))
+    border = "blue" if not isinstance(reached, bool) else "green" if reached else "red"
+    return Panel(grid, title="call summary", border_style=border, expand=False)
+
+
+# --- Markdown -------------------------------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
+
+
+def _md(text: Any) -> str:
+    """Text as Markdown shows it literally: specials escaped, line breaks kept."""
+    escaped = _MD_SPECIAL.sub(r"\\\1", str(text))
+    return "  \n".join(line.strip() for line in escaped.splitlines())
+
+
+def to_markdown(call: KeptCall) -> str:
+    """The call as a Markdown document: who called whom about what, the conversation, the summary."""
+    out: list[str] = []
+    contexts = 0
+    for event in call.events:
+        kind = event["type"]
+        if kind == "context":
+            if contexts == 0:
+                title = event.get("scenario") or call.id
+                out += [f"# Call: {_md(title)}", ""]
+                out.append(f"- **ID:** `{call.id}`")
+                out.append(f"- **When:** {_local_time(parse_ts(event.get('ts')))}")
+            else:
+                out += ["---", "", "## New call", ""]
+            out.append(f"- **Business:** {_md(event.get('description') or '?')}")
+            out.append(f"- **Goal:** {_md(event.get('scenario') or '?')}")
+            persona = event.get("persona")
+            if isinstance(persona, dict) and persona:
+                details = "; ".join(f"{k.replace('_', ' ')}: {v}" for k, v in persona.items())
+                out.append(f"- **Caller:** {_md(details)}")
+            if event.get("engine"):
+                model = f" ({event['model']})" if event.get("model") else ""
+                out.append(f"- **Engine:** {_md(str(event['engine']) + model)}")
+            out += ["", "## Conversation", ""]
+            contexts += 1
+        elif kind == "operator":
+            out += [f"**Business:** {_md(event.get('text') or '')}", ""]
+        elif kind == "caller":
+            text = str(event.get("text") or "").strip()
+            if text:
+                out += [f"**Caller:** {_md(text)}", ""]
+            if event.get("dtmf"):
+                out += [f"> ☎ *presses {_md(event['dtmf'])}*", ""]
+            if event.get("hangup"):
+                out += ["> ☎ *hangs up*", ""]
+        elif kind == "error":
+            out += [f"> ✗ **Error:** {_md(event.get('message') or 'error')}", ""]
+        elif (cut := barge_in(event)) is not None:
+            heard, duration = cut
+            detail = f" after {heard:.1f} s of {duration:.1f} s" if duration else ""
+            out += [f"> ⤺ *the business cut the caller off{detail}*", ""]
+        elif kind == "end":
+            out += ["### Summary", "", "| | |", "|---|---|"]
+            # A table cell is one line: a line break would end the table.
+            out += [f"| {label} | {_md(' '.join(value.split()))} |" for label, value in summary_rows(event)]
+            out.append("")
+    if not out:
+        out = [f"# Call `{call.id}`", "", "*(nothing was recorded)*", ""]
+    return "\n".join(out).rstrip("\n") + "\n"
