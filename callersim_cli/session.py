@@ -38,6 +38,7 @@ class CallSummary:
     first_audio_median_s: float | None = None
     first_audio_worst_s: float | None = None
     verdict: Verdict | None = None
+    verdict_error: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -53,6 +54,8 @@ class CallSummary:
         if self.verdict is not None:
             out["goal_reached"] = self.verdict.goal_reached
             out["reason"] = self.verdict.reason
+        elif self.verdict_error is not None:
+            out["verdict_error"] = self.verdict_error
         return out
 
 
@@ -208,35 +211,21 @@ class CallSession:
             first_audio_median_s=statistics.median(ttfa) if ttfa else None,
             first_audio_worst_s=max(ttfa) if ttfa else None,
         )
-        summary.verdict = self._verdict()
+        judge = getattr(conv.engine, "verdict", None)
+        if self.judge and judge is not None and conv.exchanges:
+            try:
+                summary.verdict = Verdict(*judge(conv.context, conv.messages))
+            except CallersimError as exc:
+                summary.verdict_error = str(exc)  # the call happened; only its judgement is missing
         return summary
-
-    def _verdict(self) -> Verdict | None:
-        engine = self.conversation.engine
-        judge = getattr(engine, "verdict", None)
-        if not self.judge or judge is None or not self.conversation.exchanges:
-            return None
-        reached, reason = judge(self.conversation.context, self.conversation.messages)
-        return Verdict(reached, reason)
 
     def end(self, end_reason: str) -> CallSummary:
         """Finish the call: let the caller finish speaking, judge it, record the summary."""
         self.settle_speech(interrupt=end_reason == "interrupted")
-        try:
-            summary = self.summary(end_reason)
-        except CallersimError as exc:
-            summary = self.summary_without_verdict(end_reason)
-            summary.verdict = Verdict(False, f"No verdict: {exc}")
+        summary = self.summary(end_reason)
         if self.transcript:
             self.transcript.write("end", **summary.as_dict())
         return summary
-
-    def summary_without_verdict(self, end_reason: str) -> CallSummary:
-        judge, self.judge = self.judge, False
-        try:
-            return self.summary(end_reason)
-        finally:
-            self.judge = judge
 
     def close(self) -> None:
         if self.speaker:

@@ -43,6 +43,7 @@ class Terminal:
         self._history_path = history_path
         self._session = None  # the prompt_toolkit session, made on first use
         self._mid_line = False  # a streamed reply is being printed on the current line
+        self._held_space = ""
 
     # --- input ----------------------------------------------------------------------------------------
 
@@ -97,8 +98,13 @@ class Terminal:
                 if self.interactive:
                     self.out.print(Text("caller › ", style=CALLER_STYLE), end="")
                 self._mid_line = True
-            self.out.print(Text(text), end="")
-            self.out.file.flush()
+            # Trailing spaces wait for the next piece, so no line ends in a space.
+            text = self._held_space + text
+            body = text.rstrip()
+            self._held_space = text[len(body) :]
+            if body:
+                self.out.print(Text(body), end="")
+                self.out.file.flush()
         elif isinstance(event, Press):
             self._action(f"☎ presses {event.digits}")
         elif isinstance(event, HangUp):
@@ -112,6 +118,7 @@ class Terminal:
         if self._mid_line:
             self.out.print()
             self._mid_line = False
+        self._held_space = ""
 
     # --- messages ---------------------------------------------------------------------------------------
 
@@ -159,6 +166,8 @@ class Terminal:
             )
             grid.add_row("why", Text(summary.verdict.reason))
             border = "green" if reached else "red"
+        elif summary.verdict_error is not None:
+            grid.add_row("verdict", Text(f"unavailable: {summary.verdict_error}", style="yellow"))
         # On a pipe the replies own stdout; the summary goes beside them on stderr.
         console = self.out if self.interactive else self.err
         console.print(Panel(grid, title=title, border_style=border, expand=False))

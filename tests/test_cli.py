@@ -1,0 +1,219 @@
+"""`callersim chat` through its entry point, with piped input, as a script would use it."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from cli_helpers import PIZZA, read_jsonl, run_cli
+from fake_openai import FakeOpenAI, Script
+
+SECRET = "sk-test-SECRETKEY1234567890"
+
+
+@pytest.fixture
+def server():
+    with FakeOpenAI() as fake:
+        yield fake
+
+
+def openai_env(server: FakeOpenAI, key: str | None = SECRET) -> dict[str, str]:
+    env = {"OPENAI_BASE_URL": server.url}
+    if key:
+        env["OPENAI_API_KEY"] = key
+    return env
+
+
+def test_help_does_not_import_the_sdks() -> None:
+    code = (
+        "import sys, runpy; sys.argv = ['callersim', '{sub}', '--help']\n"
+        "try:\n    runpy.run_module('callersim_cli', run_name='__main__')\n"
+        "except SystemExit:\n    pass\n"
+        "heavy = [m for m in ('openai', 'elevenlabs', 'piper', 'miniaudio', 'simpleaudio', 'pydub') "
+        "if m in sys.modules]\nprint('HEAVY', heavy)"
+    )
+    import subprocess
+
+    for sub in ("chat", "calls"):
+        out = subprocess.run(
+            [sys.executable, "-c", code.replace("{sub}", sub)], capture_output=True, text=True
+        )
+        assert "HEAVY []" in out.stdout, out.stdout + out.stderr
+    top = subprocess.run(
+        [sys.executable, "-c", code.replace("'{sub}', ", "")], capture_output=True, text=True
+    )
+    assert "HEAVY []" in top.stdout and "chat" in top.stdout
+
+
+def test_piped_lines_are_operator_turns_and_replies_print_plainly(server: FakeOpenAI, tmp_path: Path) -> None:
+    server.enqueue("Hi! I'd like to order a large pepperoni pizza.", "Large, please.")
+    transcript = tmp_path / "call.jsonl"
+    result = run_cli(
+        "chat",
+        *PIZZA,
+        "--no-audio",
+        "--no-judge",
+        "--transcript",
+        str(transcript),
+        input="Pizza Palace, how can I help?\nWhat size?\n",
+        env=openai_env(server),
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[:2] == ["Hi! I'd like to order a large pepperoni pizza.", "Large, please."]
+    assert "\x1b[" not in result.stdout  # no colour codes on a pipe
+    sent = server.chat_requests[-1].body
+    assert sent["model"] == "gpt-4o-mini"
+    assert [m["role"] for m in sent["messages"]] == ["system", "user", "assistant", "user"]
+    events = read_jsonl(transcript)
+    assert [e["type"] for e in events] == ["context", "operator", "caller", "operator", "caller", "end"]
+    assert events[0]["description"] == "We are a pizza restaurant."
+    assert events[2] == {
+        **events[2],
+        "text": "Hi! I'd like to order a large pepperoni pizza.",
+        "dtmf": None,
+        "hangup": False,
+    }
+    assert {"first_text_s", "total_s"} <= set(events[2]["timings"])
+    assert all("ts" in e for e in events)
+
+
+def test_key_presses_and_hang_up_are_shown_and_the_call_ends(server: FakeOpenAI, tmp_path: Path) -> None:
+    server.enqueue(Script(pieces=["Sure. [pre", "ss 1]"]), "Thanks, goodbye! [hang up]", "never sent")
+    transcript = tmp_path / "call.jsonl"
+    result = run_cli(
+        "chat",
+        *PIZZA,
+        "--no-audio",
+        "--no-judge",
+        "--transcript",
+        str(transcript),
+        input="For delivery press 1.\nThanks for calling, goodbye.\nAre you still there?\n",
+        env=openai_env(server),
+    )
+    assert result.returncode == 0
+    assert result.stdout.splitlines()[:4] == ["Sure.", "☎ presses 1", "Thanks, goodbye!", "☎ hangs up"]
+    assert len(server.chat_requests) == 2  # the caller hung up: the third line is not a turn
+    callers = [e for e in read_jsonl(transcript) if e["type"] == "caller"]
+    assert callers[0]["dtmf"] == "1" and callers[0]["text"] == "Sure."
+    assert callers[1]["hangup"] is True
+    assert "[" not in callers[1]["text"]
+
+
+def test_a_failed_turn_is_one_red_line_and_the_call_goes_on(server: FakeOpenAI, tmp_path: Path) -> None:
+    server.fail(500, "kaboom", times=5)
+    server.enqueue("Hello, I'd like a pizza.")
+    transcript = tmp_path / "call.jsonl"
+    result = run_cli(
+        "chat",
+        *PIZZA,
+        "--no-audio",
+        "--no-judge",
+        "--transcript",
+        str(transcript),
+        input="Hello?\nHello again?\n",
+        env=openai_env(server),
+        timeout=120,
+    )
+    assert result.returncode == 0
+    errors = [line for line in result.stderr.splitlines() if "500" in line]
+    assert len(errors) == 1
+    assert "Traceback" not in result.stderr
+    assert result.stdout.splitlines()[0] == "Hello, I'd like a pizza."
+    types = [e["type"] for e in read_jsonl(transcript)]
+    assert types[:5] == ["context", "operator", "error", "operator", "caller"]
+    # The failed line was not kept: the second request has one operator line, not two.
+    assert [m["role"] for m in server.chat_requests[-1].body["messages"]] == ["system", "user"]
+
+
+def test_the_key_never_appears_in_output_or_transcript(server: FakeOpenAI, tmp_path: Path) -> None:
+    server.require_key = "sk-a-different-key-000000000000"
+    transcript = tmp_path / "call.jsonl"
+    result = run_cli(
+        "chat",
+        *PIZZA,
+        "--no-audio",
+        "--transcript",
+        str(transcript),
+        input=f"Hello? my key is {SECRET}\n",
+        env=openai_env(server),
+    )
+    assert "OPENAI_API_KEY" in result.stderr  # the 401 says what to fix ...
+    assert SECRET not in result.stdout + result.stderr + transcript.read_text()  # ... and never shows it
+
+
+def test_empty_description_exits_non_zero_with_one_line() -> None:
+    result = run_cli("chat", "-d", "  ", "-s", "x", "--no-audio")
+    assert result.returncode == 2
+    assert result.stderr.strip() == "No description provided"
+
+
+def test_missing_description_on_a_pipe_is_refused() -> None:
+    result = run_cli("chat", "--no-audio", input="hello\n")
+    assert result.returncode == 2 and result.stderr.strip() == "No description provided"
+
+
+def test_bad_option_is_one_line_exit_2() -> None:
+    result = run_cli("chat", *PIZZA, "--engine", "gpt9")
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1 and "--engine" in result.stderr
+
+
+def test_openai_engine_without_key_or_server_is_refused() -> None:
+    result = run_cli("chat", *PIZZA, "--engine", "openai", "--no-audio")
+    assert result.returncode == 2 and "OPENAI_API_KEY" in result.stderr
+
+
+def test_settings_come_from_a_dotenv_file(server: FakeOpenAI, tmp_path: Path) -> None:
+    server.enqueue("Hello from the dotenv server.")
+    (tmp_path / ".env").write_text(f"OPENAI_BASE_URL={server.url}\nOPENAI_API_KEY={SECRET}\n")
+    result = run_cli("chat", *PIZZA, "--no-audio", "--no-judge", "--no-log", input="Hi\n", cwd=tmp_path)
+    assert result.stdout.splitlines()[0] == "Hello from the dotenv server."
+    assert server.chat_requests[0].bearer == SECRET
+
+
+def test_slash_commands_work_in_scripts(server: FakeOpenAI, tmp_path: Path) -> None:
+    server.enqueue("First answer.", "Second answer.", "Third answer.")
+    transcript = tmp_path / "call.jsonl"
+    result = run_cli(
+        "chat",
+        *PIZZA,
+        "--no-audio",
+        "--no-judge",
+        "--transcript",
+        str(transcript),
+        input="Hello\n/history\n/retry\n/reset\nHello again\n/nonsense\n",
+        env=openai_env(server),
+    )
+    assert result.returncode == 0
+    out = result.stdout
+    assert "business › Hello" in out and "caller › First answer." in out
+    assert "Second answer." in out and "Third answer." in out
+    # /reset started a new call: the last request carries only the new line.
+    assert [m["role"] for m in server.chat_requests[-1].body["messages"]] == ["system", "user"]
+    assert "Unknown command /nonsense" in result.stderr
+    assert [e["type"] for e in read_jsonl(transcript)].count("context") == 2
+
+
+def test_offline_engine_is_the_default_without_a_key(tmp_path: Path) -> None:
+    transcript = tmp_path / "call.jsonl"
+    result = run_cli(
+        "chat",
+        *PIZZA,
+        "--no-audio",
+        "--transcript",
+        str(transcript),
+        input="Thank you for calling Pizza Palace! How can I help you?\n",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "offline caller" in result.stderr and "OPENAI_API_KEY" in result.stderr
+    assert "pepperoni" in result.stdout.lower()
+    assert read_jsonl(transcript)[0]["engine"] == "offline"
+
+
+def test_calls_are_kept_by_default_in_the_data_dir(isolated: Path) -> None:
+    result = run_cli("chat", *PIZZA, "--no-audio", input="Hello, how can I help?\n")
+    assert result.returncode == 0
+    kept = list((isolated / "home" / ".local" / "share" / "callersim" / "calls").glob("*.jsonl"))
+    assert len(kept) == 1 and "order-a-large-pepperoni-pizza" in kept[0].name
