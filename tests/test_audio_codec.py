@@ -111,7 +111,7 @@ def test_silence() -> None:
 def test_join_keeps_received_speech_mp3_and_adds_the_tones() -> None:
     speech = [decode_mp3(encode_mp3(_tone(s, 44100).pcm, 44100)) for s in (0.8, 0.5)]
     tones = dtmf_clip("12", 8000)
-    parts = [speech[0], tones, speech[1]]
+    parts = [speech[0], tones, silence(0.3, 22050), speech[1]]
 
     joined = join_mp3(parts)
 
@@ -121,7 +121,7 @@ def test_join_keeps_received_speech_mp3_and_adds_the_tones() -> None:
     decoded = decode_mp3(joined)
     assert decoded.sample_rate == 44100
     expected = sum(part.duration_s for part in parts)
-    # The speech parts already hold their encoder slack; only the tones, encoded here, add some.
+    # The speech parts already hold their encoder slack; the tones and pause, encoded here once, add one.
     assert expected <= decoded.duration_s <= expected + _slack_s(44100)
 
 
