@@ -23,8 +23,8 @@ _YES = re.compile(
     re.I,
 )
 _NO = re.compile(
-    r"^(?:oh,?\s+|um,?\s+|well,?\s+|hmm,?\s+)?(?:no|nope|nah|not (?:quite|really|right)|that's (?:not|wrong)|"
-    r"that is not|incorrect|wrong|negative)\b",
+    r"^(?:oh,?\s+|um,?\s+|well,?\s+|hmm,?\s+|sorry,?\s+)?(?:no|nope|nah|not (?:quite|really|right)|"
+    r"that's (?:not|wrong)|that is not|incorrect|wrong|negative)\b",
     re.I,
 )
 

@@ -96,7 +96,7 @@ REPEAT = (
     "Sorry, I didn't catch that. Could you repeat it?",
     "Sorry, you cut out there. Could you say that again?",
     "I'm sorry, I couldn't understand that. Can you repeat it, please?",
-    "Hello? I didn't get that, could you say it one more time?",
+    "Hello? Sorry, could you say that one more time?",
     "Sorry, the line is bad on my end. What was that?",
 )
 UNCLEAR = (
@@ -250,6 +250,8 @@ class _Turn:
 
     def respond(self) -> str:
         line = self.line
+        if is_hold(line) and not questions(line) and not parse_menu(line):
+            return self.pick(HOLD, "hold")  # hold music is not noise to complain about
         if not line or is_gibberish(line):
             return self.pick(REPEAT, "repeat")
         if is_goodbye(line, first_turn=self.index == 0):
@@ -363,16 +365,20 @@ class _Turn:
         candidates = [o for o in menu if o.key not in tried and not o.language] or [
             o for o in menu if not o.language
         ]
+        if not candidates:
+            return None  # only a language we do not want ("para español, oprima nueve"): listen on
+        if reply := self.answer_confirm_menu(candidates):
+            return reply
         scored = sorted(
             candidates, key=lambda o: -self.option_score(o, wants_human)
         )  # stable: ties keep order
         best = scored[0]
         if self.option_score(best, wants_human) <= 0:
-            if success_phrase(" ".join(self.operator_lines[:-1])):
+            if success_phrase(" ".join(self.operator_lines)):
                 thanks = self.pick(
                     ("Thanks, that was all I needed.", "Great, that takes care of it."), "menu-done"
                 )
-                return f"{thanks} {self.pick(GOODBYES, 'bye')} {HANGUP_MARKER}"
+                return f"{thanks} {self.pick(('Goodbye!', 'Bye!', 'Bye now!'), 'bye')} {HANGUP_MARKER}"
             # Nothing fits: a general line before a person, a person before a random topic.
             fallback = (
                 next((o for o in candidates if o.is_other and not o.is_human), None)
@@ -383,6 +389,23 @@ class _Turn:
                 return None
             best = fallback
         return press_marker(best.key)
+
+    def answer_confirm_menu(self, menu: list[MenuOption]) -> str | None:
+        """ "To confirm, press 1. To cancel, press 2": confirm what was read back right, else go back."""
+        confirm = next(
+            (o for o in menu if has_word(o.text, "confirm", "correct", "accept", "continue", "proceed")), None
+        )
+        undo = next(
+            (o for o in menu if has_word(o.text, "cancel", "change", "re-enter", "start over", "incorrect")),
+            None,
+        )
+        if (
+            confirm is None
+            or undo is None
+            or self.goal.terms.overlap(undo.terms) > self.goal.terms.overlap(confirm.terms)
+        ):
+            return None
+        return press_marker(undo.key if self.readback_error() else confirm.key)
 
     def choice_score(self, alternative: str) -> float:
         goal = self.goal
@@ -402,6 +425,9 @@ class _Turn:
                 score += 2 if slot == part else 0
         if (size := goal.values.get("size")) and size in lowered:
             score += 3
+        # The goal's action ("change my flight") outweighs its topic when options share the topic.
+        action = Terms.of(" ".join(words(goal.task)[:1]))
+        score += 2 * len(action.stems & Terms.of(alternative).stems)
         return score
 
     def best_choice(self, alternatives: list[str]) -> str:
@@ -419,7 +445,7 @@ class _Turn:
                 f"{_capitalize(choice)}.",
                 f"{_capitalize(choice)}, please.",
                 f"It's {choice}.",
-                f"I said {choice}.",
+                f"{_capitalize(choice)}, thanks.",
             ],
             "say",
         )
@@ -475,13 +501,16 @@ class _Turn:
         digits = digits_in(value)
         if digits == value and len(digits) >= 6:
             # Digits grouped on the first asking, one by one when asked again: how people repeat a number.
-            return spoken_digits(digits, 4 if variant == 0 else 0)
+            group = 3 if len(digits) % 4 and not len(digits) % 3 else 4
+            return spoken_digits(digits, group if variant == 0 else 0)
         return value
 
     def give_details(self, request: DetailRequest) -> str:
         values = []
         for slot in request.slots:
             value = self.value(slot)
+            if slot == "name" and request.part:
+                value = value.split()[0] if request.part == "first" else value.split()[-1]
             if request.last_four and not slot.endswith("last4"):
                 value = digits_in(value)[-4:] or value
             values.append((slot, value))
@@ -496,6 +525,8 @@ class _Turn:
         if request.spell and first_slot == "name":
             last = first.split()[-1]
             first = f"{first}, that's {'-'.join(last.upper())}"
+        elif request.spell and re.fullmatch(r"[A-Za-z0-9-]+", first):
+            first = "-".join(first.replace("-", "").upper())
         pool = [
             f"It's {first}.",
             f"Sure, it's {first}.",
@@ -566,7 +597,7 @@ class _Turn:
                 if close or (named and abs(len(want) - len(got)) <= 1):
                     spoken = self.spoken_value(slot, value, 1)
                     return self.pick(
-                        [f"No, that's not right. It's {spoken}.", f"Sorry, no — it's {spoken}."], "fix"
+                        [f"No, that's not right. It's {spoken}.", f"No, sorry — it's {spoken}."], "fix"
                     )
         name = self.persona.name or ""
         if name and (first := name.split()[0]) in line and name not in line:
@@ -583,6 +614,10 @@ class _Turn:
     def answer_yes_no(self, question: str) -> str:
         q = question.lower()
         related = self.goal.terms.overlap(Terms.of(question)) > 0
+        if re.search(r"\bany (?:changes|allergies|new|other (?:symptoms|medications))|\bchanged\b", q):
+            return self.pick(
+                ("No, nothing's changed.", "No, nothing new.", "No, it's all the same."), "no-change"
+            )
         if _TRIED.search(q):
             if _PROBLEM.search(self.goal.task) or self.goal.terms.concepts & {"outage", "technical"}:
                 return self.pick(TRIED, "tried")
@@ -598,6 +633,18 @@ class _Turn:
         if _NOTIFY.search(q) or related or re.search(r"\bwould you like\b", q):
             return self.pick(YES, "yes-please")
         return self.pick(YES_PLAIN, "yes")
+
+    def goal_when(self) -> str:
+        """The goal's own words about dates: "arriving Friday June 13, for two nights"."""
+        names = "|".join(
+            (*WEEKDAYS, *MONTHS, "tomorrow", "tonight", "next week", "this week", "weekend", "nights?")
+        )
+        parts = [
+            p.strip()
+            for p in re.split(r",|\band\b", self.goal.task)
+            if re.search(rf"\b(?:{names})\b", p, re.I)
+        ]
+        return ", ".join(parts)
 
     def answer_attribute(self, attribute: str) -> str:
         goal = self.goal
@@ -621,7 +668,11 @@ class _Turn:
             return self.pick(
                 [f"Just {count}.", f"{_capitalize(count)}, please.", f"{_capitalize(count)}."], "count"
             )
-        if attribute in ("time", "day", "date", "when"):
+        if attribute in ("date", "dates") and (when := self.goal_when()):
+            return self.pick(
+                [f"{_capitalize(when)}.", f"I'm looking at {when}.", f"It would be {when}."], "dates"
+            )
+        if attribute in ("time", "times", "day", "days", "date", "dates", "when"):
             parts = []
             if goal.prefer_days:
                 parts.append(goal.prefer_days[0].capitalize())

@@ -24,11 +24,11 @@ _NUMBER_KINDS = {
 }  # fmt: skip
 _NUMBER_RE = re.compile(
     r"\b(" + "|".join(_NUMBER_KINDS) + r")(?:\s+flyer)?(?:\s+(?:number|no\.?|#|id|code))?"
-    r"(?:\s+(?:is|was|of))?\s*[:#]?\s*([A-Z0-9]*\d[A-Z0-9-]*)",
+    r"(?:\s+(?:is|was|of))?\s*[:#]?\s*([A-Z0-9]*-?\d[A-Z0-9-]*)",
     re.I,
 )
 _NAME_RE = re.compile(
-    r"\b(?:[Mm]y name is|[Nn]ame(?: is|:)|I am|I'm|[Tt]his is)\s+([A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){1,2})"
+    r"\b(?:[Mm]y name is|[Nn]ame(?: is|:)?|I am|I'm|[Tt]his is)\s+([A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){1,2})"
 )
 _DOB_RE = re.compile(
     r"\b(?:date of birth|birth ?date|birthday|dob|born(?: on)?)(?:\s+is|:)?\s*"

@@ -99,7 +99,12 @@ def parse_menu(line: str) -> list[MenuOption]:
     """The options of a keypad menu, in the order they were offered."""
     options: list[MenuOption] = []
     for sentence in sentences(line):
-        mentions = [(m.start(), m.end(), _key(m.group(1))) for m in _KEY_MENTION.finditer(sentence)]
+        # "enter your claim number, then press pound" ends an entry; it is not a menu option.
+        mentions = [
+            (m.start(), m.end(), _key(m.group(1)))
+            for m in _KEY_MENTION.finditer(sentence)
+            if not re.search(r"(?:then|followed by|and)\s*$", sentence[: m.start()], re.I)
+        ]
         if mentions:
             mentions += [
                 (m.start(), m.end(), _key(m.group(1)))
@@ -173,7 +178,12 @@ def offered_choices(line: str) -> list[str]:
             or _KEY_MENTION.search(sentence)
         ):
             continue
-        asked = sentence.endswith("?") or any(_CHOICE_QUESTION.search(p) for p in parts[i:])
+        offer = re.search(
+            r"\b(?:i can do|i can offer|we have|we've got|there's|there is|available|you can choose)\b",
+            sentence,
+            re.I,
+        )
+        asked = sentence.endswith("?") or bool(offer) or any(_CHOICE_QUESTION.search(p) for p in parts[i:])
         if not asked:
             continue
         body = re.sub(
@@ -214,10 +224,12 @@ SLOT_PATTERNS: tuple[tuple[str, str], ...] = (
     ("member", r"member(?:ship)? (?:number|id|#)|\bmember id\b|loyalty number|rewards number"),
     ("prescription", r"prescription (?:number|#)|\brx (?:number|#)"),
     ("pin", r"\bpin\b|passcode|security code"),
+    ("tracking", r"tracking (?:number|#|id|code)"),
+    ("license", r"licen[cs]e (?:number|#|id)|driver'?s? licen[cs]e|licen[cs]e plate"),
     (
         "phone",
-        r"phone number|phone|callback number|call ?back|contact number|best number|number (?:where|"
-        r"to reach|we can)|\bcell\b",
+        r"phone number|phone|mobile number|callback number|call ?back|contact number|best number|"
+        r"number (?:where|to reach|we can)|\bcell\b",
     ),
     (
         "address",
@@ -229,8 +241,7 @@ SLOT_PATTERNS: tuple[tuple[str, str], ...] = (
 _REQUEST = re.compile(
     r"\b(?:what(?:'s| is| are)?|may i|can i|could i|could you|can you|would you|please|say|enter|"
     r"provide|give|"
-    r"tell|state|spell|verify|confirm|key in|type|need|i'll need|and (?:the|your|a|an)|read me|let me have|"
-    r"get)\b|^(?:and\s+)?(?:your|the|a)\b",
+    r"tell|state|spell|verify|confirm|key in|type|need|i'll need|read me|let me have|get)\b",
     re.I,
 )
 _PRESS_MODE = re.compile(
@@ -242,6 +253,7 @@ _POUND = re.compile(r"\b(?:followed by|then press|and then|then)\s+(?:the\s+)?(?
 @dataclass(frozen=True)
 class DetailRequest:
     slots: tuple[str, ...]  # in the order asked
+    part: str | None  # "first" or "last" for a name
     press: bool  # "enter ... using your keypad": press the digits instead of saying them
     pound: bool  # "followed by the pound key"
     last_four: bool
@@ -252,12 +264,14 @@ def detail_request(line: str) -> DetailRequest | None:
     """The caller details this line asks for, if it asks for any."""
     found: list[tuple[int, str]] = []
     press = pound = last_four = spell = False
+    part: str | None = None
     for index, sentence in enumerate(sentences(line)):
         lowered = sentence.lower()
         if re.match(
             r"^(?:would you like|do you want|shall|should we|is it|is that|is this|are you)\b", lowered
         ):
             continue  # an offer or a yes/no question that mentions a detail ("sent to the address on file?")
+        # A request verb, or a bare question ("And the date of birth?", "Your ZIP code?").
         if not (_REQUEST.search(sentence) or sentence.endswith("?")):
             continue
         if len(re.sub(r"\D", "", sentence)) >= 4 and not re.search(r"\b(?:enter|say|what)\b", lowered):
@@ -272,21 +286,25 @@ def detail_request(line: str) -> DetailRequest | None:
                 taken.append(m.span())
                 found.append((index * 10_000 + m.start(), slot))
                 break
-        if taken:
-            press = press or (bool(_PRESS_MODE.search(sentence)) and not re.search(r"\bsay\b", lowered))
-            pound = pound or bool(_POUND.search(sentence))
-            last_four = last_four or bool(re.search(r"last (?:four|4)", lowered))
-            spell = spell or bool(re.search(r"\bspell\b", lowered))
     if not found:
         return None
+    # How to give them may be said in a sentence of its own ("Please say it now, one character at a time").
+    lowered = normalize_line(line).lower()
+    press = bool(_PRESS_MODE.search(lowered)) and not re.search(r"\bsay\b", lowered)
+    pound = bool(_POUND.search(lowered))
+    last_four = bool(re.search(r"last (?:four|4)", lowered))
+    spell = bool(re.search(r"\bspell\b|one (?:character|letter) at a time", lowered))
+    if m := re.search(r"\b(first|last|sur)\s*name\b", lowered):
+        part = "first" if m.group(1) == "first" else "last"
     slots = tuple(dict.fromkeys(slot for _, slot in sorted(found)))
-    return DetailRequest(slots, press, pound, last_four, spell)
+    return DetailRequest(slots, part, press, pound, last_four, spell)
 
 
 _GOODBYE = re.compile(
     r"\b(?:good-?\s?bye|bye(?: now| bye)?|have a (?:great|good|nice|wonderful|lovely|fantastic|blessed) "
     r"(?:day|night|evening|afternoon|weekend|one)|take care|adiós|adios|this call will (?:now )?end|"
-    r"disconnect(?:ing)?|ending (?:the|this) call)\b",
+    r"disconnect(?:ing)?|ending (?:the|this) call|see you (?:then|soon|later|tomorrow|next \w+|on \w+|"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day))\b",
     re.I,
 )
 _THANKS_CLOSING = re.compile(
@@ -442,8 +460,8 @@ def failure_phrase(line: str) -> str | None:
 
 
 _ATTRIBUTE = re.compile(
-    r"\b(?:what|which)\s+(?:kind of |type of |sort of )?(size|time|day|date|kind|type|flavor|flavour|topping|"
-    r"toppings|crust|color|colour|seat|room|class|drink|dressing|side|style|model|plan|card)\b|"
+    r"\b(?:what|which)\s+(?:kind of |type of |sort of )?(size|times?|days?|dates?|kind|type|flavor|flavour|"
+    r"toppings?|crust|color|colour|seat|room|class|drink|dressing|side|style|model|plan|card)\b|"
     r"\b(how many|when)\b",
     re.I,
 )
