@@ -76,6 +76,7 @@ class SpokenReply:
         self._ended = False  # finish() or interrupt() has queued the end
         self._voice_failed = False
         self._player_failed = False
+        self._muted = False  # nothing more of it is played (barge-in, or the session is closing)
         self._done = threading.Event()
         self._lock = threading.Lock()  # guards the playback state below against interrupt()
         self._heard_s = 0.0  # clips played to their end
@@ -112,16 +113,10 @@ class SpokenReply:
 
     def interrupt(self) -> None:
         """Barge-in: cut the sound now and drop everything not yet played or synthesized."""
-        with self._lock:
-            if self._done.is_set() or self.interrupted:
-                return  # already over: nothing was cut
-            self.interrupted = True
-            playback = self._playing
-            if playback is not None:
-                self._heard_s += min(time.perf_counter() - self._playing_since, self._playing_clip_s)
-                self._playing = None
-        if playback is not None:
-            self._speaker._stop(playback)
+        if self._done.is_set() or self.interrupted:
+            return  # already over: nothing was cut
+        self.interrupted = True
+        self._mute()
         if not self._ended:
             self._ended = True
             self._speaker._synth_queue.put((self, _END))  # save what was synthesized, then be done
@@ -152,6 +147,17 @@ class SpokenReply:
 
     # -- internals, called by the Speaker's workers ------------------------------------------------
 
+    def _mute(self) -> None:
+        """Stop the sound now and play nothing more of this reply; synthesis and saving go on."""
+        with self._lock:
+            self._muted = True
+            playback = self._playing
+            if playback is not None:
+                self._heard_s += min(time.perf_counter() - self._playing_since, self._playing_clip_s)
+                self._playing = None
+        if playback is not None:
+            self._speaker._stop(playback)
+
     def _queue_sentences(self, sentences: list[str]) -> None:
         for text in sentences:
             self._sentences.append(text)
@@ -171,7 +177,7 @@ class Speaker:
 
     With no voice, or with nothing to do with audio (no player and no ``save_dir``), replies are
     text-only. With no player but a ``save_dir``, each reply is still synthesized as it streams and
-    saved as soon as it is complete.
+    saved as soon as it is complete. ``warn`` is called from the worker threads, with one line.
     """
 
     def __init__(
@@ -187,7 +193,8 @@ class Speaker:
         self._warn = warn
         self._warned: set[str] = set()
         self._warn_lock = threading.Lock()
-        self._closed = False
+        self._closing = False  # close() was called: nothing more is played
+        self._closed = False  # nothing more is synthesized either
         self._last_number = 0
         self._sample_rate = DEFAULT_SAMPLE_RATE
         self._replies: list[SpokenReply] = []  # not done yet; close() ends them
@@ -210,7 +217,7 @@ class Speaker:
 
     def start_reply(self, started: float) -> SpokenReply:
         """A new reply, timed from ``started`` (``turn.started``: the perf_counter when Enter was hit)."""
-        silent = not self._active or self._closed
+        silent = not self._active or self._closing
         path = None if silent or self.save_dir is None else self._next_path(self.save_dir)
         reply = SpokenReply(self, started, path, silent)
         if not silent:
@@ -218,14 +225,27 @@ class Speaker:
             self._replies.append(reply)
         return reply
 
-    def close(self) -> None:
-        """Stop speaking, save what was synthesized, and join the workers."""
+    def close(self, timeout: float = 5.0) -> None:
+        """Stop speaking at once, finish saving, and join the workers.
+
+        Replies whose text was complete are still synthesized to the end, for up to ``timeout``
+        seconds, so that a file saved with ``--save-mp3`` is whole when leaving right after a turn;
+        past that, what was synthesized is saved. A reply still streaming is cut like a barge-in.
+        """
         if self._closed:
             return
-        self._closed = True
+        self._closing = True
         for reply in self._replies:
-            reply.interrupt()
+            if reply._ended:
+                reply._mute()
+            else:
+                reply.interrupt()
         self._synth_queue.put((None, _END))
+        if self._threads:
+            self._threads[0].join(timeout)
+        # Out of time: drop the rest of the synthesis (one request in flight cannot be cancelled; the
+        # workers are daemon threads, so leaving does not wait for it past the join timeout).
+        self._closed = True
         for thread in self._threads:
             thread.join(_JOIN_TIMEOUT_S)
         for reply in self._replies:
@@ -351,7 +371,7 @@ class Speaker:
         with reply._lock:
             # Under the reply's lock, so an interrupt() either comes before (and the clip is skipped)
             # or finds the playback to stop: a clip can never start playing after the cut.
-            if reply.interrupted or reply._player_failed or self._closed:
+            if reply._muted or reply._player_failed or self._closing:
                 return
             playback = self.player.play(clip)
             now = time.perf_counter()

@@ -367,6 +367,34 @@ def test_close_stops_speaking_joins_the_workers_and_saves(tmp_path: Path) -> Non
     speaker.close()  # twice is harmless
 
 
+def test_close_finishes_saving_a_complete_reply_before_leaving(tmp_path: Path) -> None:
+    voice = ToneVoice(delay_s=0.05)
+    text = "One is first. Two comes next. Three is here. Four ends it."
+    speaker = Speaker(voice, None, tmp_path / "calls", print)
+    reply = speaker.start_reply(time.perf_counter())
+    reply.feed(Speech(text))
+    reply.finish()
+    speaker.close()  # at once: --save-mp3 then Ctrl-D
+    assert len(voice.calls) == 4
+    assert reply.audio_path is not None
+    expected_s = sum(len(c.text) for c in voice.calls) * SECONDS_PER_CHAR
+    assert expected_s <= decode_mp3(reply.audio_path.read_bytes()).duration_s < expected_s + MP3_PADDING_S
+
+
+def test_close_does_not_wait_long_for_a_slow_voice(tmp_path: Path) -> None:
+    voice = ToneVoice(delay_s=0.3)
+    speaker = Speaker(voice, None, tmp_path / "calls", print)
+    reply = speaker.start_reply(time.perf_counter())
+    reply.feed(Speech("Sentence number one. " * 10))
+    reply.finish()
+    began = time.perf_counter()
+    speaker.close(timeout=0.2)
+    assert time.perf_counter() - began < 1.0  # the timeout, plus the one request in flight
+    assert len(voice.calls) < 10
+    assert reply.wait(0)
+    assert reply.audio_path is not None and reply.audio_path.exists()  # what was made is saved
+
+
 @pytest.mark.piper
 def test_piper_voice_speaks_the_first_sentence_while_the_rest_streams(tmp_path: Path) -> None:
     piper_voice = pytest.importorskip("callersim_cli.voices.piper_voice")
