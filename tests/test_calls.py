@@ -1,0 +1,322 @@
+"""Kept calls: `callersim calls` lists them, `callersim show` prints one as a conversation or Markdown,
+whatever way the user names it, and a transcript torn by a killed process still shows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from callersim_cli import transcript as transcript_module
+from callersim_cli.cli import app
+from callersim_cli.settings import calls_dir
+from callersim_cli.transcript import TranscriptWriter
+
+START = datetime(2025, 5, 1, 14, 15, 30, tzinfo=timezone.utc)
+
+Event = tuple[float, str, dict[str, Any]]
+
+PIZZA: list[Event] = [
+    (
+        0.0,
+        "context",
+        {
+            "description": "Joe's Pizza, a takeaway",
+            "scenario": "order a large pepperoni pizza",
+            "engine": "offline",
+            "model": "scripted",
+            "persona": {"name": "Jordan Parker", "order": "004821"},
+        },
+    ),
+    (1.0, "operator", {"text": "Thanks for calling Joe's, how can I help?"}),
+    (
+        2.0,
+        "caller",
+        {
+            "text": "Hi, a large pepperoni [bold]please[/bold].",
+            "dtmf": None,
+            "hangup": False,
+            "timings": {},
+            "audio": "001-caller.mp3",
+        },
+    ),
+    # The business typed over the caller a long minute later: a barge-in, then its line.
+    (
+        90.0,
+        "audio",
+        {"turn": 1, "file": "001-caller.mp3", "heard_s": 1.2, "duration_s": 3.4, "interrupted": True},
+    ),
+    (90.0, "operator", {"text": "Press 1 for delivery"}),
+    (91.0, "caller", {"text": "", "dtmf": "1", "hangup": False, "timings": {}, "audio": "002-caller.mp3"}),
+    (
+        92.0,
+        "audio",
+        {"turn": 2, "file": "002-caller.mp3", "heard_s": 0.5, "duration_s": 0.5, "interrupted": False},
+    ),
+    (92.5, "error", {"message": "The caller engine timed out; send the line again"}),
+    (93.0, "operator", {"text": "That's $20. Goodbye!"}),
+    (94.0, "caller", {"text": "Thanks, bye!", "dtmf": None, "hangup": True, "timings": {}, "audio": None}),
+    (
+        95.0,
+        "end",
+        {
+            "turns": 3,
+            "duration_s": 95.0,
+            "keys": ["1"],
+            "hung_up": True,
+            "end_reason": "caller hung up",
+            "goal_reached": True,
+            "reason": "The order was taken.",
+        },
+    ),
+]
+
+DENTIST: list[Event] = [
+    (
+        0.0,
+        "context",
+        {"description": "Springfield Dental", "scenario": "book a cleaning", "engine": "offline"},
+    ),
+    (1.0, "operator", {"text": "Dental office"}),
+    (2.0, "caller", {"text": "I'd like a cleaning.", "dtmf": None, "hangup": False, "timings": {}}),
+    (
+        3.0,
+        "end",
+        {
+            "turns": 1,
+            "duration_s": 3.0,
+            "keys": [],
+            "hung_up": False,
+            "end_reason": "end of input",
+            "goal_reached": False,
+            "reason": "Nothing booked.",
+        },
+    ),
+]
+
+
+def record(
+    path: Path, events: Iterable[Event], monkeypatch: pytest.MonkeyPatch, start: datetime = START
+) -> Path:
+    """Write ``events`` with the real TranscriptWriter, each stamped ``start`` + its offset in seconds."""
+    writer = TranscriptWriter(path)
+    try:
+        for offset, event_type, fields in events:
+            stamp = (start + timedelta(seconds=offset)).isoformat(timespec="milliseconds")
+            monkeypatch.setattr(
+                transcript_module, "now_iso", lambda stamp=stamp: stamp.replace("+00:00", "Z")
+            )
+            writer.write(event_type, **fields)
+    finally:
+        writer.close()
+    return path
+
+
+@pytest.fixture
+def kept(monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
+    """Two kept calls in the calls folder, as `callersim chat` names them: pizza first, dentist newest."""
+    folder = calls_dir()
+    return {
+        "pizza": record(folder / "20250501-141530-order-a-large-pepperoni-pizza.jsonl", PIZZA, monkeypatch),
+        "dentist": record(
+            folder / "20250502-090000-book-a-cleaning.jsonl", DENTIST, monkeypatch, START + timedelta(days=1)
+        ),
+    }
+
+
+def invoke(*args: str) -> Any:
+    return CliRunner().invoke(app, list(args))
+
+
+def line_index(lines: list[str], fragment: str) -> int:
+    return next(i for i, line in enumerate(lines) if fragment in line)
+
+
+# --- calls ----------------------------------------------------------------------------------------------
+
+
+def test_calls_lists_newest_first_with_goal_turns_and_verdict(
+    kept: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "120")
+
+    result = invoke("calls")
+
+    assert result.exit_code == 0, result.output
+    rows = [line for line in result.stdout.splitlines() if line.lstrip().startswith("-")]
+    assert len(rows) == 2
+    assert "-1" in rows[0] and "Springfield Dental" in rows[0] and "book a cleaning" in rows[0]
+    assert "not reached" in rows[0] and " 1 " in rows[0]
+    assert "-2" in rows[1] and "Joe's Pizza" in rows[1] and " 3 " in rows[1] and "reached" in rows[1]
+    assert "May 01" in rows[1] or "May 02" in rows[1]  # local time, whatever the zone
+
+
+def test_calls_limit(kept: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "120")
+
+    result = invoke("calls", "--limit", "1")
+
+    assert result.exit_code == 0
+    assert "Springfield Dental" in result.stdout
+    assert "Joe's Pizza" not in result.stdout
+
+
+def test_calls_when_none_were_kept() -> None:
+    result = invoke("calls")
+
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert "No calls kept yet" in result.stderr
+
+
+# --- show -----------------------------------------------------------------------------------------------
+
+
+def test_show_prints_the_conversation_in_order(kept: dict[str, Path]) -> None:
+    result = invoke("show", "20250501-141530-order-a-large-pepperoni-pizza")
+
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    expected_order = [
+        "20250501-141530-order-a-large-pepperoni-pizza",
+        "Joe's Pizza, a takeaway",
+        "order a large pepperoni pizza",
+        "Jordan Parker",
+        "business › Thanks for calling Joe's, how can I help?",
+        "caller › Hi, a large pepperoni [bold]please[/bold].",  # as said, not as markup
+        "⤺ the business cut the caller off after 1.2 s of 3.4 s",
+        "business › Press 1 for delivery",
+        "☎ presses 1",
+        "✗ The caller engine timed out; send the line again",
+        "business › That's $20. Goodbye!",
+        "caller › Thanks, bye!",
+        "☎ hangs up",
+        "call summary",
+        "caller hung up",
+        "goal reached",
+        "The order was taken.",
+    ]
+    positions = [line_index(lines, fragment) for fragment in expected_order]
+    assert positions == sorted(positions)
+    # A reply that was only a key press has no empty "caller ›" line.
+    assert not any(line.rstrip() == "caller ›" for line in lines)
+
+
+@pytest.mark.parametrize("ref", ["last", "-1", "20250502", "20250502-090000-book-a-cleaning.jsonl"])
+def test_show_finds_a_call_by_any_name(kept: dict[str, Path], ref: str) -> None:
+    result = invoke("show", ref)
+
+    assert result.exit_code == 0, result.output
+    assert "business › Dental office" in result.stdout
+    assert "goal not reached" in result.stdout
+
+
+def test_show_takes_a_path_anywhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = record(tmp_path / "elsewhere.jsonl", DENTIST, monkeypatch)
+
+    result = invoke("show", str(path))
+
+    assert result.exit_code == 0
+    assert "caller › I'd like a cleaning." in result.stdout
+
+
+def test_show_minus_two_is_the_call_before(kept: dict[str, Path]) -> None:
+    result = invoke("show", "-2")
+
+    assert result.exit_code == 0
+    assert "business › Press 1 for delivery" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("ref", "message"),
+    [
+        ("pasta", "No kept call 'pasta' in"),
+        ("2025050", "'2025050' matches 2 calls"),
+        ("-3", "There are only 2 kept calls; '-3' is not one of them"),
+        ("./missing.jsonl", "No such transcript: ./missing.jsonl"),
+    ],
+)
+def test_show_an_unknown_call_is_one_line_and_exit_2(kept: dict[str, Path], ref: str, message: str) -> None:
+    result = invoke("show", ref)
+
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(message), lines
+
+
+def test_show_with_nothing_kept_says_so() -> None:
+    result = invoke("show", "last")
+
+    assert result.exit_code == 2
+    assert result.stderr.startswith("No calls kept yet in ")
+
+
+def test_show_markdown(kept: dict[str, Path]) -> None:
+    result = invoke("show", "-2", "--markdown")
+
+    assert result.exit_code == 0, result.output
+    md = result.stdout
+    assert md.startswith("# Call: order a large pepperoni pizza\n")
+    assert "- **Business:** Joe's Pizza, a takeaway" in md
+    assert "- **Caller:** name: Jordan Parker; order: 004821" in md
+    assert "**Business:** Thanks for calling Joe's, how can I help?" in md
+    # Markup-looking text comes out literally, not as a link or HTML.
+    assert r"**Caller:** Hi, a large pepperoni \[bold\]please\[/bold\]." in md
+    assert "> ☎ *presses 1*" in md
+    assert "> ☎ *hangs up*" in md
+    assert "> ✗ **Error:** The caller engine timed out; send the line again" in md
+    assert "| verdict | goal reached |" in md
+    assert "| why | The order was taken. |" in md
+    assert md.index("Thanks for calling") < md.index("Press 1") < md.index("Goodbye") < md.index("Summary")
+
+
+def test_show_markdown_to_a_file(kept: dict[str, Path], tmp_path: Path) -> None:
+    out = tmp_path / "calls" / "pizza.md"
+
+    result = invoke("show", "-2", "--markdown", "-o", str(out))
+
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert out.read_text(encoding="utf-8") == invoke("show", "-2", "--markdown").stdout
+
+
+def test_output_without_markdown_is_refused(kept: dict[str, Path], tmp_path: Path) -> None:
+    result = invoke("show", "-1", "-o", str(tmp_path / "x.md"))
+
+    assert result.exit_code == 2
+    assert "--markdown" in result.stderr
+    assert not (tmp_path / "x.md").exists()
+
+
+def test_a_torn_last_line_is_skipped(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Killed while writing the caller's second reply: the real writer's lines, then half of one, cut
+    # inside a UTF-8 character.
+    path = record(calls_dir() / "20250501-141530-order-a-large-pepperoni-pizza.jsonl", PIZZA[:5], monkeypatch)
+    with open(path, "ab") as f:
+        f.write('{"type": "caller", "ts": "2025-05-01T14:17:01.000Z", "text": "Café'.encode()[:-1])
+
+    shown = invoke("show", "last")
+    listed = invoke("calls")
+    md = invoke("show", "last", "--markdown")
+
+    assert shown.exit_code == 0, shown.output
+    assert "business › Press 1 for delivery" in shown.stdout
+    assert "Caf" not in shown.stdout
+    assert listed.exit_code == 0 and "Joe's Pizza" in listed.stdout
+    assert md.exit_code == 0 and "Press 1 for delivery" in md.stdout and "Caf" not in md.stdout
+
+
+def test_a_narrow_screen_cuts_business_and_goal_not_the_rest(
+    kept: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+
+    rows = [line for line in invoke("calls").stdout.splitlines() if line.lstrip().startswith("-")]
+
+    assert all(len(row) <= 80 for row in rows)
+    assert "-1" in rows[0] and "not reached" in rows[0] and "Springfield Dent…" in rows[0]
