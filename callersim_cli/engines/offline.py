@@ -724,29 +724,23 @@ class OfflineEngine:
 
     def verdict(self, context: Context, messages: Sequence[Message]) -> tuple[bool, str]:
         """Whether the caller got what it called for, and why, from what it saw on the call."""
+        # A placeholder line makes the finished call look like one more turn, so the same reading applies.
         turn = _Turn(context, [*messages, {"role": "user", "content": "."}], self.seed)
         lines, replies = turn.operator_lines[:-1], turn.replies
-        hung_up = bool(replies) and HANGUP_MARKER in replies[-1]
-        success = next((p for line in lines if (p := success_phrase(line))), None)
-        failure = next((p for line in reversed(lines) if (p := failure_phrase(line))), None)
         if not replies:
-            return False, "The call never started: the business said nothing the caller answered."
-        if success and not (
-            failure
-            and lines.index(next(x for x in lines if failure in x))
-            > lines.index(next(x for x in lines if success in x))
-        ):
-            ending = (
-                "and the caller ended the call politely" if hung_up else "though the call had not ended yet"
-            )
-            return True, f'The business confirmed the request ("{success}"), {ending}.'
-        if failure:
-            return False, f'The business could not do it ("{failure}").'
-        only_menus = all(parse_menu(line) for line in lines)
-        if only_menus:
+            return False, "The call never started: the caller has not said anything yet."
+        hung_up = HANGUP_MARKER in replies[-1]
+        successes = [(i, p) for i, line in enumerate(lines) if (p := success_phrase(line))]
+        failures = [(i, p) for i, line in enumerate(lines) if (p := failure_phrase(line))]
+        if successes and (not failures or successes[-1][0] > failures[-1][0]):
+            ending = "and the caller ended the call politely" if hung_up else "though the call is still going"
+            return True, f'The business confirmed it ("{successes[-1][1]}"), {ending}.'
+        if failures:
+            return False, f'The business could not do it ("{failures[-1][1]}").'
+        if all(parse_menu(line) for line in lines):
             return False, "The call never got past the menu."
         if hung_up and len(replies) <= 2:
             return False, "The caller hung up before anything happened."
         if turn.goal_stated:
             return False, "The caller stated the goal, but the business never confirmed it was done."
-        return False, "The caller never got to state the goal."
+        return False, "The caller never got to say what it wanted."
