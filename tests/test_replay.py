@@ -1,0 +1,350 @@
+"""Replay: a kept call comes back in order at its pace (gaps capped, --speed), with the caller's saved
+audio played in place and cut where the business cut in; --export writes both sides as one MP3."""
+
+from __future__ import annotations
+
+import array
+import math
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from callersim_cli.audio import Clip
+from callersim_cli.audio_codec import decode_mp3, encode_mp3
+from callersim_cli.calls import KeptCall
+from callersim_cli.cli import app
+from callersim_cli.errors import PlayerError, UsageError, VoiceError
+from callersim_cli.files import write_atomic
+from callersim_cli.replay import MAX_GAP_S, OPERATOR_SILENCE_S, TURN_PAUSE_S, Replay, export_call
+from callersim_cli.settings import calls_dir
+from tests.test_calls import DENTIST, PIZZA, record
+
+RATE = 22_050
+# Each MP3 encoding adds the encoder's delay and pads to a whole frame: at most two frames at this rate.
+ENCODING_SLACK_S = 2 * 1152 / RATE
+
+
+def tone_mp3(seconds: float, freq: float = 440.0) -> bytes:
+    samples = array.array(
+        "h", (int(8000 * math.sin(2 * math.pi * freq * n / RATE)) for n in range(round(seconds * RATE)))
+    )
+    return encode_mp3(samples.tobytes(), RATE)
+
+
+def pizza_call(monkeypatch: pytest.MonkeyPatch, audio_dir: Path | None = None) -> KeptCall:
+    """The recorded pizza call; its two saved replies in a folder named after the transcript or elsewhere."""
+    path = record(calls_dir() / "20250501-141530-order-pizza.jsonl", PIZZA, monkeypatch)
+    folder = audio_dir or path.parent / path.stem
+    write_atomic(folder / "001-caller.mp3", tone_mp3(3.4))
+    write_atomic(folder / "002-caller.mp3", tone_mp3(0.5, 941.0))
+    return KeptCall.load(path)
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+class RecordingPlayback:
+    def __init__(self, player: RecordingPlayer, clip: Clip) -> None:
+        self.player, self.clip, self.started = player, clip, player.clock.now
+
+    def is_playing(self) -> bool:
+        return self.player.clock.now < self.started + self.clip.duration_s
+
+    def wait(self) -> None:
+        self.player.clock.now = max(self.player.clock.now, self.started + self.clip.duration_s)
+        self.player.log.append(("ended", round(self.clip.duration_s, 2)))
+
+    def stop(self) -> None:
+        self.player.log.append(("stopped after", round(self.player.clock.now - self.started, 2)))
+
+
+class RecordingPlayer:
+    """Plays nothing; keeps what it was asked to play and when, in one log with what was shown."""
+
+    name = "recording"
+
+    def __init__(self, clock: FakeClock, log: list[tuple[str, Any]], fail: bool = False) -> None:
+        self.clock, self.log, self.fail = clock, log, fail
+
+    def play(self, clip: Clip) -> RecordingPlayback:
+        if self.fail:
+            raise PlayerError("no audio device: the test has none")
+        self.log.append(("play", round(clip.duration_s, 2)))
+        return RecordingPlayback(self, clip)
+
+
+class ScriptedVoice:
+    """Speaks every line as a second of silence, and keeps the lines it was given."""
+
+    name = "scripted"
+
+    def __init__(self, seconds: float = 1.0, fail: bool = False) -> None:
+        self.seconds, self.fail, self.lines = seconds, fail, []
+
+    def synthesize(self, text: str, *, previous_text: str = "", next_text: str = "") -> Clip:
+        if self.fail:
+            raise VoiceError("the voice is unwell")
+        self.lines.append(text)
+        return Clip(pcm=b"\x00\x00" * round(self.seconds * RATE), sample_rate=RATE)
+
+
+def saved_duration(call: KeptCall, name: str) -> float:
+    """The decoded length of a saved reply: its seconds plus the encoder's delay and padding."""
+    return round(decode_mp3((call.path.parent / call.path.stem / name).read_bytes()).duration_s, 2)
+
+
+def replay_with(call: KeptCall, **kwargs: Any) -> tuple[list[tuple[str, Any]], list[str], FakeClock]:
+    clock, log, notices = FakeClock(), [], []
+
+    def show(renderable: Any) -> None:
+        log.append(("show", str(getattr(renderable, "plain", type(renderable).__name__))))
+
+    player = kwargs.pop("player", None)
+    replay = Replay(call, show, notices.append, sleep=clock.sleep, clock=clock, **kwargs)
+    if player == "recording":
+        replay.player = RecordingPlayer(clock, log)
+    elif player == "failing":
+        replay.player = RecordingPlayer(clock, log, fail=True)
+    replay.run()
+    return log, notices, clock
+
+
+# --- through the command line ---------------------------------------------------------------------------
+
+
+def test_replay_prints_the_conversation_in_order_and_caps_long_gaps(monkeypatch: pytest.MonkeyPatch) -> None:
+    pizza_call(monkeypatch)
+
+    started = time.monotonic()
+    result = CliRunner().invoke(app, ["replay", "last", "--speed", "100", "--no-audio"])
+    took = time.monotonic() - started
+
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    fragments = [
+        "Joe's Pizza",
+        "business › Thanks for calling Joe's",
+        "caller › Hi, a large pepperoni [bold]please[/bold].",
+        "⤺ the business cut the caller off after 1.2 s",
+        "business › Press 1 for delivery",
+        "☎ presses 1",
+        "✗ The caller engine timed out",
+        "business › That's $20. Goodbye!",
+        "caller › Thanks, bye!",
+        "☎ hangs up",
+        "goal reached",
+    ]
+    positions = [out.index(fragment) for fragment in fragments]
+    assert positions == sorted(positions)
+    assert took < 5  # the recorded call lasted 95 s, 88 of them one idle wait
+    assert "No sound" not in result.stderr  # --no-audio asked for silence: nothing to explain
+
+
+def test_replay_of_an_unknown_call_is_one_line_and_exit_2(monkeypatch: pytest.MonkeyPatch) -> None:
+    pizza_call(monkeypatch)
+
+    result = CliRunner().invoke(app, ["replay", "pasta", "--no-audio"])
+
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert result.stderr.startswith("No kept call 'pasta' in ")
+
+
+def test_export_through_the_cli_writes_one_mp3_and_plays_nothing(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    pizza_call(monkeypatch, audio_dir=tmp_path / "mp3s")
+    out = tmp_path / "call.mp3"
+
+    result = CliRunner().invoke(
+        app, ["replay", "-1", "--export", str(out), "--audio-dir", str(tmp_path / "mp3s")]
+    )
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    assert f"Wrote {out}" in result.stderr
+    # The caller's saved audio, cut where the business cut in, and the business's three lines, voiced
+    # or silent, with pauses between: whatever this machine's voices, at least that much.
+    decoded = decode_mp3(out.read_bytes()).duration_s
+    assert decoded >= 1.2 + 0.5 + 3 * min(OPERATOR_SILENCE_S, 0.3) + 5 * TURN_PAUSE_S
+
+
+# --- pace and sound -------------------------------------------------------------------------------------
+
+
+def test_gaps_are_capped_and_hurried_by_speed(monkeypatch: pytest.MonkeyPatch) -> None:
+    call = pizza_call(monkeypatch)
+
+    _, _, clock = replay_with(call, speed=2.0)
+
+    # Gaps between shown events: 1, 1, 88 (capped), 0, 1, 1.5, 0.5, 1, 1 seconds; the unshown audio
+    # event of a reply heard to its end is no stop of its own.
+    expected = (1 + 1 + MAX_GAP_S + 0 + 1 + 1.5 + 0.5 + 1 + 1) / 2
+    assert sum(clock.slept) == pytest.approx(expected)
+    assert max(clock.slept) == pytest.approx(MAX_GAP_S / 2)
+
+
+def test_the_callers_audio_plays_in_place_and_is_cut_where_it_was(monkeypatch: pytest.MonkeyPatch) -> None:
+    call = pizza_call(monkeypatch)
+
+    log, notices, _ = replay_with(call, player="recording", speed=1.0)
+    first, second = (saved_duration(call, name) for name in ("001-caller.mp3", "002-caller.mp3"))
+
+    events = [(kind, value) for kind, value in log if kind != "show" or "›" in value or "⤺" in value]
+    assert events[:8] == [
+        ("show", "business › Thanks for calling Joe's, how can I help?"),
+        ("show", "caller › Hi, a large pepperoni [bold]please[/bold]."),
+        ("play", first),
+        ("stopped after", 1.2),  # the business cut in after 1.2 s of it, as in the call
+        ("show", "  ⤺ the business cut the caller off after 1.2 s of 3.4 s"),
+        ("show", "business › Press 1 for delivery"),
+        ("play", second),
+        ("ended", second),  # a reply heard to its end is played to its end
+    ]
+    assert notices == []
+
+
+def test_audio_is_found_in_audio_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    call = pizza_call(monkeypatch, audio_dir=tmp_path / "elsewhere")
+
+    log, notices, _ = replay_with(call, player="recording")
+    assert not [entry for entry in log if entry[0] == "play"]
+    assert len(notices) == 1 and "--audio-dir" in notices[0]  # said once, not per reply
+
+    log, notices, _ = replay_with(call, player="recording", audio_dir=tmp_path / "elsewhere")
+    assert len([entry for entry in log if entry[0] == "play"]) == 2 and notices == []
+
+
+def test_with_no_sound_the_text_goes_on_and_why_is_said_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    call = pizza_call(monkeypatch)
+
+    log, notices, _ = replay_with(call, player="failing", operator_voice=ScriptedVoice())
+
+    assert notices == ["No sound (no audio device: the test has none); replaying text only."]
+    assert ("show", "caller › Thanks, bye!") in log
+
+
+def test_the_business_is_voiced_before_the_caller_answers(monkeypatch: pytest.MonkeyPatch) -> None:
+    call = pizza_call(monkeypatch)
+    voice = ScriptedVoice(seconds=0.8)
+
+    log, _, _ = replay_with(call, player="recording", operator_voice=voice)
+
+    assert voice.lines == [
+        "Thanks for calling Joe's, how can I help?",
+        "Press 1 for delivery",
+        "That's $20. Goodbye!",
+    ]
+    first = log.index(("show", "business › Thanks for calling Joe's, how can I help?"))
+    assert log[first + 1 : first + 4] == [
+        ("play", 0.8),
+        ("ended", 0.8),
+        ("show", "caller › Hi, a large pepperoni [bold]please[/bold]."),
+    ]
+
+
+# --- export ---------------------------------------------------------------------------------------------
+
+
+def dentist_call(monkeypatch: pytest.MonkeyPatch) -> tuple[KeptCall, list[float]]:
+    """Three turns, two replies saved (the last one was not): no barge-in, so nothing is cut."""
+    events = list(DENTIST[:3])
+    events[2] = (2.0, "caller", {**events[2][2], "audio": "001-caller.mp3"})
+    events += [
+        (3.0, "operator", {"text": "When would suit you?"}),
+        (4.0, "caller", {"text": "Tuesday.", "dtmf": None, "hangup": False, "audio": "002-caller.mp3"}),
+        (5.0, "operator", {"text": "Booked. Bye."}),
+        (6.0, "caller", {"text": "Bye!", "dtmf": None, "hangup": True, "audio": None}),
+    ]
+    path = record(calls_dir() / "20250502-090000-book-a-cleaning.jsonl", events, monkeypatch)
+    durations = []
+    for name, seconds in (("001-caller.mp3", 1.7), ("002-caller.mp3", 0.9)):
+        data = tone_mp3(seconds)
+        write_atomic(path.parent / name, data)  # next to the transcript
+        durations.append(decode_mp3(data).duration_s)
+    return KeptCall.load(path), durations
+
+
+def test_export_is_the_sum_of_its_parts(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    call, caller_parts = dentist_call(monkeypatch)
+    out = tmp_path / "call.mp3"
+
+    result = export_call(call, out)
+
+    # business (silence), caller 1, business, caller 2, business: five parts, four pauses between.
+    expected = sum(caller_parts) + 3 * OPERATOR_SILENCE_S + 4 * TURN_PAUSE_S
+    decoded = decode_mp3(out.read_bytes()).duration_s
+    # The saved replies go in as they were; the two runs of silence are each encoded once.
+    assert expected <= decoded <= expected + 2 * ENCODING_SLACK_S
+    assert (result.saved_replies, result.voiced_lines, result.silent_lines) == (2, 0, 3)
+
+
+def test_export_voices_the_business_and_unsaved_replies(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    call, caller_parts = dentist_call(monkeypatch)
+    business, caller = ScriptedVoice(seconds=0.6), ScriptedVoice(seconds=0.4)
+    out = tmp_path / "call.mp3"
+
+    export_call(call, out, operator_voice=business, caller_voice=caller)
+
+    assert business.lines == ["Dental office", "When would suit you?", "Booked. Bye."]
+    assert caller.lines == ["Bye!"]  # only the reply whose audio was not saved
+    expected = sum(caller_parts) + 3 * 0.6 + 0.4 + 5 * TURN_PAUSE_S
+    decoded = decode_mp3(out.read_bytes()).duration_s
+    assert expected <= decoded <= expected + 2 * ENCODING_SLACK_S
+
+
+def test_export_cuts_a_reply_where_the_business_cut_in(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    call = pizza_call(monkeypatch)
+    second = decode_mp3(tone_mp3(0.5, 941.0)).duration_s
+    out = tmp_path / "call.mp3"
+
+    export_call(call, out)
+
+    # 1.2 s of the first reply (then re-encoded with the silences around it), all of the second.
+    expected = 1.2 + second + 3 * OPERATOR_SILENCE_S + 4 * TURN_PAUSE_S
+    decoded = decode_mp3(out.read_bytes()).duration_s
+    assert expected <= decoded <= expected + 2 * ENCODING_SLACK_S
+
+
+def test_export_with_no_audio_and_no_voice_writes_nothing(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    path = record(calls_dir() / "20250502-090000-book-a-cleaning.jsonl", DENTIST, monkeypatch)
+    out = tmp_path / "call.mp3"
+
+    with pytest.raises(UsageError, match="Nothing to export"):
+        export_call(KeptCall.load(path), out)
+
+    assert not out.exists()
+
+
+def test_a_failing_voice_leaves_silence_and_is_told_once(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    call, _ = dentist_call(monkeypatch)
+    notices: list[str] = []
+
+    result = export_call(
+        call, tmp_path / "call.mp3", operator_voice=ScriptedVoice(fail=True), notice=notices.append
+    )
+
+    assert notices == ["The business's lines are not voiced: the voice is unwell"]
+    assert result.silent_lines == 3
