@@ -279,7 +279,8 @@ class _Turn:
             return self.pick(HOLD, "hold")
         if questions(line):
             unclear = self.pick(UNCLEAR, "unclear")
-            return unclear if self.goal_stated else f"{unclear} {self.state_goal()}"
+            # Not yet said why we call: that is the most useful answer to a question we cannot place.
+            return unclear if self.goal_stated else self.state_goal()
         if not self.goal_stated:
             return self.state_goal()
         if success_phrase(line):

@@ -233,8 +233,7 @@ SLOT_PATTERNS: tuple[tuple[str, str], ...] = (
     ),
     (
         "address",
-        r"(?<!e-mail )(?<!email )address|where (?:should|do|would) (?:we|you like us to|"
-        r"i) (?:deliver|send|ship)|street",
+        r"(?<!e-mail )(?<!email )address|where\b[^?.]*\b(?:deliver|send|ship)|street",
     ),
     ("name", r"\bname\b|who (?:am i|do i have|is) (?:speaking|on the line|calling)|who's calling"),
 )
@@ -344,7 +343,8 @@ _OPEN_QUESTION = re.compile(
     r"what (?:would|do) you (?:like|want|need)(?: to do| help with)?|in a (?:few|couple of) words|briefly|"
     r"what(?:'s| is) (?:this|your call|the call) (?:regarding|about|concerning)|how can we help|"
     r"what do you need|what seems to be|what(?:'s| is) going on|what(?:'s| is) the (?:problem|issue)|"
-    r"describe (?:the|your) (?:problem|issue)|what can i get (?:for )?you|what are you looking for|"
+    r"describe (?:the|your) (?:problem|issue)|what can i get(?: started)?(?: for)? you|"
+    r"what are you looking for|^(?:hello|hi|hey|yes)\W*$|"
     r"what (?:are you|is it) you(?:'re)? (?:calling|looking)|how can i be of|what do you want|"
     r"help you (?:with )?today|what would you like)\b",
     re.I,
