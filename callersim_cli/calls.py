@@ -7,7 +7,6 @@ one with a new ``context`` event); it is shown as one conversation with a rule b
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,6 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from callersim_cli.errors import UsageError
+from callersim_cli.transcript import read_events
 
 OPERATOR_STYLE = "bold blue"
 CALLER_STYLE = "bold green"
@@ -33,26 +33,13 @@ _NTH_NEWEST = re.compile(r"^-(\d+)$")
 
 
 def load_events(path: Path) -> list[dict[str, Any]]:
-    """The events of a transcript, in order.
-
-    Lines that are not whole events are skipped: a process killed mid-write leaves a torn last line,
-    and it may be torn inside a UTF-8 character, which ``transcript.read_events`` would fail on.
-    """
+    """The events of a transcript, in order, or one line saying why it can't be read."""
     try:
-        data = path.read_bytes()
+        return list(read_events(path))
     except FileNotFoundError:
         raise UsageError(f"No such transcript: {path}") from None
     except OSError as exc:
         raise UsageError(f"Can't read {path}: {exc.strerror or exc}") from None
-    events = []
-    for raw in data.splitlines():
-        try:
-            event = json.loads(raw)
-        except ValueError:  # JSONDecodeError and UnicodeDecodeError alike
-            continue
-        if isinstance(event, dict) and isinstance(event.get("type"), str):
-            events.append(event)
-    return events
 
 
 def parse_ts(value: Any) -> datetime | None:

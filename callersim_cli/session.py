@@ -11,6 +11,7 @@ import statistics
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from callersim_cli.actions import CallerEvent
@@ -106,6 +107,9 @@ class CallSession:
             }
             if ctx.persona is not None:
                 fields["persona"] = ctx.persona.details()
+            save_dir = getattr(self.speaker, "save_dir", None)
+            if save_dir is not None:
+                fields["audio_dir"] = str(Path(save_dir).resolve())  # where replay finds the MP3s
             self.transcript.write("context", **fields)
 
     def new_call(self, context: Context | None = None) -> None:
@@ -230,6 +234,9 @@ class CallSession:
     def close(self) -> None:
         if self.speaker:
             self.speaker.close()
+        close_engine = getattr(self.conversation.engine, "close", None)
+        if close_engine is not None:
+            close_engine()
         if self.transcript:
             self.transcript.close()
 

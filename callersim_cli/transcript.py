@@ -63,13 +63,15 @@ class TranscriptWriter:
 
 
 def read_events(path: Path) -> Iterator[dict[str, Any]]:
-    """Events of a transcript; a torn last line (the process was killed mid-write) is skipped."""
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            line = line.strip()
-            if not line:
-                continue
+    """Events of a transcript, in order; lines that are not whole events are skipped.
+
+    A process killed mid-write leaves a torn last line, possibly torn inside a UTF-8 character.
+    """
+    with open(path, "rb") as f:
+        for raw in f:
             try:
-                yield json.loads(line)
-            except json.JSONDecodeError:
+                event = json.loads(raw)
+            except ValueError:  # JSONDecodeError and UnicodeDecodeError alike
                 continue
+            if isinstance(event, dict) and isinstance(event.get("type"), str):
+                yield event

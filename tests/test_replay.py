@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_calls import DENTIST, PIZZA, record
 from typer.testing import CliRunner
 
 from callersim_cli.audio import Clip
@@ -20,7 +21,6 @@ from callersim_cli.errors import PlayerError, UsageError, VoiceError
 from callersim_cli.files import write_atomic
 from callersim_cli.replay import MAX_GAP_S, OPERATOR_SILENCE_S, TURN_PAUSE_S, Replay, export_call
 from callersim_cli.settings import calls_dir
-from tests.test_calls import DENTIST, PIZZA, record
 
 RATE = 22_050
 # Each MP3 encoding adds the encoder's delay and pads to a whole frame: at most two frames at this rate.

@@ -6,13 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from cli_helpers import read_jsonl, run_cli
 from typer.testing import CliRunner
 
 from callersim_cli.cli import app
 from callersim_cli.errors import UsageError
 from callersim_cli.persona import Persona
 from callersim_cli.scenario_file import load_scenario_file
-from tests.cli_helpers import read_jsonl, run_cli
 
 FULL = """\
 # Joe's, as the caller knows it
