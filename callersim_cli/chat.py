@@ -13,6 +13,7 @@ from callersim_cli.conversation import Context, Conversation
 from callersim_cli.engines import EngineOptions, create_engine, resolve_engine_name
 from callersim_cli.errors import CallersimError, UsageError
 from callersim_cli.exit_codes import ExitCode
+from callersim_cli.persona import Persona
 from callersim_cli.redact import Redactor
 from callersim_cli.session import CallSession, PendingWarnings
 from callersim_cli.settings import calls_dir, history_path
@@ -40,6 +41,7 @@ class ChatOptions:
     check: bool = False
     judge: bool = True
     debug: bool = False
+    persona: Persona | None = None  # from a scenario file
 
 
 def run_chat(options: ChatOptions, terminal: Terminal | None = None) -> int:
@@ -73,7 +75,7 @@ def _set_up(options: ChatOptions, term: Terminal):
     description = options.description
     if not (description or "").strip():
         description = term.ask("Business description: ")
-    context = Context.create(description, options.scenario, getattr(options, "persona", None))
+    context = Context.create(description, options.scenario, options.persona)
 
     api_key = os.environ.get("OPENAI_API_KEY") or None
     engine_options = EngineOptions(
@@ -128,7 +130,8 @@ def _apply_scenario_file(options: ChatOptions) -> None:
     ):
         if getattr(options, name) is None and getattr(spec, name, None) is not None:
             setattr(options, name, getattr(spec, name))
-    options.persona = spec.persona  # type: ignore[attr-defined]
+    if options.persona is None:
+        options.persona = spec.persona
 
 
 def _open_transcript(options: ChatOptions, context: Context, redact: Redactor, term: Terminal):
