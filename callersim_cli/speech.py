@@ -69,7 +69,6 @@ class SpokenReply:
         self.audio_path = audio_path  # set back to None once it is known that nothing was saved
         self.first_audio_s: float | None = None
         self.interrupted = False
-        self._silent = silent
         self._splitter = SentenceSplitter()
         self._sentences: list[str] = []  # complete sentences, in order
         self._clips: list[Clip] = []  # synthesized audio, in order, sentences and tones

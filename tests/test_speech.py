@@ -285,13 +285,14 @@ def test_barge_in_stops_playback_and_records_what_was_heard(tmp_path: Path) -> N
         assert player.playbacks[0].stopped_at is not None
         assert player.playbacks[0].stopped_at - cut < 0.05  # at once, not at the end of the sentence
         assert reply.wait(2)
+        heard = reply.heard_s
         time.sleep(0.1)
 
     assert reply.interrupted
     assert len(player.playbacks) == 1  # the queued sentences were dropped
-    assert 0.25 < reply.heard_s < 0.5
-    assert reply.heard_s < reply.duration_s
-    assert reply.heard_s == pytest.approx(reply.heard_s)  # frozen at the cut
+    assert 0.25 < heard < 1.0  # about the 0.3 s that played, whatever the machine's load
+    assert heard < reply.duration_s
+    assert reply.heard_s == heard  # frozen at the cut
     assert reply.audio_path is not None and reply.audio_path.exists()  # what was synthesized is saved
     assert decode_mp3(reply.audio_path.read_bytes()).duration_s >= reply.duration_s
 
