@@ -226,6 +226,7 @@ def bench_config(config: Config, runs: int) -> str:
             streamed = median_of(runs, partial(streamed_ttfa, conversation, speaker, player))
         wait_all = median_of(runs, partial(wait_all_ttfa, conversation, voice, player))
         engine.close()
+        voice.close()
     return (
         f"| {config.name}: {ms(config.ttft_s)} / {ms(config.token_delay_s)} / {ms(config.tts_ttfb_s)} "
         f"| {ms(streamed)} | {ms(wait_all)} | {wait_all / streamed:.1f}× | {ms(floor)} "

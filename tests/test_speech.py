@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from fake_elevenlabs import FakeElevenLabs
 
 from callersim_cli.actions import CallerEvent, HangUp, Press, Speech
 from callersim_cli.audio import Clip
@@ -394,6 +395,31 @@ def test_close_does_not_wait_long_for_a_slow_voice(tmp_path: Path) -> None:
     assert len(voice.calls) < 10
     assert reply.wait(0)
     assert reply.audio_path is not None and reply.audio_path.exists()  # what was made is saved
+
+
+def test_elevenlabs_audio_is_saved_as_received_with_the_tones_in_place(tmp_path: Path) -> None:
+    from callersim_cli.voices import VoiceOptions
+    from callersim_cli.voices.elevenlabs_voice import ElevenLabsVoice
+
+    with FakeElevenLabs(ttfb_s=0.05, seconds_per_char=0.02) as server:
+        voice = ElevenLabsVoice(VoiceOptions(api_key="k", base_url=server.base_url))
+        with Speaker(voice, None, tmp_path / "calls", print) as speaker:
+            reply = speaker.start_reply(time.perf_counter())
+            for event in [Speech("Sure, one moment. I'll press one"), Press("1"), Speech(" now.")]:
+                reply.feed(event)
+            reply.finish()
+            assert reply.wait(10)
+        texts = [r.body["text"] for r in server.requests]
+        contexts = [(r.body.get("previous_text"), r.body.get("next_text")) for r in server.requests]
+        first = voice.synthesize("Sure, one moment.")
+        voice.close()  # its connection must not outlive the server
+    assert texts == ["Sure, one moment.", "I'll press one", "now."]
+    assert contexts[1][0] == "Sure, one moment."  # the voice was told what came before
+    assert reply.audio_path is not None
+    saved = reply.audio_path.read_bytes()
+    assert first.mp3 is not None and saved.startswith(first.mp3)  # not decoded and encoded again
+    expected_s = reply.duration_s
+    assert expected_s - 0.05 <= decode_mp3(saved).duration_s < expected_s + MP3_PADDING_S
 
 
 @pytest.mark.piper
