@@ -111,9 +111,16 @@ class SpokenReply:
         self._speaker._synth_queue.put((self, _END))
 
     def interrupt(self) -> None:
-        """Barge-in: cut the sound now and drop everything not yet played or synthesized."""
+        """Barge-in: cut the sound now and drop everything not yet played or synthesized.
+
+        With no player nothing is heard, so nothing can be talked over: a reply whose text is complete
+        is still synthesized and saved whole (piped ``--no-audio --save-mp3`` scripts send the next
+        line at once). Only a reply cut mid-stream (a cancelled turn) counts as interrupted then.
+        """
         if self._done.is_set() or self.interrupted:
             return  # already over: nothing was cut
+        if self._speaker.player is None and self._ended:
+            return
         self.interrupted = True
         self._mute()
         if not self._ended:

