@@ -346,6 +346,9 @@ class _Turn:
 
     def option_score(self, option: MenuOption, wants_human: bool) -> float:
         score = self.goal.terms.overlap(option.terms)
+        # What the caller wants done ("move my service") outweighs what it is about ("new apartment").
+        if self.goal.action.overlap(option.terms):
+            score += 3
         if option.is_repeat:
             return -10.0
         if option.is_human and not wants_human:
@@ -429,6 +432,8 @@ class _Turn:
         # The goal's action ("change my flight") outweighs its topic when options share the topic.
         action = Terms.of(" ".join(words(goal.task)[:1]))
         score += 2 * len(action.stems & Terms.of(alternative).stems)
+        if goal.action.overlap(Terms.of(alternative)):
+            score += 1
         return score
 
     def best_choice(self, alternatives: list[str]) -> str:

@@ -10,7 +10,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from callersim_cli.engines.offline_text import MONTHS, SIZES, WEEKDAYS, Terms, has_word, words, wordset
+from callersim_cli.engines.offline_text import (
+    MONTHS,
+    SIZES,
+    WEEKDAYS,
+    Terms,
+    concepts_of,
+    has_word,
+    words,
+    wordset,
+)
 from callersim_cli.persona import Persona
 
 # Number kinds a scenario may state, by the word before the number, as named in Persona.numbers.
@@ -79,6 +88,9 @@ class Goal:
     item: str  # what is ordered or asked about: "a large pepperoni pizza for delivery"
     terms: Terms
     details: Persona  # what the scenario states about the caller
+    action: Terms = field(default_factory=lambda: Terms(frozenset(), frozenset()))  # "cancel", "move"
+    reason: str | None = None  # why, in the caller's words: "I'm moving"
+    ends_service: bool = False  # the goal stops something (cancel, close, return): keep-offers go against it
     prefer_days: tuple[str, ...] = ()
     avoid_days: tuple[str, ...] = ()
     prefer_parts: tuple[str, ...] = ()  # morning / afternoon / evening
@@ -231,6 +243,50 @@ def _weekday_preferences(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(prefer), tuple(avoid)
 
 
+_ENDING = re.compile(
+    r"\b(?:cancel\w*|close|closing|terminate|discontinue|disconnect|stop|end|return|refund|unsubscribe|"
+    r"opt out|get rid of|quit|leave)\b",
+    re.I,
+)
+_REASON = re.compile(r"\b(?:because|since|as|due to|so that|now that)\s+(.+)$", re.I)
+
+
+# Concepts that say what the caller needs done, not what it is about: a goal without a leading verb ("I was
+# charged twice for my last order") takes its first such word as its action.
+_INTENT_CONCEPTS = frozenset(
+    {"billing", "technical", "outage", "lost", "returns", "account_change", "claim", "refill", "change"}
+)
+
+
+def _action(task: str) -> Terms:
+    """The goal's verb, or its first problem word: it outweighs the goal's topic when reading menus."""
+    tokens = words(task)
+    if tokens and (tokens[0] in _LIKE_VERBS or tokens[0] in _CALLING_VERBS):
+        return Terms.of(tokens[0])
+    for token in tokens:
+        if concepts_of(token) & _INTENT_CONCEPTS:
+            return Terms.of(token)
+    return Terms(frozenset(), frozenset())
+
+
+def _reason(task: str) -> str | None:
+    """ "cancel my internet because I am moving" -> "I'm moving"; "since this morning" is no reason."""
+    m = _REASON.search(task)
+    if not m:
+        return None
+    reason = m.group(1).strip().rstrip(".")
+    if m.group(0).lower().startswith("since") and not re.match(r"(?:I|my|we|our|it|the)\b", reason, re.I):
+        return None
+    if m.group(0).lower().startswith("as") and not re.match(r"(?:I|we)\b", reason):
+        return None
+    if m.group(0).lower().startswith("due to"):
+        reason = "it's due to " + reason
+    reason = re.sub(r"\bI am\b", "I'm", reason)
+    reason = re.sub(r"\bit is\b", "it's", reason)
+    reason = re.sub(r"\bwe are\b", "we're", reason)
+    return reason
+
+
 def parse_goal(scenario: str) -> Goal:
     clauses = _task_clauses(scenario)
     task = _first_person(", ".join(clauses)) if clauses else ""
@@ -261,4 +317,7 @@ def parse_goal(scenario: str) -> Goal:
         prefer_parts=parts,
         next_week="next week" in lowered,
         values=values,
+        action=_action(task),
+        reason=_reason(task),
+        ends_service=bool(_ENDING.search(task)),
     )

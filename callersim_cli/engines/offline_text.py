@@ -28,55 +28,70 @@ STOPWORDS = wordset(
 # "down" and "up" carry meaning in "internet is down"; keep them out of the stop list for matching.
 STOPWORDS = STOPWORDS - {"down", "up", "all", "other", "new"}
 
-# Concept groups: any member matches any other, so the goal's words meet the menu's words.
+# Concept groups: any member matches any other, so the goal's words meet the menu's words. A word may sit in
+# several groups: "cancel" is a change to an appointment and also an account or service change. Problem
+# words ("down", "slow") belong with the department that fixes them ("technical support", "repair"), but a
+# product word ("internet") belongs with no department: cancelling the internet is not a technical problem.
 CONCEPTS: dict[str, tuple[str, ...]] = {
     "lost": ("lost", "lose", "stolen", "steal", "missing", "misplace", "theft", "fraud", "compromise"),
-    "card": ("card", "debit", "credit", "atm"),
-    "billing": ("bill", "billing", "payment", "pay", "invoice", "charge", "balance", "statement", "owe"),
-    "change": ("reschedule", "change", "move", "modify", "cancel", "existing", "switch", "rebook"),
-    "book": ("schedule", "book", "make", "new", "reserve", "reservation", "booking"),
-    "appointment": ("appointment", "visit", "checkup", "cleaning", "exam", "consultation"),
+    "card": (
+        "card", "debit", "credit", "atm", "lost", "stolen", "fraud", "fraudulent", "theft", "unauthorized",
+        "suspicious", "activate", "activation",
+    ),
+    "billing": (
+        "bill", "billing", "payment", "pay", "invoice", "charge", "balance", "statement", "owe", "fee",
+        "overcharge", "autopay", "due", "amount", "price", "refund", "credit",
+    ),
+    "change": (
+        "reschedule", "change", "move", "modify", "cancel", "cancellation", "existing", "switch", "rebook",
+        "postpone",
+    ),
+    "account_change": (
+        "cancel", "cancellation", "close", "disconnect", "terminate", "discontinue", "stop", "move",
+        "moving", "relocate", "relocating", "transfer", "upgrade", "downgrade", "change", "modify", "switch",
+        "plan", "package", "add", "remove", "start",
+    ),
+    "book": ("schedule", "book", "make", "new", "reserve", "reservation", "booking", "appointment"),
+    "appointment": (
+        "appointment", "visit", "checkup", "cleaning", "exam", "consultation", "physical", "schedule",
+        "reschedule", "booking",
+    ),
     "delivery": (
-        "delivery",
-        "deliver",
-        "delivered",
-        "shipping",
-        "ship",
-        "receive",
-        "receiving",
-        "incoming",
-        "package",
+        "delivery", "deliver", "delivered", "shipping", "ship", "receive", "receiving", "incoming",
+        "package", "courier",
     ),
     "pickup": ("pickup", "pick", "carryout", "takeout", "collect", "curbside"),
-    "order": ("order", "buy", "purchase"),
+    "order": ("order", "buy", "purchase", "item", "shipment", "package", "track", "tracking", "delivery"),
+    "returns": (
+        "return", "returning", "refund", "exchange", "defective", "damaged", "wrong", "send", "back",
+    ),
     "outage": ("outage", "down", "working", "broken", "offline", "dead", "restore", "fixed", "fix"),
     "technical": (
-        "technical",
-        "tech",
-        "support",
-        "repair",
-        "trouble",
-        "problem",
-        "issue",
-        "internet",
-        "wifi",
+        "technical", "tech", "support", "repair", "trouble", "troubleshoot", "problem", "issue", "outage",
+        "down", "slow", "working", "broken", "offline", "dead", "restore", "fix", "fixed", "error",
+        "connection", "connectivity", "signal", "dropping", "stopped", "glitch",
     ),
-    "refill": ("refill", "prescription", "medication", "medicine", "rx", "renew", "pharmacy", "pharmacist"),
-    "claim": ("claim", "claims", "accident", "damage"),
-    "status": ("status", "track", "tracking", "check", "where", "update", "progress", "find"),
+    "refill": (
+        "refill", "prescription", "medication", "medicine", "rx", "renew", "pharmacy", "pharmacist", "meds",
+        "pills",
+    ),
+    "claim": ("claim", "claims", "accident", "damage", "damaged", "collision", "injury"),
+    "status": ("status", "track", "tracking", "check", "where", "update", "progress", "find", "eta"),
     "flight": ("flight", "fly", "trip", "airline", "ticket", "itinerary", "travel"),
-    "hours": ("hours", "open", "close", "closing", "location", "directions"),
+    "baggage": ("baggage", "luggage", "bag", "suitcase"),
+    "hours": ("hours", "location", "directions", "holiday"),
     "emergency": ("emergency", "urgent", "pain"),
     "license": ("license", "licence", "licensing", "driver", "permit"),
     "registration": ("registration", "register", "vehicle", "car", "plates", "title"),
     "room": ("room", "hotel", "stay", "night", "nights", "suite", "accommodation"),
+    "reservation": ("reservation", "booking", "book", "reserve", "table", "room", "party"),
     "human": ("representative", "operator", "agent", "associate", "human", "person", "someone", "staff"),
     "english": ("english", "inglés", "ingles"),
     "spanish": ("spanish", "español", "espanol", "castellano"),
-    "insurance": ("insurance", "policy", "coverage", "benefits", "plan"),
+    "insurance": ("insurance", "policy", "coverage", "benefits"),
     "account": ("account", "profile", "login", "password"),
     "report": ("report", "notify", "tell"),
-}
+}  # fmt: skip
 _CONCEPT_OF: dict[str, set[str]] = {}
 for _concept, _members in CONCEPTS.items():
     for _member in _members:
@@ -118,17 +133,37 @@ def words(text: str) -> list[str]:
 
 
 def stem(word: str) -> str:
-    """A light stem, enough to meet "delivery"/"deliver", "appointments"/"appointment"."""
+    """A light stem, the same for a word's forms: "changes"/"change"/"changed", "moving"/"move"."""
     w = word.lower()
-    for suffix, keep in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""), ("ly", "")):
-        if w.endswith(suffix) and len(w) - len(suffix) >= 4 and not w.endswith("ss"):
-            return w[: -len(suffix)] + keep
+    for suffix, keep, least in (("ies", "y", 3), ("ing", "", 3), ("ed", "", 3), ("es", "", 3), ("s", "", 3),
+                                ("ly", "", 4)):  # fmt: skip
+        if w.endswith(suffix) and len(w) - len(suffix) >= least and not w.endswith("ss"):
+            w = w[: -len(suffix)] + keep
+            doubled = len(w) > 3 and w[-1] == w[-2] and w[-1] not in "aeious"
+            if suffix in ("ing", "ed") and doubled and (w[-1] != "l" or len(w) >= 7):
+                w = w[:-1]  # "stopped" -> "stop", "cancelled" -> "cancel"; "billed" stays "bill"
+            break
+    # A silent final e differs between forms ("move"/"moving", "charge"/"charges"): drop it.
+    if len(w) > 3 and w.endswith("e") and not w.endswith("ee"):
+        w = w[:-1]
     return w
 
 
+def _base_forms(word: str) -> set[str]:
+    """The word and the dictionary forms it may come from: "changes", "moving" -> "change", "move"."""
+    forms = {word, stem(word)}
+    for suffix, repl in (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""),
+                         ("ing", "e"), ("ling", "l"), ("led", "l")):  # fmt: skip
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            forms.add(word[: -len(suffix)] + repl)
+    return forms
+
+
 def concepts_of(word: str) -> set[str]:
-    w = word.lower()
-    return _CONCEPT_OF.get(w, set()) | _CONCEPT_OF.get(stem(w), set())
+    found: set[str] = set()
+    for form in _base_forms(word.lower()):
+        found |= _CONCEPT_OF.get(form, set())
+    return found
 
 
 def content_words(text: str) -> list[str]:
