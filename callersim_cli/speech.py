@@ -77,7 +77,7 @@ class SpokenReply:
         self._player_failed = False
         self._muted = False  # nothing more of it is played (barge-in, or the session is closing)
         self._done = threading.Event()
-        self._lock = threading.Lock()  # guards the playback state below against interrupt()
+        self._lock = threading.Lock()  # guards the clips and the playback state against interrupt()
         self._heard_s = 0.0  # clips played to their end
         self._playing: Playback | None = None
         self._playing_since = 0.0
@@ -121,14 +121,25 @@ class SpokenReply:
             return  # already over: nothing was cut
         if self._speaker.player is None and self._ended:
             return
-        self.interrupted = True
+        with self._lock:  # against the synthesis worker adding a clip: from here the clips are final
+            self.interrupted = True
+            if not self._clips:
+                self.audio_path = None
         self._mute()
         if not self._ended:
             self._ended = True
-            self._speaker._synth_queue.put((self, _END))  # save what was synthesized, then be done
+            self._speaker._synth_queue.put((self, _END))  # save what was synthesized
+        if self._speaker.player is not None:
+            # Everything the record needs is final now (what was heard, what was made), and nothing
+            # more will sound, so the next turn need not wait for a synthesis request still in flight.
+            # The file is written when that request is over; close() waits for it.
+            self._done.set()
 
     def wait(self, timeout: float | None = None) -> bool:
-        """Block until all is played (or, with no player, synthesized and saved); False on timeout."""
+        """Block until all is played (or, with no player, synthesized and saved); False on timeout.
+
+        After a barge-in it returns at once: the partial MP3 is written in the background.
+        """
         return self._done.wait(timeout)
 
     # -- what the transcript records ---------------------------------------------------------------
@@ -333,9 +344,10 @@ class Speaker:
                 self._warn_once(str(exc))
                 return
             self._sample_rate = clip.sample_rate
-        if reply.interrupted:
-            return  # cut while this was being made: the caller never said it
-        reply._clips.append(clip)
+        with reply._lock:
+            if reply.interrupted:
+                return  # cut while this was being made: the caller never said it
+            reply._clips.append(clip)
         if self.player is None:
             if reply.first_audio_s is None:
                 reply.first_audio_s = time.perf_counter() - reply.started
