@@ -54,6 +54,7 @@ from callersim_cli.engines.offline_text import (
     spoken_digits,
     words,
 )
+from callersim_cli.engines.offline_values import card_expiry, card_number, resized, security_code
 from callersim_cli.persona import Persona, invent_persona, merge_personas
 
 if TYPE_CHECKING:
@@ -67,7 +68,8 @@ _LABELS = {
     "email": "email", "account_number": "account number", "zip": "ZIP code", "card_last4": "card number",
     "ssn_last4": "Social Security number", "pin": "PIN", "order": "order number",
     "confirmation": "confirmation number", "claim": "claim number", "policy": "policy number",
-    "member": "member ID", "prescription": "prescription number",
+    "member": "member ID", "prescription": "prescription number", "card_number": "card number",
+    "card_expiry": "expiration date", "cvv": "security code",
 }  # fmt: skip
 
 GOODBYES = (
@@ -94,6 +96,7 @@ HOLD = (
 )
 REPEAT = (
     "Sorry, I didn't catch that. Could you repeat it?",
+    "Sorry, that didn't come through. Could you say it again?",
     "Sorry, you cut out there. Could you say that again?",
     "I'm sorry, I couldn't understand that. Can you repeat it, please?",
     "Hello? Sorry, could you say that one more time?",
@@ -202,6 +205,8 @@ class _Turn:
             talkativeness=invented.talkativeness,
         )
         self.said = {s for reply in self.replies for s in _spoken_sentences(_strip_markers(reply))}
+        # The call's own words are real words even when no word list knows them ("Skyline", "lisinopril").
+        self.known_words = frozenset(words(f"{context.description} {context.scenario}"))
 
     # --- choosing words -------------------------------------------------------------------------------
 
@@ -252,7 +257,7 @@ class _Turn:
         line = self.line
         if is_hold(line) and not questions(line) and not parse_menu(line):
             return self.pick(HOLD, "hold")  # hold music is not noise to complain about
-        if not line or is_gibberish(line):
+        if not line or is_gibberish(line, self.known_words):
             return self.pick(REPEAT, "repeat")
         if is_goodbye(line, first_turn=self.index == 0):
             return self.goodbye()
@@ -477,32 +482,72 @@ class _Turn:
 
     # --- details --------------------------------------------------------------------------------------
 
+    def stable_rng(self, purpose: str) -> random.Random:
+        """A generator for a value made up once per call, the same on every turn."""
+        digest = hashlib.sha256(f"{self.call_seed}:{purpose}".encode()).digest()
+        return random.Random(int.from_bytes(digest[:8], "big"))
+
+    @cached_property
+    def given_slots(self) -> frozenset[str]:
+        """Details the scenario or the user's persona state: said as written, never reshaped."""
+        given = set(self.goal.details.details())
+        if self.context.persona is not None:
+            given |= set(self.context.persona.details())
+        return frozenset(given)
+
+    @cached_property
+    def asked_lengths(self) -> dict[str, int]:
+        """Digit counts the business named so far ("your 10-digit account number"), by detail."""
+        lengths: dict[str, int] = {}
+        for line in self.operator_lines:
+            request = detail_request(normalize_line(line))
+            if request and request.length and not request.last_four:
+                lengths[request.slots[0]] = request.length
+        return lengths
+
     def value(self, slot: str) -> str:
         persona = self.persona
+        if slot == "card_number":
+            return card_number(self.stable_rng("card"), self.value("card_last4"))
+        if slot == "card_expiry":
+            return card_expiry(self.stable_rng("expiry"))
+        if slot == "cvv":
+            amex = has_word(self.context.scenario, "amex", "american express")
+            return security_code(self.stable_rng("cvv"), amex)
         direct = {
             "name": persona.name, "phone": persona.phone, "address": persona.address,
             "date_of_birth": persona.date_of_birth, "email": persona.email,
             "account_number": persona.account_number,
         }  # fmt: skip
         if direct.get(slot):
-            return str(direct[slot])
-        if slot in persona.numbers:
-            return persona.numbers[slot]
-        rng = self.rng(f"number:{slot}")  # a number kind the persona lacks: made up, the same all call
-        rng.seed(f"{self.call_seed}:{slot}")
-        return str(rng.randint(10_000_000, 99_999_999))
+            value = str(direct[slot])
+        elif slot in persona.numbers:
+            value = persona.numbers[slot]
+        else:
+            # A number kind the persona lacks: made up, the same all call.
+            value = str(self.stable_rng(f"number:{slot}").randint(10_000_000, 99_999_999))
+        # An invented number takes the length the business asked for, and keeps it for the rest of the call.
+        want = self.asked_lengths.get(slot)
+        if want and slot not in self.given_slots and value.isdigit() and len(value) != want:
+            value = resized(value, want, self.stable_rng(f"resize:{slot}"))
+        return value
 
-    def keypad_digits(self, slot: str, value: str) -> str:
+    def keypad_digits(self, slot: str, value: str, length: int | None = None) -> str:
         if slot == "date_of_birth":
             m = re.match(r"([A-Za-z]+)\.?\s+(\d{1,2})\D+(\d{4})", value)
             if m and m.group(1).lower() in MONTHS:
-                return f"{MONTHS.index(m.group(1).lower()) + 1:02d}{int(m.group(2)):02d}{m.group(3)}"
+                year = m.group(3)[-2:] if length == 6 else m.group(3)
+                return f"{MONTHS.index(m.group(1).lower()) + 1:02d}{int(m.group(2)):02d}{year}"
+        if slot == "card_expiry" and length == 6:
+            return value[:2] + "20" + value[-2:]
         return digits_in(value)
 
     def spoken_value(self, slot: str, value: str, variant: int) -> str:
         if slot == "phone":
             return say_phone(value)
-        if slot in ("name", "address", "date_of_birth", "email"):
+        if slot == "email":
+            return value.lower()
+        if slot in ("name", "address", "date_of_birth", "card_expiry"):
             return value
         digits = digits_in(value)
         if digits == value and len(digits) >= 6:
@@ -521,7 +566,7 @@ class _Turn:
                 value = digits_in(value)[-4:] or value
             values.append((slot, value))
         if request.press:
-            digits = "".join(self.keypad_digits(slot, v) for slot, v in values)
+            digits = "".join(self.keypad_digits(slot, v, request.length) for slot, v in values)
             if digits:
                 return press_marker(digits + ("#" if request.pound else ""))
         asked_before = sum(1 for line in self.operator_lines[:-1] if detail_request(line) == request)
@@ -533,13 +578,13 @@ class _Turn:
             first = f"{first}, that's {'-'.join(last.upper())}"
         elif request.spell and re.fullmatch(r"[A-Za-z0-9-]+", first):
             first = "-".join(first.replace("-", "").upper())
-        pool = [
-            f"It's {first}.",
-            f"Sure, it's {first}.",
-            f"My {label} is {first}.",
-            f"{_capitalize(first)}.",
-            f"That's {first}.",
-        ]
+        if request.after_tone and len(spoken) == 1:
+            return f"{_capitalize(first)}."  # a recording wants the detail alone
+        pool = [f"It's {first}.", f"Sure, it's {first}.", f"My {label} is {first}.", f"That's {first}."]
+        if first_slot == "email":
+            pool.append(f"You can email me at {first}.")  # an address is never said capitalised
+        else:
+            pool.append(f"{_capitalize(first)}.")
         if first_slot == "name":
             pool.append(f"This is {first}.")
         if first_slot == "phone":
@@ -552,7 +597,9 @@ class _Turn:
     # --- read-backs -----------------------------------------------------------------------------------
 
     def known_values(self) -> dict[str, str]:
-        return self.persona.details()
+        known = self.persona.details()
+        known.update({slot: self.value(slot) for slot in self.asked_lengths})
+        return known
 
     def readback_error(self) -> str | None:
         """A correction when the business read something back wrong, else None."""

@@ -10,8 +10,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from callersim_cli.engines.offline_text import NUMBER_WORDS, Terms, has_word, normalize_line, sentences, words
+from callersim_cli.engines.offline_text import (
+    COMMON_WORDS,
+    COUNT_WORDS,
+    FILLERS,
+    NUMBER_WORDS,
+    Terms,
+    has_word,
+    normalize_line,
+    plausible_word,
+    sentences,
+    stem,
+    words,
+)
 
+_COMMON_STEMS = frozenset(stem(w) for w in COMMON_WORDS)
+
+_COUNTS = "|".join(sorted(COUNT_WORDS, key=len, reverse=True))
 _KEY_WORDS = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 _KEY = rf"(?:[0-9]|[*#]|{_KEY_WORDS})"
 _PRESS_VERB = (
@@ -206,9 +221,12 @@ SLOT_PATTERNS: tuple[tuple[str, str], ...] = (
     ("ssn_last4", r"social security|\bssn\b"),
     (
         "card_last4",
-        r"(?:last (?:four|4)(?: digits)?(?: of)? (?:your |the )?(?:debit |credit )?card)|"
-        r"card number|card ending",
+        r"(?:last (?:four|4)(?: digits)?(?: of)? (?:your |the )?(?:debit |credit )?card)|card ending",
     ),
+    # The whole card, its expiry and the code on its back: asked when a payment is taken by phone.
+    ("card_number", r"card(?:'s)? number|number on (?:the front of )?(?:your |the )card|full card"),
+    ("card_expiry", r"expiration|expiry|exp\.? date|valid (?:thru|through)"),
+    ("cvv", r"\bcvv2?\b|\bcvc\b|security code|verification (?:code|number|value)|code on the back"),
     ("date_of_birth", r"date of birth|birth ?date|birthday|\bdob\b|when were you born"),
     ("email", r"e-?mail"),
     ("zip", r"\bzip\b|postal code"),
@@ -223,7 +241,7 @@ SLOT_PATTERNS: tuple[tuple[str, str], ...] = (
     ("policy", r"policy (?:number|id|#)"),
     ("member", r"member(?:ship)? (?:number|id|#)|\bmember id\b|loyalty number|rewards number"),
     ("prescription", r"prescription (?:number|#)|\brx (?:number|#)"),
-    ("pin", r"\bpin\b|passcode|security code"),
+    ("pin", r"\bpin\b|passcode|pass code|access code"),
     ("tracking", r"tracking (?:number|#|id|code)"),
     ("license", r"licen[cs]e (?:number|#|id)|driver'?s? licen[cs]e|licen[cs]e plate"),
     (
@@ -257,6 +275,8 @@ class DetailRequest:
     pound: bool  # "followed by the pound key"
     last_four: bool
     spell: bool
+    length: int | None = None  # "your 10-digit account number": how many digits the business expects
+    after_tone: bool = False  # "state your name after the tone": the answer alone, as a recording wants it
 
 
 def detail_request(line: str) -> DetailRequest | None:
@@ -296,7 +316,11 @@ def detail_request(line: str) -> DetailRequest | None:
     if m := re.search(r"\b(first|last|sur)\s*name\b", lowered):
         part = "first" if m.group(1) == "first" else "last"
     slots = tuple(dict.fromkeys(slot for _, slot in sorted(found)))
-    return DetailRequest(slots, part, press, pound, last_four, spell)
+    length = None
+    if m := re.search(rf"\b(\d{{1,2}}|{_COUNTS})[\s-]+digits?\b", lowered):
+        length = int(m.group(1)) if m.group(1).isdigit() else COUNT_WORDS[m.group(1)]
+    after_tone = bool(re.search(r"\b(?:after|at) the (?:tone|beep)\b", lowered))
+    return DetailRequest(slots, part, press, pound, last_four, spell, length, after_tone)
 
 
 _GOODBYE = re.compile(
@@ -398,8 +422,12 @@ def yes_no_question(line: str) -> str | None:
     return last if _YES_NO_START.match(last) else None
 
 
-def is_gibberish(line: str) -> bool:
-    """Noise, a cut-off line, or letters that do not make words."""
+def is_gibberish(line: str, known: frozenset[str] = frozenset()) -> bool:
+    """Noise, a cut-off line, or letters that do not make words.
+
+    ``known`` holds the call's own words (the business, the goal), which count as real words: a line
+    is noise when few of its tokens are known words and many could not be English at all.
+    """
     text = normalize_line(line)
     if re.search(
         r"\[(?:inaudible|static|garbled|unintelligible|noise|crosstalk)\]|\((?:static|inaudible)\)",
@@ -407,19 +435,28 @@ def is_gibberish(line: str) -> bool:
         re.I,
     ):
         return True
-    tokens = words(text)
+    tokens = [t for t in words(text) if not t.isdigit()]
     if not tokens:
-        return True
-    odd = 0
-    for token in tokens:
-        letters = re.sub(r"[^a-zñáéíóú]", "", token)
-        if not letters:
-            continue
-        no_vowel = len(letters) >= 3 and not re.search(r"[aeiouyáéíóú]", letters)
-        clusters = bool(re.search(r"[^aeiouyáéíóú]{5,}", letters)) or bool(re.search(r"(.)\1\1", letters))
-        if no_vowel or clusters:
-            odd += 1
-    return odd / len(tokens) >= 0.5
+        return not re.search(r"\d", text)
+    known_stems = {stem(w) for w in known}
+
+    def is_known(token: str) -> bool:
+        return (
+            len(token) == 1  # a letter spelled out: "N-G-U-Y-E-N"
+            or token in COMMON_WORDS
+            or token in FILLERS
+            or token in NUMBER_WORDS
+            or token in known
+            or stem(token) in known_stems
+            or stem(token) in _COMMON_STEMS
+        )
+
+    unknown = [t for t in tokens if not is_known(t)]
+    if len(unknown) * 2 <= len(tokens):
+        return False
+    odd = sum(1 for t in unknown if not plausible_word(t))
+    # Nothing recognisable at all in a line of several words is as good as noise to a caller.
+    return odd * 3 >= len(tokens) or (len(unknown) == len(tokens) and len(tokens) >= 3)
 
 
 _SUCCESS = re.compile(

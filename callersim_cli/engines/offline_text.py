@@ -104,6 +104,12 @@ NUMBER_WORDS: dict[str, str] = {
     "siete": "7", "ocho": "8", "nueve": "9", "estrella": "*", "numeral": "#",
 }  # fmt: skip
 
+COUNT_WORDS: dict[str, int] = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+}  # fmt: skip
+
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = (
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -238,3 +244,61 @@ def sentences(text: str) -> list[str]:
     """Sentences of an operator line; "Press 1." ends one, "$18.99" does not."""
     parts = re.split(r"(?<=[.!?])\s+|\n+", normalize_line(text))
     return [p.strip() for p in parts if p and p.strip()]
+
+
+# Everyday words of phone calls. No dictionary ships with callersim: this list, the business's and the
+# goal's own words and a few spelling rules are enough to tell a garbled line from a real one.
+COMMON_WORDS = STOPWORDS | wordset(
+    """hello hi hey thanks thank welcome okay ok sorry pardon excuse sure right well great good fine bye
+    goodbye morning afternoon evening night day days week weeks month months year years time times hour
+    hours minute minutes second seconds moment today tomorrow yesterday tonight soon later now again
+    what who whom whose which where when why how yes no not never always maybe perhaps only still already
+    one two three four five six seven eight nine ten eleven twelve first last next number numbers digit
+    digits name address phone email account card code order service services help assist support team
+    customer customers caller call calls calling line lines hold wait transfer connect connecting speak
+    talk tell ask asked say said hear heard listen repeat understand know think see look check find give
+    take make let keep put go going come coming send sent get getting set done doing try please sir
+    ma'am mr mrs ms dr miss can't don't won't didn't doesn't isn't aren't wasn't i'll you'll we'll it's
+    that's there's here's what's let's i've you've we've you're we're they're he she him her his they them
+    their our ours new old same different other another each every many much few little lot lots more
+    less most least very really just about again also too enough else anything something nothing
+    everything someone anyone everyone nobody today's menu options option press pound star key enter
+    main back return returning previous following select choose option available unavailable open
+    closed close store office department agent representative person problem issue question questions
+    reason information info details record records system moment minute confirm confirmed correct
+    incorrect wrong right ready start started end ended finish finished change changed cancel cancelled
+    book booked schedule scheduled appointment reservation payment pay paid bill billing balance amount
+    dollar dollars cents price cost fee total credit debit charge charged due date birth security
+    verify verification identity please note recorded quality training purposes calling thank
+    happy glad afraid unfortunately actually currently probably definitely exactly absolutely certainly
+    here there this that these those with without within between after before during until since
+    because while if unless then than so but or nor yet and also around away over under up down out
+    off on in at by to from into onto upon through across along behind beside near far inside outside
+    is are was were be been being am has have had having do does did will would shall should can could
+    may might must need needs needed want wants wanted like likes liked love would've got gotten
+    let's able unable sorry apologize apologies wait waiting holding held line mm hmm uh um oh ah
+    mhm uh-huh yeah yep yup nope nah alright anyway okay fine cool perfect wonderful awesome
+    street avenue road drive lane city state zip home house work office mobile cell"""
+)
+# Filler sounds a person makes on the line: not words, but not noise either.
+FILLERS = wordset("mm mmm hmm hm mhm uh um umm er erm ah oh uh-huh mm-hmm huh")
+_KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+# Letter pairs no English word has: a token made of them was typed or heard as noise.
+_NO_ENGLISH_PAIRS = re.compile(
+    r"bx|cj|cv|cx|dx|fq|fx|fz|gq|gx|hx|jc|jf|jg|jq|js|jv|jw|jx|jz|kq|kx|mx|px|pz|q[^u]|q$|sx|vb|vf|vh|vj|"
+    r"vm|vp|vq|vt|vw|vx|wx|xj|xx|zj|zq|zx|zk|kz|fk|qq|zzk"
+)
+
+
+def plausible_word(token: str) -> bool:
+    """Whether an unknown token could be an English word (a name, a brand) by its spelling alone."""
+    letters = re.sub(r"[^a-z]", "", token)
+    if not letters:
+        return True
+    if len(letters) >= 3 and any(letters in row or letters in row[::-1] for row in _KEYBOARD_ROWS):
+        return False  # "asdf", "qwer": a run along the keyboard
+    if not re.search(r"[aeiouy]", letters):
+        return len(letters) <= 1
+    if re.search(r"(.)\1\1", letters) or re.search(r"[^aeiouy]{5,}", letters):
+        return False
+    return not _NO_ENGLISH_PAIRS.search(letters)
