@@ -14,6 +14,9 @@ from callersim_cli.errors import UsageError
 
 
 class Voice(Protocol):
+    """Turns text into audio. A voice holding connections may also have ``close()``; it is called at
+    the end of the session when present."""
+
     name: str
 
     def synthesize(self, text: str, *, previous_text: str = "", next_text: str = "") -> Clip:
