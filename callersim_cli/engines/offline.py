@@ -27,6 +27,7 @@ from callersim_cli.engines.offline_lines import (
     MenuOption,
     attribute_question,
     detail_request,
+    embedded_wh,
     failure_phrase,
     is_anything_else,
     is_gibberish,
@@ -34,9 +35,14 @@ from callersim_cli.engines.offline_lines import (
     is_hold,
     is_open_question,
     is_readback,
+    is_reason_question,
+    is_transfer,
     offered_choices,
     parse_menu,
+    preference_question,
+    presence_check,
     questions,
+    reprompt_rest,
     say_choices,
     success_phrase,
     yes_no_question,
@@ -53,6 +59,7 @@ from callersim_cli.engines.offline_text import (
     say_phone,
     spoken_digits,
     words,
+    wordset,
 )
 from callersim_cli.engines.offline_values import card_expiry, card_number, resized, security_code
 from callersim_cli.persona import Persona, invent_persona, merge_personas
@@ -139,12 +146,25 @@ CONFIRM = (
     "Yes, exactly.",
     "That's right, thanks.",
 )
+TRANSFER = ("Okay, thanks.", "Sure, thank you.", "Great, thanks.", "Alright, thank you.", "Okay, I'll hold.")
+STILL_HERE = ("Yes, I'm still here.", "Yes, I'm here.", "Yep, still here.", "I'm here, yes.", "Still here.")
+HEAR_YOU = ("Yes, I can hear you.", "Yes, I can hear you fine.", "Yep, loud and clear.", "Yes, I hear you.")
+GIVE_UP = (
+    "Okay, I understand. Thanks anyway. Goodbye.",
+    "Alright, I'll look elsewhere then. Thanks for your time, bye.",
+    "Okay, no problem. Thank you anyway. Goodbye!",
+)
 TRIED = (
     "Yes, I already restarted it, and it's still not working.",
     "Yeah, I unplugged it and plugged it back in twice. No luck.",
     "Yes, I've tried that already. Nothing changed.",
 )
 
+_PEOPLE = wordset(
+    """person dentist doctor hygienist stylist barber technician provider physician nurse therapist agent
+    specialist trainer groomer vet veterinarian mechanic instructor surgeon pharmacist representative
+    advisor adviser counselor banker driver"""
+)
 _NOTIFY = re.compile(
     r"\b(?:text|sms|e-?mail|notif\w*|remind\w*|receipt|updates?|alert\w*|call you back|callback|"
     r"confirmation)\b",
@@ -205,6 +225,7 @@ class _Turn:
             talkativeness=invented.talkativeness,
         )
         self.said = {s for reply in self.replies for s in _spoken_sentences(_strip_markers(reply))}
+        self.rephrasing = False  # answering a prompt again after "sorry, I didn't get that"
         # The call's own words are real words even when no word list knows them ("Skyline", "lisinopril").
         self.known_words = frozenset(words(f"{context.description} {context.scenario}"))
 
@@ -254,20 +275,52 @@ class _Turn:
     # --- the reply ------------------------------------------------------------------------------------
 
     def respond(self) -> str:
+        rest = reprompt_rest(self.line)
+        if rest is not None and self.index > 0:
+            # "Sorry, I didn't get that": answer the last real prompt again, in other words; a line that
+            # goes on to ask something ("Sorry, I didn't understand. How can I help?") is answered as asked.
+            if not rest:
+                return self.answer_again()
+            self.line = rest
+        return self.answer()
+
+    def answer_again(self) -> str:
+        earlier = [
+            i
+            for i in range(self.index)
+            if reprompt_rest(self.operator_lines[i]) != "" and i < len(self.replies)
+        ]
+        if not earlier:
+            return self.pick(REPEAT, "repeat") if not self.goal_stated else self.state_goal()
+        previous = earlier[-1]
+        if pressed := _pressed(self.replies[previous]):
+            return press_marker(pressed)  # keys are keys: the same ones again
+        self.line = normalize_line(self.operator_lines[previous])
+        self.rephrasing = True
+        return self.answer()
+
+    def answer(self) -> str:
         line = self.line
         if is_hold(line) and not questions(line) and not parse_menu(line):
-            return self.pick(HOLD, "hold")  # hold music is not noise to complain about
+            # Hold music is not noise to complain about; a transfer is thanked for.
+            return self.pick(TRANSFER if is_transfer(line) else HOLD, "hold")
         if not line or is_gibberish(line, self.known_words):
             return self.pick(REPEAT, "repeat")
         if is_goodbye(line, first_turn=self.index == 0):
             return self.goodbye()
+        if (presence := presence_check(line)) and (presence == "hear" or self.replies):
+            return self.pick(HEAR_YOU if presence == "hear" else STILL_HERE, "presence")
         menu = parse_menu(line)
         if menu and (reply := self.answer_menu(menu)):
             return reply
         if choices := say_choices(line):
             return self.say_choice(choices)
         if request := detail_request(line):
-            return self.give_details(request)
+            reply = self.give_details(request)
+            # "Can I get your name and what you're calling about?": both questions get an answer.
+            if is_open_question(line) and not self.goal_stated and not request.press:
+                reply = f"{reply} {self.state_goal()}"
+            return reply
         if is_readback(line) and (questions(line) or not is_hold(line)):
             return self.confirm_readback()
         if offered := offered_choices(line):
@@ -276,12 +329,16 @@ class _Turn:
             return self.done()
         if is_open_question(line):
             return self.state_goal()
-        if yes_no := yes_no_question(line):
+        if is_reason_question(line):
+            return self.give_reason()
+        if (preference := preference_question(line)) is not None:
+            return self.state_preference(preference)
+        if (yes_no := yes_no_question(line)) and not embedded_wh(yes_no):
             return self.answer_yes_no(yes_no)
         if attribute := attribute_question(line):
             return self.answer_attribute(attribute)
         if is_hold(line):
-            return self.pick(HOLD, "hold")
+            return self.pick(TRANSFER if is_transfer(line) else HOLD, "hold")
         if questions(line):
             unclear = self.pick(UNCLEAR, "unclear")
             # Not yet said why we call: that is the most useful answer to a question we cannot place.
@@ -291,8 +348,18 @@ class _Turn:
         if success_phrase(line):
             return self.pick(GOOD_NEWS, "good")
         if failure_phrase(line):
-            return self.pick(BAD_NEWS, "bad")
+            return self.cannot_help()
         return self.pick(ACK, "ack")
+
+    def cannot_help(self) -> str:
+        """Ask once what else the business can do; told no again, thank them and end the call."""
+        asked = any(
+            failure_phrase(line) and any(_normal(b) in _normal(reply) for b in BAD_NEWS)
+            for line, reply in zip(self.operator_lines[:-1], self.replies, strict=False)
+        )
+        if asked:
+            return f"{self.pick(GIVE_UP, 'give-up')} {HANGUP_MARKER}"
+        return self.pick(BAD_NEWS, "bad")
 
     def goodbye(self) -> str:
         words_ = self.pick(GOODBYES, "bye")
@@ -346,6 +413,75 @@ class _Turn:
             if not self.goal_stated and _normal(pool[0]) not in self.said
             else self.pick(pool[1:], "goal")
         )
+
+    def goal_object(self) -> str:
+        """What the goal acts on: "cancel my internet service because ..." -> "my internet service"."""
+        task = re.split(r"\s+(?:because|since|as|due to|so that|now that)\s+", self.goal.task)[0]
+        rest = task.split(maxsplit=1)[1] if len(task.split()) > 1 else ""
+        rest = re.split(r"\s+(?:to|for|from|at|on|by|with|before|after|and)\s+", rest)[0]
+        return rest or "it"
+
+    def give_reason(self) -> str:
+        """Why the caller wants this, from the goal; a goal without a reason is its own reason."""
+        goal, reason = self.goal, self.goal.reason
+        if reason:
+            thing = self.goal_object()
+            first = (
+                f"{_capitalize(reason)}, so I won't need {thing} anymore."
+                if goal.ends_service
+                else f"Because {reason}."
+            )
+            if _normal(first) not in self.said:
+                return first  # the plain reason the first time; other words when asked again
+            pool = [f"Well, {reason}.", f"It's just that {reason}.", f"Like I said, {reason}."]
+            return self.pick(pool, "reason")
+        if goal.ends_service:
+            return self.pick(
+                [
+                    "I just don't need it anymore.",
+                    "It's just not something I use anymore.",
+                    "I've decided I don't need it, that's all.",
+                ],
+                "reason",
+            )
+        return self.state_goal()
+
+    def named_choice(self) -> str | None:
+        """Someone the goal asks for by name: "with Dr. Patel" -> "Dr. Patel"."""
+        m = re.search(
+            r"\bwith ((?:Dr\.?|Doctor|Nurse|Mr\.?|Mrs\.?|Ms\.?)\s+[A-Z][a-z]+|[A-Z][a-z]+)\b", self.goal.task
+        )
+        if not m or m.group(1).lower() in (*WEEKDAYS, *MONTHS):
+            return None
+        return m.group(1)
+
+    def state_preference(self, about: str) -> str:
+        """ "Is there a particular dentist you prefer?": the one the goal names, else no preference."""
+        if about in ("time", "times", "day", "days", "date", "dates"):
+            return self.answer_attribute("time")
+        if about in ("location", "locations", "branch", "store", "office", "clinic", "pharmacy", "site"):
+            return self.pick(
+                ("Whichever location is closest is fine.", "No preference, any location works."), "prefer"
+            )
+        named = self.named_choice()
+        people = not about or about in _PEOPLE
+        if named and people:
+            return self.pick(
+                (f"Yes, {named}, if possible.", f"{named}, please.", f"I'd like {named}."), "prefer"
+            )
+        if people and about:
+            pool = (
+                "No preference, whoever is available is fine.",
+                "No, whoever's available is fine.",
+                "Not really, anyone is fine.",
+            )
+        else:
+            pool = (
+                "No preference, whatever's available is fine.",
+                "No, anything is fine.",
+                "Not really, whatever works.",
+            )
+        return self.pick(pool, "prefer")
 
     # --- menus and choices ----------------------------------------------------------------------------
 
@@ -443,7 +579,9 @@ class _Turn:
 
     def best_choice(self, alternatives: list[str]) -> str:
         # Asked the same thing again right after answering: the first answer did not take, try the next one.
-        repeated = self.index > 0 and _normal(self.operator_lines[-2]) == _normal(self.line)
+        repeated = (
+            self.index > 0 and not self.rephrasing and _normal(self.operator_lines[-2]) == _normal(self.line)
+        )
         ranked = sorted(alternatives, key=lambda a: -self.choice_score(a))
         if repeated and len(ranked) > 1 and self.choice_score(ranked[0]) <= 0:
             return ranked[1]

@@ -481,7 +481,10 @@ _FAILURE = re.compile(
     r"\b(?:(?:we are|we're|office is|store is) (?:currently )?closed|unable to|can(?:not|"
     r"'t) (?:help|find|locate|do|process)|"
     r"not able to|invalid|no (?:appointments|availability|openings)|(?:is|are) not available|"
-    r"we don't have|could not be|couldn't|please call back|try again later)\b",
+    r"we (?:don't|do not|no longer|doesn't|can't|cannot) (?:have|offer|do|carry|sell|provide|handle|support|"
+    r"deliver|service|accept)|(?:that's|that is|it's|it is) not (?:something|a service|possible)|"
+    r"(?:isn't|is not) (?:possible|something we)|not (?:possible|able)|no longer (?:available|offer)|"
+    r"could not be|couldn't|please call back|try again later)\b",
     re.I,
 )
 
@@ -510,3 +513,94 @@ def attribute_question(line: str) -> str | None:
         if m := _ATTRIBUTE.search(sentence):
             return (m.group(1) or m.group(2)).lower()
     return None
+
+
+_REASON_QUESTION = re.compile(
+    r"\b(?:why (?:are|do|did|would|is|was|were|have)\b|may i ask why|can i ask why|"
+    r"what(?:'s| is| was) the reason|"
+    r"reason (?:for|why) (?:the |your )?(?:cancel\w*|leaving|closing|return\w*|change|switch\w*|"
+    r"moving|refund|request)|what (?:made|makes|prompted|is prompting|led) you|"
+    r"what(?:'s| is) wrong with|is there a reason|how come)\b",
+    re.I,
+)
+
+
+def is_reason_question(line: str) -> bool:
+    """ "May I ask why you are leaving?": asks for the caller's reason, never answered with a yes."""
+    asked = questions(line)
+    return bool(asked) and bool(_REASON_QUESTION.search(asked[-1])) and not is_open_question(asked[-1])
+
+
+_PREFERENCE = re.compile(
+    r"\b(?:(?:(?:do you have|have you got|is there|any) (?:a |any )?(?:particular |specific )?)?preference"
+    r"(?: (?:on|for|as to) (?:the |a |your |which )?(\w+))?|"
+    r"(?:is there|do you have) (?:a|an|any) (?:particular|specific|certain|preferred|favou?rite)\s+(\w+)|"
+    r"(?:a|any) (\w+) (?:in particular|you(?:'d)? (?:prefer|like to see|usually see|want))|"
+    r"who would you like to see|preferred (\w+))\b",
+    re.I,
+)
+
+
+def preference_question(line: str) -> str | None:
+    """What a "do you have a preference" question is about ("dentist", "location"), "" when unsaid."""
+    for sentence in reversed(questions(line)):
+        if m := _PREFERENCE.search(sentence):
+            noun = next((g for g in m.groups() if g), "")
+            return "person" if "who would" in m.group(0).lower() else noun.lower()
+    return None
+
+
+_PRESENCE = re.compile(
+    r"^(?:(?:hello|hi)\W+)*(?:are you (?:still )?(?:there|with me|on the line)|(?:can|could) you hear me"
+    r"|hello\W*(?:hello)?|you still there|still there|anyone there|is anyone there)\W*$",
+    re.I,
+)
+
+
+def presence_check(line: str) -> str | None:
+    """ "Are you still there?" -> "there"; "Can you hear me?" -> "hear"."""
+    text = normalize_line(line).strip()
+    if not _PRESENCE.match(text):
+        return None
+    return "hear" if re.search(r"\bhear\b", text, re.I) else "there"
+
+
+_REPROMPT = re.compile(
+    r"\b(?:i (?:didn't|did not|couldn't|could not|don't) (?:quite )?"
+    r"(?:get|catch|understand|hear|recogni[sz]e)"
+    r"(?: (?:that|you|what you said|your (?:response|answer|entry)))?|"
+    r"(?:please |let's )?try (?:that )?again(?! later)|come again|say that again|"
+    r"(?:could|can|would) you (?:please )?repeat (?:that|yourself|it)|please repeat (?:that|yourself)|"
+    r"i missed that)\b|^(?:i'm )?(?:sorry|pardon)(?: me)?\W*$",
+    re.I,
+)
+
+
+def reprompt_rest(line: str) -> str | None:
+    """When the business did not get the last answer: what else the line says ("" if nothing), else None."""
+    parts = sentences(line)
+    kept = [p for p in parts if not _REPROMPT.search(p)]
+    if len(kept) == len(parts):
+        return None
+    return " ".join(kept)
+
+
+def is_transfer(line: str) -> bool:
+    return bool(
+        re.search(
+            r"\b(?:transfer(?:ring)?|connect(?:ing)? you|put you through|patch you through)\b", line, re.I
+        )
+    )
+
+
+def embedded_wh(question: str) -> bool:
+    """ "Can you tell me which service you'd like to cancel?" is a wh-question in yes/no clothing."""
+    return bool(
+        re.match(
+            r"^(?:and\s+|so\s+)?(?:can|could|would|will|may|do|did)\s+(?:you|i)\s+(?:please\s+)?"
+            r"(?:tell me|ask|know|say|explain|let me know|describe|share)\b.*"
+            r"\b(?:what|which|why|how|where|when|who)\b",
+            question,
+            re.I,
+        )
+    )
