@@ -232,11 +232,14 @@ class CallSession:
         return summary
 
     def close(self) -> None:
+        # The session was handed its engine and voice for the whole session, so it closes them: they may
+        # hold connections (the SDKs' HTTP clients).
         if self.speaker:
             self.speaker.close()
-        close_engine = getattr(self.conversation.engine, "close", None)
-        if close_engine is not None:
-            close_engine()
+        for backend in (self.conversation.engine, self.speaker.voice if self.speaker else None):
+            close = getattr(backend, "close", None)
+            if close is not None:
+                close()
         if self.transcript:
             self.transcript.close()
 

@@ -268,9 +268,6 @@ class Speaker:
         for reply in self._replies:
             reply._done.set()  # a worker that did not stop in time must not leave wait() hanging
         self._replies = []
-        close_voice = getattr(self.voice, "close", None)
-        if close_voice is not None:
-            close_voice()  # e.g. the ElevenLabs voice's HTTP connections
 
     def __enter__(self) -> Speaker:
         return self

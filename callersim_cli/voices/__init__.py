@@ -14,8 +14,8 @@ from callersim_cli.errors import UsageError
 
 
 class Voice(Protocol):
-    """Turns text into audio. A voice holding connections may also have ``close()``; it is called at
-    the end of the session when present."""
+    """Turns text into audio. A voice holding connections may also have ``close()``; the session
+    calls it at its end when present."""
 
     name: str
 
