@@ -57,7 +57,9 @@ from callersim_cli.engines.offline_text import (
     has_word,
     normalize_line,
     say_phone,
+    sentences,
     spoken_digits,
+    stem,
     words,
     wordset,
 )
@@ -175,6 +177,35 @@ _UPSELL = re.compile(
     r"donat\w*|dessert|"
     r"drink|side|paperless|autopay|membership|credit card offer|extended warranty)\b",
     re.I,
+)
+_KEEP_OFFER = re.compile(
+    r"\b(?:if you stay|stay(?:ing)? with us|keep (?:your|the|it|you)|percent off|% off|discount\w*|"
+    r"free (?:month|months|upgrade)|instead|reconsider|rather than|before you (?:go|cancel|leave)|pause|"
+    r"suspend|downgrade|lower (?:rate|price|plan|bill)|cheaper|special (?:offer|rate|price|deal)|save you|"
+    r"retention|remain|continue (?:your|with your|as a)|credit (?:of|to your))\b|\$\d",
+    re.I,
+)
+_ENDS = re.compile(r"\b(?:cancel\w*|close|terminate|disconnect|return|refund|go ahead|proceed)\b", re.I)
+_EXTRA = re.compile(
+    r"^(?:and\s+)?(?:would you (?:like|care for)|do you want|can i (?:get|interest) you in|how about|"
+    r"any interest in)\s+(?:a|an|some|any|to add|to include)\b",
+    re.I,
+)
+_STILL_HAVE = re.compile(
+    r"\b(?:do you (?:still )?have (?:it|the card|your card|the \w+)|in your possession|have you found|"
+    r"is it with you)\b",
+    re.I,
+)
+TIME_OK = (
+    "Yes, that works for me.",
+    "That works, thanks.",
+    "Sure, that's fine.",
+    "Yes, that would be great.",
+)
+STILL_LOST = (
+    "No, I don't have it. That's why I'm calling.",
+    "No, it's gone, unfortunately.",
+    "No, I haven't been able to find it.",
 )
 _TRIED = re.compile(
     r"\b(?:tried|try(?:ing)?|restart\w*|reboot\w*|unplug\w*|turn(?:ed|ing)? (?:it )?off|reset\w*)\b", re.I
@@ -339,6 +370,8 @@ class _Turn:
             return self.answer_attribute(attribute)
         if is_hold(line):
             return self.pick(TRANSFER if is_transfer(line) else HOLD, "hold")
+        if questions(line) and (which := self.answer_which(questions(line)[-1])):
+            return which
         if questions(line):
             unclear = self.pick(UNCLEAR, "unclear")
             # Not yet said why we call: that is the most useful answer to a question we cannot place.
@@ -804,7 +837,12 @@ class _Turn:
 
     def answer_yes_no(self, question: str) -> str:
         q = question.lower()
-        related = self.goal.terms.overlap(Terms.of(question)) > 0
+        # "Would you like that?" points back at the offer made before it: judge the offer, not the pronoun.
+        anaphoric = (
+            re.search(r"\b(?:that|this|it|those|them|interested)\W*$", q) and len(sentences(self.line)) > 1
+        )
+        offer = self.line.lower() if anaphoric else q
+        related = self.goal.terms.overlap(Terms.of(offer)) > 0
         if re.search(r"\bany (?:changes|allergies|new|other (?:symptoms|medications))|\bchanged\b", q):
             return self.pick(
                 ("No, nothing's changed.", "No, nothing new.", "No, it's all the same."), "no-change"
@@ -817,13 +855,86 @@ class _Turn:
             if related:
                 return self.pick(YES_PLAIN, "yes")
             return f"No, actually. {self.state_goal()}"
+        if "lost" in self.goal.terms.concepts and _STILL_HAVE.search(q):
+            return self.pick(STILL_LOST, "lost")
         if re.search(r"\bdo you have (?:your|the|a|an)\b", q) and (request := detail_request(question + "?")):
             return f"Yes. {self.give_details(request)}"
-        if _UPSELL.search(q) and not related:
+        # Taking a deal to stay would undo a goal that ends something: decline and say the goal again.
+        # "Are you sure you want to cancel?" goes on with the goal; "instead of cancelling, ..." does not.
+        proceeds = _ENDS.search(re.sub(r"\b(?:instead of|rather than|before)\s+\w+", "", q))
+        if self.goal.ends_service and _KEEP_OFFER.search(offer) and not proceeds:
+            return self.keep_goal()
+        if conflict := self.slot_conflict(offer):
+            return conflict
+        if _UPSELL.search(offer) and not self.serves_goal(offer):
             return self.pick(NO_THANKS, "no")
+        # An extra ("would you like some garlic knots?") the goal never asked for is declined.
+        if _EXTRA.search(q) and not related and not _NOTIFY.search(q):
+            return self.pick(NO_THANKS, "no")
+        if re.search(r"\d\s*(?:am|pm)\b|\b(?:noon|morning|afternoon|evening|tomorrow)\b", q) or any(
+            re.search(rf"\b{d}\b", q) for d in WEEKDAYS
+        ):
+            return self.pick(TIME_OK, "time-ok")  # a time offered that nothing in the goal rules out
         if _NOTIFY.search(q) or related or re.search(r"\bwould you like\b", q):
             return self.pick(YES, "yes-please")
         return self.pick(YES_PLAIN, "yes")
+
+    def serves_goal(self, offer: str) -> bool:
+        """A sales pitch serves the goal only if it shares the goal's action or more than its topic word."""
+        terms = Terms.of(offer)
+        return bool(self.goal.action.overlap(terms)) or len(self.goal.terms.stems & terms.stems) >= 2
+
+    def answer_which(self, question: str) -> str | None:
+        """ "Which service would you like to cancel?" -> the goal's own words: "My internet service." """
+        m = re.search(r"\b(?:which|what)\s+(?:kind of |type of )?([a-z]+)", question.lower())
+        if not m or m.group(1) in ("is", "are", "was", "would", "do", "did", "can", "you", "time", "day"):
+            return None
+        noun = stem(m.group(1))
+        found = re.search(
+            rf"\b((?:my|the|a|an|our)\s+(?:[\w'-]+\s+){{0,3}}?{re.escape(noun)}\w*)", self.goal.task, re.I
+        )
+        if not found:
+            return None
+        phrase = found.group(1)
+        return self.pick([f"{_capitalize(phrase)}.", f"It's {phrase}.", f"Just {phrase}."], "which")
+
+    def keep_goal(self) -> str:
+        task = re.split(r"\s+(?:because|since|as|due to)\s+", self.goal.task)[0]
+        return self.pick(
+            [
+                f"No, thank you. I'd still like to {task}.",
+                f"No thanks, I appreciate it, but I still want to {task}.",
+                f"No, thanks. Please go ahead and {task}.",
+            ],
+            "keep-goal",
+        )
+
+    def slot_conflict(self, offer: str) -> str | None:
+        """A single time offered ("Does 10 am tomorrow work?") on a day or at a time the goal rules out."""
+        goal = self.goal
+        days = [d for d in WEEKDAYS if re.search(rf"\b{d}\b", offer)]
+        if days and all(d in goal.avoid_days for d in days):
+            return self.pick(
+                (
+                    "No, that day doesn't work for me. Do you have another day?",
+                    "Sorry, not that day. Anything else?",
+                ),
+                "slot",
+            )
+        hour = re.search(r"\b(\d{1,2})(?::\d\d)?\s*(am|pm)\b", offer)
+        if goal.prefer_parts and hour:
+            h = int(hour.group(1)) % 12 + (12 if hour.group(2) == "pm" else 0)
+            part = "morning" if h < 12 else "afternoon" if h < 17 else "evening"
+            if part not in goal.prefer_parts:
+                want = goal.prefer_parts[0]
+                return self.pick(
+                    (
+                        f"Hmm, I was hoping for the {want}. Do you have anything then?",
+                        f"Not really, the {want} works better for me. Is there an opening in the {want}?",
+                    ),
+                    "slot",
+                )
+        return None
 
     def goal_when(self) -> str:
         """The goal's own words about dates: "arriving Friday June 13, for two nights"."""

@@ -382,9 +382,9 @@ _READBACK = re.compile(
     re.I,
 )
 _YES_NO_START = re.compile(
-    r"^(?:and\s+|so\s+|okay,?\s+|ok,?\s+|also,?\s+)?(?:would|do|does|did|is|are|was|were|have|has|"
-    r"had|can|could|"
-    r"shall|should|will|may|want|need|any)\b",
+    # A short lead-in clause may come first: "Instead of cancelling, would you like to pause it?"
+    r"^(?:[^,?]{1,60},\s*)?(?:and\s+|so\s+|okay,?\s+|ok,?\s+|also,?\s+|then\s+)?(?:would|do|does|did|is|"
+    r"are|was|were|have|has|had|can|could|shall|should|will|may|want|need|any|how about|what about)\b",
     re.I,
 )
 
@@ -460,7 +460,8 @@ def is_gibberish(line: str, known: frozenset[str] = frozenset()) -> bool:
 
 
 _SUCCESS = re.compile(
-    r"\b(?:you(?:'re| are) all set|all set|(?:has|have) been (?:blocked|scheduled|booked|cancel+ed|"
+    r"\b(?:you(?:'re| are) all set|all set|you(?:'re| are) (?:now )?(?:booked|scheduled|confirmed|registered|"
+    r"covered|good to go)|(?:has|have) been (?:blocked|scheduled|booked|cancel+ed|"
     r"processed|submitted|"
     r"sent|updated|rescheduled|confirmed|placed|renewed|refilled|paid|received|reported|changed|"
     r"filed|approved|"
