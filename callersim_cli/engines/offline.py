@@ -53,6 +53,7 @@ from callersim_cli.engines.offline_text import (
     VALUE_GROUPS,
     WEEKDAYS,
     Terms,
+    content_words,
     digits_in,
     has_word,
     normalize_line,
@@ -191,6 +192,12 @@ _EXTRA = re.compile(
     r"any interest in)\s+(?:a|an|some|any|to add|to include)\b",
     re.I,
 )
+_FIXED = re.compile(
+    r"\b(?:sorry|apolog\w*|my (?:mistake|bad)|let me (?:fix|correct|change|update)|i(?:'ve| have) "
+    r"(?:corrected|updated|changed|fixed)|corrected|updated that|got it,? (?:a|an|the)\b)",
+    re.I,
+)
+_EXTRA_REFUSED = re.compile(r"\b(?:out of|ran out|sold out|don't (?:have|carry) (?:any )?more)\b", re.I)
 _STILL_HAVE = re.compile(
     r"\b(?:do you (?:still )?have (?:it|the card|your card|the \w+)|in your possession|have you found|"
     r"is it with you)\b",
@@ -830,6 +837,31 @@ class _Turn:
                 return f"No, it's {name}: {'-'.join(name.split()[-1].upper())}."
         return None
 
+    def refusal_counts(self, line: str) -> bool:
+        about_goal = self.goal.terms.overlap(Terms.of(line)) > 0
+        about_extra = bool(_UPSELL.search(line) or _EXTRA_REFUSED.search(line))
+        return about_goal or not about_extra
+
+    def unacknowledged_correction(self, before: int) -> str | None:
+        """The caller's last correction of a read-back before line ``before``, if the business never took it.
+
+        Taken means a later business line names the corrected value ("My apologies, a king room") or says
+        it fixed something; a bare "okay" or going straight on to "you're all set" does not count.
+        """
+        lines = self.operator_lines
+        for i in range(min(before, len(self.replies)) - 1, -1, -1):
+            reply = _strip_markers(self.replies[i])
+            if not (is_readback(lines[i]) and re.match(r"(?:no|nope|not quite)\b", reply, re.I)):
+                continue
+            new = set(content_words(reply)) - set(words(lines[i])) - {"no", "nope", "quite", "right", "sorry"}
+            new |= {d for d in re.findall(r"\d{3,}", digits_in(reply))}
+            for later in lines[i + 1 : before + 1]:
+                said = set(words(later)) | {digits_in(later)}
+                if new & said or _FIXED.search(later):
+                    return None
+            return reply
+        return None
+
     def confirm_readback(self) -> str:
         return self.readback_error() or self.pick(CONFIRM, "confirm")
 
@@ -1032,11 +1064,26 @@ class OfflineEngine:
         if not replies:
             return False, "The call never started: the caller has not said anything yet."
         hung_up = HANGUP_MARKER in replies[-1]
+        ending = "and the caller ended the call politely" if hung_up else "though the call is still going"
         successes = [(i, p) for i, line in enumerate(lines) if (p := success_phrase(line))]
-        failures = [(i, p) for i, line in enumerate(lines) if (p := failure_phrase(line))]
+        # A refusal counts when it is about the goal or says nothing of what it refuses ("we can't do
+        # that"); "we don't have garlic knots" after the pizza was ordered is about an extra, not the goal.
+        failures = [
+            (i, p)
+            for i, line in enumerate(lines)
+            if (p := failure_phrase(line)) and turn.refusal_counts(line)
+        ]
+        # The whole call decides, in order: a confirmation after a refusal wins, a refusal after it loses.
         if successes and (not failures or successes[-1][0] > failures[-1][0]):
-            ending = "and the caller ended the call politely" if hung_up else "though the call is still going"
-            return True, f'The business confirmed it ("{successes[-1][1]}"), {ending}.'
+            if (ignored := turn.unacknowledged_correction(successes[-1][0])) is not None:
+                # The business said "done" without taking the caller's correction on board: what it did may
+                # not be what the caller asked for, so this is not counted as a success.
+                return False, (
+                    f'The business confirmed something ("{successes[-1][1]}"), but never acknowledged the '
+                    f'caller\'s correction ("{ignored}"), so it may not be what the caller asked for.'
+                )
+            earlier = f" after {len(failures)} setback(s)" if failures else ""
+            return True, f'The business confirmed it ("{successes[-1][1]}"){earlier}, {ending}.'
         if failures:
             return False, f'The business could not do it ("{failures[-1][1]}").'
         if all(parse_menu(line) for line in lines):
