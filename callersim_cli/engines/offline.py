@@ -150,7 +150,13 @@ CONFIRM = (
     "That's right, thanks.",
 )
 TRANSFER = ("Okay, thanks.", "Sure, thank you.", "Great, thanks.", "Alright, thank you.", "Okay, I'll hold.")
-STILL_HERE = ("Yes, I'm still here.", "Yes, I'm here.", "Yep, still here.", "I'm here, yes.", "Still here.")
+STILL_HERE = (
+    "Yes, I'm still here.",
+    "Yes, I'm here.",
+    "Yep, still here.",
+    "Yes, still with you.",
+    "Yeah, I'm here.",
+)
 HEAR_YOU = ("Yes, I can hear you.", "Yes, I can hear you fine.", "Yep, loud and clear.", "Yes, I hear you.")
 GIVE_UP = (
     "Okay, I understand. Thanks anyway. Goodbye.",
@@ -176,7 +182,8 @@ _NOTIFY = re.compile(
 _UPSELL = re.compile(
     r"\b(?:add|upgrade|special|offer|promotion|promo|survey|sign up|enroll|subscribe|newsletter|"
     r"donat\w*|dessert|"
-    r"drink|side|paperless|autopay|membership|credit card offer|extended warranty)\b",
+    r"drink|side|paperless|autopay|membership|credit card offer|extended warranty|premium|free trial|"
+    r"trial|rewards program|protection plan|cash back)\b",
     re.I,
 )
 _KEEP_OFFER = re.compile(
@@ -189,7 +196,8 @@ _KEEP_OFFER = re.compile(
 _ENDS = re.compile(r"\b(?:cancel\w*|close|terminate|disconnect|return|refund|go ahead|proceed)\b", re.I)
 _EXTRA = re.compile(
     r"^(?:and\s+)?(?:would you (?:like|care for)|do you want|can i (?:get|interest) you in|how about|"
-    r"any interest in)\s+(?:a|an|some|any|to add|to include)\b",
+    r"any interest in)\s+(?:a|an|some|any|to add|to include|to try|to hear about|to learn about|to sign up|"
+    r"to join|to switch)\b",
     re.I,
 )
 _FIXED = re.compile(
@@ -205,8 +213,8 @@ _STILL_HAVE = re.compile(
 )
 TIME_OK = (
     "Yes, that works for me.",
-    "That works, thanks.",
-    "Sure, that's fine.",
+    "Yes, that's fine.",
+    "Sure, that works, thanks.",
     "Yes, that would be great.",
 )
 STILL_LOST = (
@@ -215,7 +223,10 @@ STILL_LOST = (
     "No, I haven't been able to find it.",
 )
 _TRIED = re.compile(
-    r"\b(?:tried|try(?:ing)?|restart\w*|reboot\w*|unplug\w*|turn(?:ed|ing)? (?:it )?off|reset\w*)\b", re.I
+    # "Have you tried restarting it?", not "would you like to try our premium plan?"
+    r"\b(?:(?:have|did) you (?:already |also )?(?:tried|try)|restart\w*|reboot\w*|unplug\w*|"
+    r"turn(?:ed|ing)? (?:it )?off|reset\w*|power[- ]cycl\w*)\b",
+    re.I,
 )
 _PROBLEM = re.compile(
     r"\b(?:down|not working|broken|outage|stopped|won't|doesn't|can't|no (?:service|signal))\b", re.I
@@ -614,7 +625,7 @@ class _Turn:
         action = Terms.of(" ".join(words(goal.task)[:1]))
         score += 2 * len(action.stems & Terms.of(alternative).stems)
         if goal.action.overlap(Terms.of(alternative)):
-            score += 1
+            score += 2
         return score
 
     def best_choice(self, alternatives: list[str]) -> str:
@@ -871,7 +882,7 @@ class _Turn:
         q = question.lower()
         # "Would you like that?" points back at the offer made before it: judge the offer, not the pronoun.
         anaphoric = (
-            re.search(r"\b(?:that|this|it|those|them|interested)\W*$", q) and len(sentences(self.line)) > 1
+            re.search(r"\b(?:that|this|it|those|them|interest\w*)\b", q) and len(sentences(self.line)) > 1
         )
         offer = self.line.lower() if anaphoric else q
         related = self.goal.terms.overlap(Terms.of(offer)) > 0

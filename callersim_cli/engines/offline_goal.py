@@ -103,6 +103,8 @@ def scenario_details(scenario: str) -> Persona:
     name = m.group(1) if (m := _NAME_RE.search(scenario)) else None
     dob = m.group(1) if (m := _DOB_RE.search(scenario)) else None
     email = m.group(0) if (m := _EMAIL_RE.search(scenario)) else None
+    if not name and email and (m := re.match(r"([a-z]{2,})[._]([a-z]{2,})@", email, re.I)):
+        name = f"{m.group(1).capitalize()} {m.group(2).capitalize()}"  # mara.quinn@... is Mara Quinn
     address = m.group(0).rstrip(".,") if (m := _ADDRESS_RE.search(scenario)) else None
     numbers: dict[str, str] = {}
     account = None
@@ -173,7 +175,9 @@ _HOLE = "\x00"
 def _task_clauses(scenario: str) -> list[str]:
     """The scenario's clauses that describe the task: no identity statements, no instructions to the actor."""
     kept: list[str] = []
-    for sentence in re.split(r"(?<=[.!?;])\s+", scenario.strip()):
+    # "Dr. Alvarez" does not end a sentence.
+    not_an_end = r"(?<!\bDr\.)(?<!\bMr\.)(?<!\bMs\.)(?<!\bMrs\.)(?<!\bSt\.)"
+    for sentence in re.split(not_an_end + r"(?<=[.!?;])\s+", scenario.strip()):
         # Identity details become holes first, so the comma in "March 4, 1988" splits nothing.
         spans = _identity_spans(sentence)
         keep_words = [w for _, _, w in spans]
@@ -261,11 +265,15 @@ _INTENT_CONCEPTS = frozenset(
 def _action(task: str) -> Terms:
     """The goal's verb, or its first problem word: it outweighs the goal's topic when reading menus."""
     tokens = words(task)
-    if tokens and (tokens[0] in _LIKE_VERBS or tokens[0] in _CALLING_VERBS):
+    # "find out why my data is so slow": a verb that only asks defers to the problem it asks about.
+    weak = wordset("find know learn see check ask get talk speak inquire")
+    if tokens and (tokens[0] in _LIKE_VERBS or tokens[0] in _CALLING_VERBS) and tokens[0] not in weak:
         return Terms.of(tokens[0])
     for token in tokens:
         if concepts_of(token) & _INTENT_CONCEPTS:
             return Terms.of(token)
+    if tokens and tokens[0] in weak:
+        return Terms.of(tokens[0])
     return Terms(frozenset(), frozenset())
 
 
@@ -297,7 +305,7 @@ def parse_goal(scenario: str) -> Goal:
     parts = tuple(
         p
         for p in ("morning", "afternoon", "evening")
-        if has_word(task, p) and not re.search(rf"since (?:this )?{p}", lowered)
+        if re.search(rf"\b{p}s?\b", lowered) and not re.search(rf"since (?:this )?{p}", lowered)
     )
     values = {}
     for size in SIZES:

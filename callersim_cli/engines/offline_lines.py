@@ -157,7 +157,10 @@ def _alternatives(text: str) -> list[str]:
 def say_choices(line: str) -> list[str]:
     """The words a speech menu asks for: "Please say debit or credit" -> ["debit", "credit"]."""
     for sentence in sentences(line):
-        m = _SAY.search(sentence)
+        # "Tell me which you need: payments, repairs, or service changes" lists them after a colon.
+        m = _SAY.search(sentence) or re.search(
+            r"\b(?:which|choose|pick|select|options?|say|need|choices)\b[^:]*:\s*(.+)", sentence, re.I
+        )
         if not m:
             continue
         rest = m.group(1)
@@ -257,8 +260,9 @@ SLOT_PATTERNS: tuple[tuple[str, str], ...] = (
 )
 _REQUEST = re.compile(
     r"\b(?:what(?:'s| is| are)?|may i|can i|could i|could you|can you|would you|please|say|enter|"
-    r"provide|give|"
-    r"tell|state|spell|verify|confirm|key in|type|need|i'll need|read me|let me have|get)\b",
+    r"provide|give (?:me|us|your|the)|"
+    r"tell|state|spell|verify|confirm|key in|type|need|i'll need|read me|let me have|"
+    r"get (?:your|the|a|an))\b",
     re.I,
 )
 _PRESS_MODE = re.compile(
@@ -556,7 +560,8 @@ def preference_question(line: str) -> str | None:
 
 
 _PRESENCE = re.compile(
-    r"^(?:(?:hello|hi)\W+)*(?:are you (?:still )?(?:there|with me|on the line)|(?:can|could) you hear me"
+    r"^(?:(?:hello|hi)\W+)*(?:are you (?:still )?(?:there|with me|on the line)|"
+    r"(?:can|could) you (?:still )?hear me(?: now| okay| ok| alright)?"
     r"|hello\W*(?:hello)?|you still there|still there|anyone there|is anyone there)\W*$",
     re.I,
 )
@@ -564,7 +569,8 @@ _PRESENCE = re.compile(
 
 def presence_check(line: str) -> str | None:
     """ "Are you still there?" -> "there"; "Can you hear me?" -> "hear"."""
-    text = normalize_line(line).strip()
+    asked = questions(line)
+    text = asked[-1] if asked else normalize_line(line).strip()
     if not _PRESENCE.match(text):
         return None
     return "hear" if re.search(r"\bhear\b", text, re.I) else "there"
