@@ -309,3 +309,129 @@ def test_verdict_when_the_call_never_left_the_menu() -> None:
     conv.say("For balances, press 1. To report a lost card, press 3.")
     ok, reason = engine.verdict(conv.context, conv.messages)
     assert not ok and "menu" in reason
+
+
+# --- what a caller rehearsing an IVR needs ---------------------------------------------------------------
+
+
+def test_stated_digit_count_is_kept_for_the_whole_call() -> None:
+    conv = call(BANK, "check my balance")
+    first = conv.say("Please enter your 10 digit account number followed by the pound sign.")
+    assert first.dtmf is not None and re.fullmatch(r"\d{10}#", first.dtmf)
+    again = conv.say("Please say your account number.")
+    assert re.sub(r"\D", "", again.text) == first.dtmf[:-1]
+    assert re.fullmatch(r"\d{6}", conv.say("Enter your six-digit PIN.").dtmf or "")
+
+
+def test_whole_card_agrees_with_its_last_four_and_passes_luhn() -> None:
+    conv = call(BANK, "pay my bill with my Visa ending in 4417")
+    card = conv.say("Please enter your card number.").dtmf or ""
+    assert len(card) == 16 and card.startswith("4") and card.endswith("4417")
+    total = sum(int(d) if i % 2 == 0 else sum(divmod(int(d) * 2, 10)) for i, d in enumerate(reversed(card)))
+    assert total % 10 == 0
+    expiry = conv.say("Enter the expiration date as four digits.").dtmf or ""
+    assert re.fullmatch(r"(0[1-9]|1[0-2])(29|3[0-2])", expiry)
+    assert re.fullmatch(r"\d{3}", conv.say("Enter the security code on the back of the card.").dtmf or "")
+
+
+def test_garbled_lines_are_asked_again_in_different_words() -> None:
+    conv = call("Metro Cable.", "cancel my internet service")
+    conv.say("Metro Cable, how can I help?")
+    answers = [conv.say(line).text for line in ("asdf qwer zxcv", "blorf zzk qq", "mmmm krr")]
+    assert len(set(answers)) == 3
+    for answer in answers:
+        assert re.search(r"sorry|repeat|again|catch", answer, re.I) and not mentions(answer, "cancel")
+
+
+def test_reason_and_retention_offer_follow_the_goal() -> None:
+    conv = call("Metro Cable.", "cancel my internet service because I am moving")
+    conv.say("Metro Cable, how can I help?")
+    why = conv.say("May I ask why you are leaving?")
+    assert mentions(why.text, "moving") and not affirms(why.text)
+    offer = conv.say("We can offer you 50 percent off for six months if you stay. Would you like that?")
+    assert denies(offer.text) and mentions(offer.text, "cancel")
+    assert affirms(conv.say("Are you sure you want to cancel?").text)
+
+
+def test_email_is_said_in_lower_case_inside_a_sentence() -> None:
+    answer = call(BANK, "update my address. My email is Priya.Silva99@Example.com.").say(
+        "What is your email address?"
+    )
+    assert "priya.silva99@example.com" in answer.text
+    assert not answer.text.startswith("priya") and not answer.text.startswith("Priya")
+
+
+def test_preference_question_is_no_preference_unless_the_goal_names_one() -> None:
+    dentist = "Bright Smile Dental."
+    assert mentions(
+        call(dentist, "book a cleaning").say("Is there a particular dentist you prefer?").text, "no"
+    )
+    named = call(dentist, "book a cleaning with Dr. Chen").say("Do you have a preferred dentist?")
+    assert mentions(named.text, "chen")
+
+
+def test_name_and_reason_asked_together_get_both() -> None:
+    conv = call("Lakeside Clinic.", "ask about my lab results. My name is Omar Haddad.")
+    answer = conv.say("Can I get your name and the reason for your call?")
+    assert mentions(answer.text, "haddad") and mentions(answer.text, "lab")
+
+
+def test_didnt_get_that_rephrases_the_last_answer() -> None:
+    conv = call("Metro Cable.", "cancel my internet service")
+    first = conv.say("Say billing, technical support, or account changes.")
+    again = conv.say("I'm sorry, I didn't get that.")
+    assert mentions(first.text, "account changes") and mentions(again.text, "account changes")
+    assert first.text != again.text
+
+
+def test_refused_twice_the_caller_ends_politely() -> None:
+    conv = call("Nonna's pizzeria.", "order a pizza for delivery")
+    conv.say("Nonna's, what can I get you?")
+    assert not conv.say("Sorry, we don't offer delivery.").hangup
+    assert conv.say("No, we really can't do that at all.").hangup
+
+
+def verdict_of(description: str, scenario: str, lines: list[str]) -> tuple[bool, str]:
+    engine = OfflineEngine(EngineOptions())
+    conv = Conversation(Context.create(description, scenario), engine)
+    for line in lines:
+        conv.say(line)
+    return engine.verdict(conv.context, conv.messages)
+
+
+def test_verdict_reads_estimates_and_endings_as_confirmations() -> None:
+    pizza = "order a large pepperoni pizza for pickup"
+    assert verdict_of(PIZZA, pizza, ["What can I get you?", "It will be about 40 minutes."])[0]
+    cancel = "cancel my internet service"
+    assert verdict_of("Metro Cable.", cancel, ["How can I help?", "Your service will end on the 30th."])[0]
+    assert verdict_of("Salon.", "book a haircut", ["How can I help?", "Okay, you're booked."])[0]
+
+
+def test_verdict_weighs_the_whole_call() -> None:
+    delivery = "order a large pepperoni pizza for delivery"
+    ok, _ = verdict_of(
+        PIZZA,
+        delivery,
+        [
+            "What can I get you?",
+            "Sorry, we don't offer delivery.",
+            "Actually we can. It'll be there in 35 minutes.",
+        ],
+    )
+    assert ok
+    ok, reason = verdict_of(
+        PIZZA,
+        delivery,
+        ["What can I get you?", "So a small pepperoni, right?", "It will be about 40 minutes."],
+    )
+    assert not ok and "correction" in reason
+    ok, _ = verdict_of(
+        PIZZA,
+        delivery,
+        [
+            "What can I get you?",
+            "So a small pepperoni, right?",
+            "Sorry, a large. It will be about 40 minutes.",
+        ],
+    )
+    assert ok
