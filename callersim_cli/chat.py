@@ -57,6 +57,9 @@ def run_chat(options: ChatOptions, terminal: Terminal | None = None) -> int:
         reason = repl.run()
     finally:
         session.close()
+        kept = session.transcript
+        if kept is not None and options.transcript is None and not kept.counts.get("operator"):
+            kept.path.unlink(missing_ok=True)  # nothing was said: no call worth listing in `calls`
     from callersim_cli.repl import EndReason
 
     if reason == EndReason.INTERRUPTED:

@@ -41,6 +41,7 @@ class TranscriptWriter:
         self.path = path
         self._redact = redact or Redactor()
         self._lock = threading.Lock()  # the speech pipeline may report from its own thread
+        self.counts: dict[str, int] = {}  # events written, by type
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._file = open(path, "a", encoding="utf-8")  # noqa: SIM115 - held open for the call
@@ -54,6 +55,7 @@ class TranscriptWriter:
             if self._file.closed:
                 return
             self._file.write(line)
+            self.counts[event_type] = self.counts.get(event_type, 0) + 1
             self._file.flush()
             os.fsync(self._file.fileno())
 

@@ -217,3 +217,10 @@ def test_calls_are_kept_by_default_in_the_data_dir(isolated: Path) -> None:
     assert result.returncode == 0
     kept = list((isolated / "home" / ".local" / "share" / "callersim" / "calls").glob("*.jsonl"))
     assert len(kept) == 1 and "order-a-large-pepperoni-pizza" in kept[0].name
+
+
+def test_a_session_where_nothing_was_said_keeps_no_call(isolated: Path) -> None:
+    result = run_cli("chat", *PIZZA, "--no-audio", input="\n")
+    assert result.returncode == 0
+    calls = isolated / "home" / ".local" / "share" / "callersim" / "calls"
+    assert not list(calls.glob("*.jsonl"))
