@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import os
 import re
@@ -120,21 +121,11 @@ def _apply_scenario_file(options: ChatOptions) -> None:
 
     assert options.file is not None
     spec = load_scenario_file(options.file)
-    for name in (
-        "description",
-        "scenario",
-        "engine",
-        "model",
-        "base_url",
-        "seed",
-        "voice",
-        "tts",
-        "tts_model",
-    ):
-        if getattr(options, name) is None and getattr(spec, name, None) is not None:
+    # Every setting the file can hold is a ChatOptions field of the same name (path is the file itself).
+    for setting in dataclasses.fields(spec):
+        name = setting.name
+        if name != "path" and getattr(options, name) is None:
             setattr(options, name, getattr(spec, name))
-    if options.persona is None:
-        options.persona = spec.persona
 
 
 def _open_transcript(options: ChatOptions, context: Context, redact: Redactor, term: Terminal):
