@@ -237,7 +237,8 @@ def _item(task: str) -> str:
 
 
 def _weekday_preferences(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    prefer, avoid = [], []
+    prefer: list[str] = []
+    avoid: list[str] = []
     tokens = words(text)
     for i, token in enumerate(tokens):
         day = token.rstrip("s")

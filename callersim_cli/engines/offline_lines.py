@@ -317,12 +317,12 @@ def detail_request(line: str) -> DetailRequest | None:
     pound = bool(_POUND.search(lowered))
     last_four = bool(re.search(r"last (?:four|4)", lowered))
     spell = bool(re.search(r"\bspell\b|one (?:character|letter) at a time", lowered))
-    if m := re.search(r"\b(first|last|sur)\s*name\b", lowered):
-        part = "first" if m.group(1) == "first" else "last"
+    if name_part := re.search(r"\b(first|last|sur)\s*name\b", lowered):
+        part = "first" if name_part.group(1) == "first" else "last"
     slots = tuple(dict.fromkeys(slot for _, slot in sorted(found)))
     length = None
-    if m := re.search(rf"\b(\d{{1,2}}|{_COUNTS})[\s-]+digits?\b", lowered):
-        length = int(m.group(1)) if m.group(1).isdigit() else COUNT_WORDS[m.group(1)]
+    if count := re.search(rf"\b(\d{{1,2}}|{_COUNTS})[\s-]+digits?\b", lowered):
+        length = int(count.group(1)) if count.group(1).isdigit() else COUNT_WORDS[count.group(1)]
     after_tone = bool(re.search(r"\b(?:after|at) the (?:tone|beep)\b", lowered))
     return DetailRequest(slots, part, press, pound, last_four, spell, length, after_tone)
 

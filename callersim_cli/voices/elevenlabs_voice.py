@@ -94,7 +94,7 @@ class ElevenLabsVoice:
         text = _cut(text.strip())
         if not text:
             return Clip(pcm=b"", sample_rate=44100)
-        context: dict[str, str] = {}
+        context: dict[str, Any] = {}
         # The neighbours only steer intonation: the nearest text matters, so each is bounded on its near side.
         if previous_text.strip():
             context["previous_text"] = previous_text.strip()[-MAX_CHARS:]
