@@ -63,7 +63,8 @@ class Repl:
             try:
                 line = self.term.read_line(self.toolbar)
             except KeyboardInterrupt:
-                # One Ctrl-C at the prompt warns; a second in a row leaves (a turn's Ctrl-C only cancels it).
+                # Ctrl-C at the prompt warns once; the second in a row leaves. A Ctrl-C that cancelled a
+                # turn counts as the first.
                 if pending_interrupt or not self.term.interactive:
                     return self._finish(EndReason.INTERRUPTED)
                 pending_interrupt = True
@@ -80,7 +81,10 @@ class Repl:
                 self.term.end_reply()
                 if not self.term.interactive:
                     return self._finish(EndReason.INTERRUPTED)
-                self.term.warning("Turn cancelled; the call is as it was before that line.")
+                self.term.warning(
+                    "Turn cancelled; the call is as it was before that line. (Ctrl-C again to leave)"
+                )
+                pending_interrupt = True
 
     def handle(self, line: str) -> None:
         stripped = line.strip()

@@ -76,6 +76,23 @@ def test_ctrl_c_cancels_a_slow_turn_and_the_call_goes_on(server: FakeOpenAI) -> 
     assert child.exitstatus == 0
 
 
+def test_ctrl_c_during_a_turn_then_ctrl_c_at_the_prompt_leaves(server: FakeOpenAI) -> None:
+    server.enqueue(Script(text="Too slow.", ttft_s=30))
+    child = spawn(server)
+    child.sendline("Hello?")
+    for _ in range(100):
+        if server.chat_requests:
+            break
+        child.expect([pexpect.TIMEOUT], timeout=0.05)
+    child.sendintr()
+    expect(child, "Turn cancelled")
+    expect(child, "business ›")
+    child.sendintr()
+    expect(child, pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+
+
 def test_empty_line_is_refused_and_two_ctrl_c_leave_with_130(server: FakeOpenAI) -> None:
     child = spawn(server)
     child.sendline("   ")
