@@ -1,9 +1,9 @@
 """Replaying a kept call: its conversation at the original pace with the caller's saved audio, or the whole
 call, both sides, written as one MP3.
 
-The saved audio's folder (``--save-mp3``) is not in the transcript; caller events name their file
-(``"audio": "003-caller.mp3"``), which is looked for in ``--audio-dir``, next to the transcript, and in a
-folder named after the transcript beside it. The operator's side was only ever typed: it can be voiced
+Caller events name their file (``"audio": "003-caller.mp3"``), which is looked for in ``--audio-dir``,
+in the ``--save-mp3`` folder the context event records, next to the transcript, and in a folder named
+after the transcript beside it. The operator's side was only ever typed: it can be voiced
 by a second voice, or stands as a short silence in an export.
 """
 
@@ -47,7 +47,7 @@ def audio_folders(call: KeptCall, audio_dir: Path | None) -> list[Path]:
     folders = [audio_dir] if audio_dir is not None else []
     recorded = next((e.get("audio_dir") for e in call.events if e["type"] == "context"), None)
     if isinstance(recorded, str) and recorded:
-        folders.append(Path(recorded))  # should a later transcript record it
+        folders.append(Path(recorded))
     folders += [call.path.parent, call.path.parent / call.path.stem]
     return folders
 
