@@ -254,3 +254,36 @@ def test_no_audio_save_mp3_keeps_every_reply_with_the_offline_voice(tmp_path: Pa
         assert clip.duration_s > 0.1  # speech, or the key tones of the first reply
     # The first reply only pressed 1: its file is the DTMF tone, far shorter than any spoken reply.
     assert decode_mp3((mp3 / files[0]).read_bytes()).duration_s < 0.6
+
+
+@pytest.mark.piper
+def test_a_kept_call_is_found_listed_and_exported_with_its_saved_audio(tmp_path: Path) -> None:
+    pytest.importorskip("piper", reason="the offline voice is not installed")
+    from callersim_cli.audio_codec import decode_mp3
+
+    flow = sample("dentist-reschedule")
+    mp3 = tmp_path / "elsewhere" / "mp3"
+    made = run_cli(
+        "chat",
+        "-d",
+        flow["description"],
+        "-s",
+        flow["scenario"],
+        "--no-audio",
+        "--save-mp3",
+        str(mp3),
+        input=script_of(flow),
+        timeout=120,
+    )
+    assert made.returncode == 0, made.stderr
+    listed = run_cli("calls")
+    assert "Bright Smile Dental" in listed.stdout and "reached" in listed.stdout
+    shown = run_cli("show", "last")
+    assert "Dana Lee" in shown.stdout and "☎ presses 2" in shown.stdout
+
+    export = tmp_path / "call.mp3"
+    exported = run_cli("replay", "last", "--export", str(export), timeout=120)
+    assert exported.returncode == 0, exported.stderr
+    caller_audio = sum(decode_mp3(p.read_bytes()).duration_s for p in mp3.glob("*.mp3"))
+    # Both sides: every saved caller reply, plus the business's lines between them.
+    assert decode_mp3(export.read_bytes()).duration_s > caller_audio + 0.4 * len(flow["turns"])
