@@ -175,4 +175,12 @@ def main() -> None:
         code = ExitCode.USAGE
     except (typer.Abort, KeyboardInterrupt):
         code = ExitCode.INTERRUPTED
+    except Exception as exc:  # a bug of ours: one line, unless asked for the traceback
+        if "--debug" in sys.argv:
+            raise
+        typer.echo(
+            f"callersim: unexpected error: {type(exc).__name__}: {exc} (run with --debug for details)",
+            err=True,
+        )
+        code = ExitCode.FAILED
     sys.exit(code if isinstance(code, int) else 0)
