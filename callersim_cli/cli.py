@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -178,9 +179,10 @@ def main() -> None:
     except Exception as exc:  # a bug of ours: one line, unless asked for the traceback
         if "--debug" in sys.argv:
             raise
-        typer.echo(
-            f"callersim: unexpected error: {type(exc).__name__}: {exc} (run with --debug for details)",
-            err=True,
-        )
+        from callersim_cli.redact import Redactor
+
+        redact = Redactor([os.environ.get("OPENAI_API_KEY"), os.environ.get("ELEVENLABS_API_KEY")])
+        message = redact(f"{type(exc).__name__}: {exc}")
+        typer.echo(f"callersim: unexpected error: {message} (run with --debug for details)", err=True)
         code = ExitCode.FAILED
     sys.exit(code if isinstance(code, int) else 0)
