@@ -1,7 +1,8 @@
 """Checks a caller's reply against a call flow's ``expect``, as the samples README defines it.
 
 A flow file holds a business description, the caller's goal and the operator lines in order, each with
-what a good caller does next. ``check`` judges one parsed ``Reply`` (spoken text, keys pressed, hang-up);
+what a good caller does next; optionally the caller's ``persona`` (as a scenario file gives it) and the
+``verdict`` the call must end with (goal reached or not). ``check`` judges one parsed ``Reply`` (spoken text, keys pressed, hang-up);
 ``run_flow`` plays a whole flow through the real conversation core and reports every turn.
 """
 
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from callersim_cli.conversation import CallerEngine, Context, Conversation, Reply
+from callersim_cli.persona import Persona
 
 _YES = re.compile(
     r"^(?:oh,?\s+|um,?\s+|well,?\s+|okay,?\s+|ok,?\s+)?(?:yes|yeah|yep|yup|correct|sure|absolutely|"
@@ -78,11 +80,24 @@ class Flow:
     description: str
     scenario: str
     turns: list[dict[str, Any]]
+    persona: Persona | None = None
+    verdict: bool | None = None  # whether the call must end with the goal reached
 
     @classmethod
     def load(cls, path: Path) -> Flow:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(data.get("name", path.stem), data["description"], data["scenario"], data["turns"])
+        persona = Persona(**data["persona"]) if "persona" in data else None
+        return cls(
+            data.get("name", path.stem),
+            data["description"],
+            data["scenario"],
+            data["turns"],
+            persona,
+            data.get("verdict"),
+        )
+
+    def context(self) -> Context:
+        return Context.create(self.description, self.scenario, self.persona)
 
 
 @dataclass
@@ -92,16 +107,20 @@ class TurnResult:
     problems: list[str] = field(default_factory=list)
 
 
-def run_flow(flow: Flow, engine: CallerEngine) -> list[TurnResult]:
+def play_flow(flow: Flow, engine: CallerEngine) -> tuple[Conversation, list[TurnResult]]:
     """Plays every operator line through a real ``Conversation``; stops early if the caller hangs up."""
-    conv = Conversation(Context.create(flow.description, flow.scenario), engine)
+    conv = Conversation(flow.context(), engine)
     results = []
     for turn in flow.turns:
         if conv.hung_up:
             break
         reply = conv.say(turn["operator"])
         results.append(TurnResult(turn["operator"], reply, check(reply, turn.get("expect", {}))))
-    return results
+    return conv, results
+
+
+def run_flow(flow: Flow, engine: CallerEngine) -> list[TurnResult]:
+    return play_flow(flow, engine)[1]
 
 
 def passed_turns(results: list[TurnResult]) -> int:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from conftest import SAMPLES_DIR
-from flowcheck import Flow, affirms, check, denies, mentions, report, run_flow
+from flowcheck import Flow, affirms, check, denies, mentions, play_flow, report
 
 from callersim_cli.conversation import Context, Conversation, Reply
 from callersim_cli.engines import EngineOptions, create_engine
@@ -44,9 +44,13 @@ def test_sample_flows_are_found() -> None:
 @pytest.mark.parametrize("path", SAMPLE_FLOWS + OWN_FLOWS, ids=lambda p: p.stem)
 def test_flow_passes_every_turn(path: Path, seed: int | None) -> None:
     flow = Flow.load(path)
-    results = run_flow(flow, OfflineEngine(EngineOptions(seed=seed)))
+    engine = OfflineEngine(EngineOptions(seed=seed))
+    conv, results = play_flow(flow, engine)
     assert len(results) == len(flow.turns), report(results)
     assert all(not r.problems for r in results), report(results)
+    if flow.verdict is not None:
+        reached, why = engine.verdict(conv.context, conv.messages)
+        assert reached == flow.verdict, f"{why}\n{report(results)}"
 
 
 # --- the checker itself ----------------------------------------------------------------------------------
