@@ -28,7 +28,9 @@ ENGINE_CHOICES = ("auto", "openai", "offline")
 TTS_CHOICES = ("auto", "elevenlabs", "piper", "none")
 
 TOP_LEVEL_TEXT_KEYS = ("description", "scenario", "engine", "model", "base_url", "voice", "tts", "tts_model")
-PERSONA_TEXT_KEYS = ("name", "phone", "address", "date_of_birth", "email", "account_number")
+# Words must be quoted (``name = 5`` is a slip, not a name); numbers a caller reads out may be bare.
+PERSONA_TEXT_KEYS = ("name", "address", "date_of_birth", "email")
+PERSONA_NUMBER_KEYS = ("phone", "account_number")
 PERSONA_TRAIT_KEYS = ("patience", "talkativeness")
 
 
@@ -113,9 +115,14 @@ class _Checker:
         where = ("persona",)
         if not isinstance(table, dict):
             raise self.fail(where, f"'persona' must be a table ([persona]), not {_kind(table)}")
-        self.reject_unknown(table, (*PERSONA_TEXT_KEYS, *PERSONA_TRAIT_KEYS, "numbers"), where)
+        self.reject_unknown(
+            table, (*PERSONA_TEXT_KEYS, *PERSONA_NUMBER_KEYS, *PERSONA_TRAIT_KEYS, "numbers"), where
+        )
         values: dict[str, Any] = {}
         for key in PERSONA_TEXT_KEYS:
+            if key in table:
+                values[key] = self.text(table[key], (*where, key))
+        for key in PERSONA_NUMBER_KEYS:
             if key in table:
                 values[key] = self.detail(table[key], (*where, key))
         for key in PERSONA_TRAIT_KEYS:

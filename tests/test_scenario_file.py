@@ -108,6 +108,19 @@ def test_what_a_file_leaves_out_is_none(tmp_path: Path) -> None:
         ('description = "x"\nseed = "42"\n', "pizza.toml:2: 'seed' must be a whole number, not text ('42')"),
         ("seed = true\n", "pizza.toml:1: 'seed' must be a whole number, not true/false (true)"),
         ("description = 5\n", "pizza.toml:1: 'description' must be text in quotes, not a whole number (5)"),
+        # A name, address, birth date or email is words: a bare number is a slip, not "My name is 5."
+        (
+            "[persona]\nname = 5\n",
+            "pizza.toml:2: 'persona.name' must be text in quotes, not a whole number (5)",
+        ),
+        (
+            'description = "x"\npersona = { email = 42 }\n',
+            "pizza.toml:2: 'persona.email' must be text in quotes, not a whole number (42)",
+        ),
+        (
+            "[persona]\naddress = 1428\n",
+            "pizza.toml:2: 'persona.address' must be text in quotes, not a whole number (1428)",
+        ),
         (
             '[persona]\n\npatience = "very"\n',
             "pizza.toml:3: 'persona.patience' must be low, medium or high, not 'very'",
