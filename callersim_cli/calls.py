@@ -1,13 +1,16 @@
 """Kept calls: finding the transcripts in the calls folder, reading them, and showing them to people.
 
 A kept call is one JSONL transcript (``callersim_cli.transcript``), named ``YYYYmmdd-HHMMSS-<slug>.jsonl``
-by ``callersim chat``; its ID is the file's stem. A file may hold several calls (``/reset`` starts a new
-one with a new ``context`` event); it is shown as one conversation with a rule between the calls.
+by ``callersim chat``; its ID is the file's stem. A file may hold several calls (with ``--transcript``,
+``/reset`` and ``/context`` start a new one with a new ``context`` event): ``callersim calls`` lists each
+call as its own row, and ``-N`` names one of those rows; a file named by its ID or path is shown whole,
+its calls one after another with a rule between them.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +23,7 @@ from rich.table import Table
 from rich.text import Text
 
 from callersim_cli.errors import UsageError
+from callersim_cli.files import write_atomic
 from callersim_cli.transcript import read_events
 
 OPERATOR_STYLE = "bold blue"
@@ -38,8 +42,28 @@ def load_events(path: Path) -> list[dict[str, Any]]:
         return list(read_events(path))
     except FileNotFoundError:
         raise UsageError(f"No such transcript: {path}") from None
+    except IsADirectoryError:
+        raise UsageError(f"{path} is a folder, not a kept call") from None
     except OSError as exc:
         raise UsageError(f"Can't read {path}: {exc.strerror or exc}") from None
+
+
+def refuse_folder(path: Path) -> None:
+    """Raise ``UsageError`` if ``path``, where a file is to be written, is a folder."""
+    if path.is_dir():
+        raise UsageError(f"Can't write {path}: it is a folder; give a file name")
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` whole (atomically), or raise ``UsageError`` with one line saying why not."""
+    refuse_folder(path)
+    try:
+        write_atomic(path, data)
+    except (FileExistsError, NotADirectoryError):
+        # Making the folders failed on a file in their way; "File exists" would not say which.
+        raise UsageError(f"Can't write {path}: a part of that path is a file, not a folder") from None
+    except OSError as exc:
+        raise UsageError(f"Can't write {path}: {exc.strerror or exc}") from None
 
 
 def parse_ts(value: Any) -> datetime | None:
@@ -53,18 +77,60 @@ def parse_ts(value: Any) -> datetime | None:
         return None
 
 
+def split_calls(events: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """The calls in a transcript's events: each begins at a ``context`` event.
+
+    A call keeps only its last ``end`` event: older transcripts may hold two for one call, and the last
+    is the summary that counts. Anything before the first context (never written so) goes with it.
+    """
+    calls: list[list[dict[str, Any]]] = []
+    for event in events:
+        if event["type"] == "context" or not calls:
+            calls.append([])
+        calls[-1].append(event)
+    tidy = []
+    for call in calls:
+        ends = [i for i, e in enumerate(call) if e["type"] == "end"]
+        tidy.append([e for i, e in enumerate(call) if e["type"] != "end" or i == ends[-1]])
+    return tidy
+
+
 @dataclass
 class KeptCall:
+    """A transcript as it is shown: a whole file (``number`` None), or one call of it."""
+
     path: Path
     events: list[dict[str, Any]]
+    number: int | None = None  # which call of its file, from 1
+    of: int = 1  # how many calls its file holds
 
     @classmethod
     def load(cls, path: Path) -> KeptCall:
-        return cls(path, load_events(path))
+        """The whole file at ``path``. Raises ``UsageError`` when it can't be read or holds no call."""
+        events = load_events(path)
+        # A transcript always starts with its context: a file without one (a scenario file, an empty
+        # file, someone else's JSON Lines) is not a call, and would show as nothing at all.
+        if not any(e["type"] == "context" for e in events):
+            empty = " (it is empty)" if not events and _is_empty(path) else ""
+            raise UsageError(f"{path} is not a kept call{empty}")
+        calls = split_calls(events)
+        return cls(path, [e for call in calls for e in call], of=len(calls))
+
+    def calls(self) -> list[KeptCall]:
+        """Each call of this file on its own, in the order they were made."""
+        if self.number is not None:
+            return [self]
+        calls = split_calls(self.events)
+        return [KeptCall(self.path, events, n, len(calls)) for n, events in enumerate(calls, start=1)]
 
     @property
     def id(self) -> str:
         return self.path.stem
+
+    @property
+    def label(self) -> str:
+        """The ID, and which call of the file this is when it holds several."""
+        return f"{self.id} (call {self.number} of {self.of})" if self.number and self.of > 1 else self.id
 
     def _first(self, event_type: str) -> dict[str, Any]:
         return next((e for e in self.events if e["type"] == event_type), {})
@@ -103,6 +169,13 @@ class KeptCall:
         return end["goal_reached"]
 
 
+def _is_empty(path: Path) -> bool:
+    try:
+        return path.stat().st_size == 0
+    except OSError:
+        return False
+
+
 # --- finding --------------------------------------------------------------------------------------------
 
 
@@ -127,14 +200,32 @@ def call_files(directory: Path) -> list[Path]:
     return sorted(files, key=lambda p: (_sort_key(p), len(p.stem)), reverse=True)
 
 
+def _newest_calls(directory: Path) -> Iterator[KeptCall]:
+    """Every call kept in ``directory``, newest first, reading a file only when it is reached.
+
+    Files that are not calls (empty, unreadable, or something else named .jsonl) are passed over in
+    silence: the listing is of calls, and one stray file must not hide the rest.
+    """
+    for path in call_files(directory):
+        try:
+            kept = KeptCall.load(path)
+        except UsageError:
+            continue
+        yield from reversed(kept.calls())
+
+
 def list_calls(directory: Path, limit: int | None = None) -> list[KeptCall]:
-    """The newest ``limit`` kept calls, newest first; only those files are read."""
-    files = call_files(directory)
-    return [KeptCall.load(p) for p in (files[:limit] if limit is not None else files)]
+    """The newest ``limit`` kept calls, one per call (a file may hold several), newest first."""
+    found: list[KeptCall] = []
+    for call in _newest_calls(directory):
+        if limit is not None and len(found) >= limit:
+            break
+        found.append(call)
+    return found
 
 
 def resolve_call(ref: str, directory: Path) -> Path:
-    """The transcript ``ref`` names: a path, an ID (file stem), a unique prefix of one, or last / -N.
+    """The transcript ``ref`` names: a path, an ID (file stem) or a unique prefix of one.
 
     Raises ``UsageError`` with one line when nothing, or more than one call, matches.
     """
@@ -144,15 +235,10 @@ def resolve_call(ref: str, directory: Path) -> Path:
         return as_path
     looks_like_path = "/" in ref or "\\" in ref
     if looks_like_path:
+        if as_path.is_dir():
+            raise UsageError(f"{ref} is a folder, not a kept call")
         raise UsageError(f"No such transcript: {ref}")
     files = call_files(directory)
-    nth = 1 if ref.lower() == "last" else int(m.group(1)) if (m := _NTH_NEWEST.match(ref)) else None
-    if nth is not None:
-        if not files:
-            raise UsageError(f"No calls kept yet in {directory}")
-        if not 1 <= nth <= len(files):
-            raise UsageError(f"There are only {len(files)} kept calls; '{ref}' is not one of them")
-        return files[nth - 1]
     stem = ref[: -len(".jsonl")] if ref.endswith(".jsonl") else ref
     exact = [p for p in files if p.stem == stem]
     if exact:
@@ -163,7 +249,27 @@ def resolve_call(ref: str, directory: Path) -> Path:
     if matches:
         shown = ", ".join(p.stem for p in matches[:3]) + (", ..." if len(matches) > 3 else "")
         raise UsageError(f"'{ref}' matches {len(matches)} calls ({shown}); give more of the ID")
+    if ref and as_path.is_dir():  # a folder here, and no call by that name either
+        raise UsageError(f"{ref} is a folder, not a kept call")
     raise UsageError(f"No kept call '{ref}' in {directory} (see 'callersim calls')")
+
+
+def find_call(ref: str, directory: Path) -> KeptCall:
+    """What ``ref`` names: ``last`` or ``-N`` is that row of ``callersim calls`` (one call); an ID or a
+    path is the whole file. Raises ``UsageError`` with one line when there is no such call."""
+    cleaned = ref.strip()
+    m = _NTH_NEWEST.match(cleaned)
+    nth = 1 if cleaned.lower() == "last" else int(m.group(1)) if m else None
+    if nth is None or Path(cleaned).expanduser().is_file():  # a file called "last" is that file
+        return KeptCall.load(resolve_call(ref, directory))
+    count = 0
+    for call in _newest_calls(directory):
+        count += 1
+        if count == nth:
+            return call
+    if not count:
+        raise UsageError(f"No calls kept yet in {directory}")
+    raise UsageError(f"There are only {count} kept calls; '{cleaned}' is not one of them")
 
 
 # --- showing --------------------------------------------------------------------------------------------
@@ -263,8 +369,9 @@ def _context_block(call: KeptCall, event: dict[str, Any], *, first: bool) -> Ren
     grid.add_column(style="dim")
     grid.add_column()
     if first:
-        grid.add_row("call", Text(call.id))
-        grid.add_row("time", Text(_local_time(parse_ts(event.get("ts")))))
+        grid.add_row("call", Text(call.label))
+    # Every call of a file has its own time: a /reset may come long after the call before it.
+    grid.add_row("time", Text(_local_time(parse_ts(event.get("ts")))))
     grid.add_row("business", Text(str(event.get("description") or "?")))
     grid.add_row("goal", Text(str(event.get("scenario") or "?")))
     persona = event.get("persona")
@@ -274,7 +381,18 @@ def _context_block(call: KeptCall, event: dict[str, Any], *, first: bool) -> Ren
     if engine:
         model = event.get("model")
         grid.add_row("engine", Text(f"{engine} ({model})" if model else str(engine)))
+    seed = _seed(event)
+    if seed is not None:
+        grid.add_row("seed", Text(seed))
     return Group(grid, Text(""))
+
+
+def _seed(context: dict[str, Any]) -> str | None:
+    """The seed that reproduces the call, when the context records one."""
+    seed = context.get("seed")
+    if isinstance(seed, bool) or not isinstance(seed, (int, str)) or seed == "":
+        return None
+    return str(seed)
 
 
 def _caller_lines(event: dict[str, Any]) -> list[RenderableType]:
@@ -349,10 +467,11 @@ def to_markdown(call: KeptCall) -> str:
             if contexts == 0:
                 title = event.get("scenario") or call.id
                 out += [f"# Call: {_md(title)}", ""]
-                out.append(f"- **ID:** `{call.id}`")
-                out.append(f"- **When:** {_local_time(parse_ts(event.get('ts')))}")
+                which = f" (call {call.number} of {call.of})" if call.number and call.of > 1 else ""
+                out.append(f"- **ID:** `{call.id}`{which}")
             else:
                 out += ["---", "", "## New call", ""]
+            out.append(f"- **When:** {_local_time(parse_ts(event.get('ts')))}")
             out.append(f"- **Business:** {_md(event.get('description') or '?')}")
             out.append(f"- **Goal:** {_md(event.get('scenario') or '?')}")
             persona = event.get("persona")
@@ -362,6 +481,8 @@ def to_markdown(call: KeptCall) -> str:
             if event.get("engine"):
                 model = f" ({event['model']})" if event.get("model") else ""
                 out.append(f"- **Engine:** {_md(str(event['engine']) + model)}")
+            if (seed := _seed(event)) is not None:
+                out.append(f"- **Seed:** {_md(seed)}")
             out += ["", "## Conversation", ""]
             contexts += 1
         elif kind == "operator":

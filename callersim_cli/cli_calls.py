@@ -36,10 +36,10 @@ def _fail(message: str, code: int = ExitCode.USAGE) -> NoReturn:
 
 
 def _load(ref: str):
-    from callersim_cli.calls import KeptCall, resolve_call
+    from callersim_cli.calls import find_call
     from callersim_cli.settings import calls_dir
 
-    return KeptCall.load(resolve_call(ref, calls_dir()))
+    return find_call(ref, calls_dir())
 
 
 def register(app: typer.Typer) -> None:
@@ -94,8 +94,7 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Show a kept call as a conversation (or as Markdown)."""
-        from callersim_cli.calls import conversation, to_markdown
-        from callersim_cli.files import write_atomic
+        from callersim_cli.calls import conversation, to_markdown, write_file
 
         out, err = _consoles()
         try:
@@ -107,10 +106,7 @@ def register(app: typer.Typer) -> None:
                 if output is None:
                     typer.echo(text, nl=False)
                     return
-                try:
-                    write_atomic(output, text.encode("utf-8"))
-                except OSError as exc:
-                    raise UsageError(f"Can't write {output}: {exc.strerror or exc}") from None
+                write_file(output, text.encode("utf-8"))
                 err.print(f"Wrote {output}", style="dim", markup=False)
                 return
         except CallersimError as exc:
@@ -171,9 +167,15 @@ def register(app: typer.Typer) -> None:
                     audio_dir=audio_dir,
                     operator_voice=voices.operator,
                     caller_voice=voices.caller,
+                    why_no_voice=voices.why_not,
                     notice=notice,
                 )
-                silent = f", {result.silent_lines} business lines as silence" if result.silent_lines else ""
+                unvoiced = f": {voices.why_not}" if voices.why_not and voices.operator is None else ""
+                silent = (
+                    f", {result.silent_lines} business lines as silence{unvoiced}"
+                    if result.silent_lines
+                    else ""
+                )
                 notice(f"Wrote {result.path} ({result.duration_s:.1f} s{silent})")
                 return
             session = rp.Replay(call, out.print, notice, audio_dir=audio_dir, speed=speed)

@@ -2,9 +2,9 @@
 call, both sides, written as one MP3.
 
 Caller events name their file (``"audio": "003-caller.mp3"``), which is looked for in ``--audio-dir``,
-in the ``--save-mp3`` folder the context event records, next to the transcript, and in a folder named
-after the transcript beside it. The operator's side was only ever typed: it can be voiced
-by a second voice, or stands as a short silence in an export.
+in the ``--save-mp3`` folder recorded by the context event of its call (a file may hold several calls),
+next to the transcript, and in a folder named after the transcript beside it. The operator's side was
+only ever typed: it can be voiced by a second voice, or stands as a short silence in an export.
 """
 
 from __future__ import annotations
@@ -18,9 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from callersim_cli.audio import SAMPLE_WIDTH, Clip
-from callersim_cli.calls import Entry, KeptCall, barge_in, conversation
+from callersim_cli.calls import Entry, KeptCall, barge_in, conversation, refuse_folder, write_file
 from callersim_cli.errors import CallersimError, PlayerError, UsageError
-from callersim_cli.files import write_atomic
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -40,24 +39,34 @@ DEFAULT_RATE = 22_050  # the piper voice's rate, for an export with no saved aud
 OPERATOR_RETUNE = 0.86
 
 
+INSTALL_HINT = "pip install 'callersim[offline]'"
+
+
 # --- where the audio is ---------------------------------------------------------------------------------
 
 
-def audio_folders(call: KeptCall, audio_dir: Path | None) -> list[Path]:
+def audio_folders(
+    call: KeptCall, audio_dir: Path | None, context: dict[str, Any] | None = None
+) -> list[Path]:
+    """Where a reply's audio may be; ``context`` is the context event of the reply's call."""
     folders = [audio_dir] if audio_dir is not None else []
-    recorded = next((e.get("audio_dir") for e in call.events if e["type"] == "context"), None)
+    if context is None:
+        context = next((e for e in call.events if e["type"] == "context"), {})
+    recorded = context.get("audio_dir")
     if isinstance(recorded, str) and recorded:
         folders.append(Path(recorded))
     folders += [call.path.parent, call.path.parent / call.path.stem]
     return folders
 
 
-def find_audio(call: KeptCall, name: Any, audio_dir: Path | None) -> Path | None:
+def find_audio(
+    call: KeptCall, name: Any, audio_dir: Path | None, context: dict[str, Any] | None = None
+) -> Path | None:
     if not isinstance(name, str) or not name:
         return None
     # Only the file name: a transcript must not point the replay anywhere else on the disk.
     base = Path(name).name
-    for folder in audio_folders(call, audio_dir):
+    for folder in audio_folders(call, audio_dir, context):
         candidate = folder / base
         if candidate.is_file():
             return candidate
@@ -115,7 +124,7 @@ def open_voices(
     piper: Voice | None = None
     if voices.operator is None or with_caller:
         if importlib.util.find_spec("piper") is None:
-            voices.why_not = "no offline voice: pip install 'callersim[offline]'"
+            voices.why_not = f"no offline voice: {INSTALL_HINT}"
         else:
             try:
                 piper = create_voice("piper", VoiceOptions())
@@ -164,6 +173,7 @@ class Replay:
     _said: set[str] = field(default_factory=set)
     _playing: Playback | None = None
     _playing_since: float = 0.0
+    _context: dict[str, Any] | None = None  # of the call being replayed, for where its audio is
 
     def say_once(self, key: str, message: str) -> None:
         if key not in self._said:
@@ -194,7 +204,9 @@ class Replay:
             for renderable in entry.renderables:
                 self.show(renderable)
             kind = entry.event["type"]
-            if kind == "operator":
+            if kind == "context":
+                self._context = entry.event
+            elif kind == "operator":
                 self._speak_operator(str(entry.event.get("text") or ""))
             elif kind == "caller":
                 self._start_caller_audio(entry.event)
@@ -234,7 +246,7 @@ class Replay:
         name = event.get("audio")
         if not name:
             return
-        path = find_audio(self.call, name, self.audio_dir)
+        path = find_audio(self.call, name, self.audio_dir, self._context)
         if path is None:
             self.say_once(
                 "missing",
@@ -290,17 +302,21 @@ def export_call(
     audio_dir: Path | None = None,
     operator_voice: Voice | None = None,
     caller_voice: Voice | None = None,
+    why_no_voice: str | None = None,
     notice: Callable[[str], None] = lambda message: None,
 ) -> ExportResult:
     """Write the whole call, both sides in order, as one MP3 at ``out`` (atomically).
 
     Caller replies are their saved MP3s (cut where the business cut in), else voiced by ``caller_voice``;
-    operator lines are voiced by ``operator_voice``, else a short silence. Raises ``UsageError`` when
-    there is no audio at all to write.
+    operator lines are voiced by ``operator_voice``, else a short silence. ``why_no_voice`` is why a
+    voice is missing (from ``open_voices``), to say if that leaves nothing to hear. Raises
+    ``UsageError`` when there is no audio at all to write, or ``out`` can't be written.
     """
     from callersim_cli.audio_codec import decode_mp3, dtmf_clip, join_mp3, silence
 
+    refuse_folder(out)  # said now, not after every line has been voiced
     said: set[str] = set()
+    voice_errors: list[str] = []
 
     def say_once(key: str, message: str) -> None:
         if key not in said:
@@ -309,9 +325,12 @@ def export_call(
 
     # Saved replies are decoded first: their rate becomes the export's, so they go in as received.
     saved: dict[int, Clip] = {}
+    context: dict[str, Any] | None = None
     for index, event in enumerate(call.events):
-        if event["type"] == "caller" and event.get("audio"):
-            path = find_audio(call, event["audio"], audio_dir)
+        if event["type"] == "context":
+            context = event
+        elif event["type"] == "caller" and event.get("audio"):
+            path = find_audio(call, event["audio"], audio_dir, context)
             if path is None:
                 say_once(
                     "missing",
@@ -331,15 +350,17 @@ def export_call(
         try:
             return voice.synthesize(text)
         except CallersimError as exc:
+            voice_errors.append(str(exc))
             say_once(f"voice:{side}", f"The {side}'s lines are not voiced: {exc}")
             return None
 
     parts: list[Clip] = []
     last_caller: int | None = None  # index into parts of the last caller reply, for a barge-in to cut
-    counts = {"saved": 0, "voiced": 0, "silent": 0}
+    counts = {"saved": 0, "voiced": 0, "silent": 0, "tones": 0, "lines": 0}
     for index, event in enumerate(call.events):
         kind = event["type"]
         text = str(event.get("text") or "")
+        counts["lines"] += kind in ("operator", "caller") and bool(text.strip())
         if kind == "operator":
             clip = voiced(operator_voice, text, "business")
             counts["voiced" if clip is not None else "silent"] += 1
@@ -357,21 +378,33 @@ def export_call(
                     # Keys a phone does not have make no tone.
                     with contextlib.suppress(ValueError):
                         pieces.append(dtmf_clip(str(event["dtmf"]), rate))
+                        counts["tones"] += 1
                 clip = _concat([_at_rate(p, rate) for p in pieces], rate) if pieces else None
             if clip is not None:
                 last_caller = _append_turn(parts, clip, rate)
         elif (cut := barge_in(event)) is not None and last_caller is not None:
             parts[last_caller] = _cut(parts[last_caller], cut[0])
             last_caller = None
-    if counts["saved"] + counts["voiced"] == 0:
+    if counts["saved"] + counts["voiced"] + counts["tones"] == 0:
         raise UsageError(
-            f"Nothing to export: call {call.id} has no saved caller audio"
-            + (" (see --audio-dir)" if "missing" in said else "")
-            + " and no voice to speak it (pip install 'callersim[offline]')"
+            _nothing_to_export(call, counts["lines"], "missing" in said, voice_errors, why_no_voice)
         )
-    write_atomic(out, join_mp3(_coalesce(parts, rate)))
+    write_file(out, join_mp3(_coalesce(parts, rate)))
     duration = sum(p.duration_s for p in parts)
     return ExportResult(out, duration, counts["saved"], counts["voiced"], counts["silent"])
+
+
+def _nothing_to_export(
+    call: KeptCall, lines: int, audio_missing: bool, voice_errors: list[str], why_no_voice: str | None
+) -> str:
+    """Why an export would be silence only: the true reason, not a guess at one."""
+    start = f"Nothing to export: call {call.id}"
+    if lines == 0:
+        return f"{start} has no lines said in it and no keys pressed"
+    saved = "has no saved caller audio" + (" (see --audio-dir)" if audio_missing else "")
+    if voice_errors:
+        return f"{start} {saved}, and the voice failed: {voice_errors[0]}"
+    return f"{start} {saved} and no voice to speak it ({why_no_voice or INSTALL_HINT})"
 
 
 def _at_rate(clip: Clip, rate: int) -> Clip:

@@ -320,3 +320,191 @@ def test_a_narrow_screen_cuts_business_and_goal_not_the_rest(
 
     assert all(len(row) <= 80 for row in rows)
     assert "-1" in rows[0] and "not reached" in rows[0] and "Springfield Dent…" in rows[0]
+
+
+# --- what is not a call, and where nothing can be read or written --------------------------------------
+
+
+def one_line_exit_2(result: Any) -> str:
+    """The single line a refused command printed on stderr, after checking it printed nothing else."""
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, lines
+    return lines[0]
+
+
+@pytest.mark.parametrize("command", ["show", "replay"])
+def test_a_file_that_is_not_a_call_is_refused_in_one_line(command: str) -> None:
+    Path("pizza.toml").write_text('description = "Joe\'s"\n')
+    Path("e.jsonl").write_bytes(b"")
+
+    assert one_line_exit_2(invoke(command, "pizza.toml")) == "pizza.toml is not a kept call"
+    assert one_line_exit_2(invoke(command, "e.jsonl")) == "e.jsonl is not a kept call (it is empty)"
+
+
+@pytest.mark.parametrize("command", ["show", "replay"])
+def test_a_folder_is_refused_in_one_line(command: str, tmp_path: Path) -> None:
+    Path("pizza").mkdir()
+
+    assert one_line_exit_2(invoke(command, "pizza")) == "pizza is a folder, not a kept call"
+    assert one_line_exit_2(invoke(command, str(tmp_path))) == f"{tmp_path} is a folder, not a kept call"
+
+
+@pytest.mark.skipif(not Path("/proc/self/mem").is_file(), reason="needs Linux's /proc")
+def test_an_unreadable_transcript_is_one_line() -> None:
+    # A file that exists but can't be read, even by root: reading /proc/self/mem from 0 fails.
+    assert one_line_exit_2(invoke("show", "/proc/self/mem")).startswith("Can't read /proc/self/mem: ")
+
+
+def test_calls_passes_over_files_that_are_not_calls(
+    kept: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "120")
+    folder = calls_dir()
+    (folder / "20991231-235959-empty.jsonl").write_bytes(b"")  # newest of all by name
+    (folder / "20991231-235958-notes.jsonl").write_text('{"type": "note", "text": "hi"}\n')
+    (folder / "20991231-235957-folder.jsonl").mkdir()
+
+    listed = invoke("calls")
+    newest = invoke("show", "-1")
+
+    assert listed.exit_code == 0 and listed.stderr == ""
+    rows = [line for line in listed.stdout.splitlines() if line.lstrip().startswith("-")]
+    assert len(rows) == 2 and "Springfield Dental" in rows[0] and "Joe's Pizza" in rows[1]
+    # -1 is the first row, not the stray file that sorts before it.
+    assert newest.exit_code == 0 and "business › Dental office" in newest.stdout
+
+
+def test_markdown_to_a_folder_or_a_path_through_a_file_is_one_line(
+    kept: dict[str, Path], tmp_path: Path
+) -> None:
+    Path("notes.txt").write_text("mine\n")
+
+    into_folder = invoke("show", "-1", "--markdown", "-o", str(tmp_path))
+    through_file = invoke("show", "-1", "--markdown", "-o", "notes.txt/call.md")
+
+    assert one_line_exit_2(into_folder) == f"Can't write {tmp_path}: it is a folder; give a file name"
+    assert one_line_exit_2(through_file) == (
+        "Can't write notes.txt/call.md: a part of that path is a file, not a folder"
+    )
+    assert Path("notes.txt").read_text() == "mine\n"
+
+
+# --- several calls in one file (--transcript PATH with /reset) ------------------------------------------
+
+SEEDED_CONTEXT: dict[str, Any] = {
+    "description": "Springfield Dental",
+    "scenario": "move my appointment",
+    "engine": "offline",
+    "seed": 4242,
+}
+# What `chat --transcript one.jsonl` wrote: the pizza call (its end written twice, as older versions
+# did), /reset, then a second call to the dentist that the business hung up on.
+TWO_CALLS: list[Event] = [
+    *PIZZA[:2],
+    (2.0, "caller", {"text": "A large pepperoni, please.", "dtmf": None, "hangup": False, "timings": {}}),
+    (
+        3.0,
+        "end",
+        {"turns": 1, "end_reason": "interrupted", "goal_reached": False, "reason": "Cut short."},
+    ),
+    (
+        3.5,
+        "end",
+        {"turns": 1, "end_reason": "new call", "goal_reached": True, "reason": "The order was taken."},
+    ),
+    (60.0, "context", SEEDED_CONTEXT),
+    (61.0, "operator", {"text": "Dental office"}),
+    (62.0, "caller", {"text": "I need to move my cleaning.", "dtmf": None, "hangup": False, "timings": {}}),
+    (63.0, "operator", {"text": "We're closed, goodbye."}),
+    (64.0, "caller", {"text": "Oh, okay.", "dtmf": None, "hangup": False, "timings": {}}),
+    (
+        65.0,
+        "end",
+        {"turns": 2, "end_reason": "business hung up", "goal_reached": False, "reason": "Not moved."},
+    ),
+]
+
+
+@pytest.fixture
+def two_calls(monkeypatch: pytest.MonkeyPatch) -> Path:
+    return record(calls_dir() / "20250503-100000-order-a-large-pepperoni-pizza.jsonl", TWO_CALLS, monkeypatch)
+
+
+def test_calls_lists_each_call_of_a_file_as_its_own_row(
+    two_calls: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "120")
+
+    result = invoke("calls")
+
+    rows = [line for line in result.stdout.splitlines() if line.lstrip().startswith("-")]
+    assert len(rows) == 2, result.stdout
+    # Newest first: the dentist call, 2 turns, not reached; then the pizza call, 1 turn, reached by
+    # its last summary.
+    assert "-1" in rows[0] and "Springfield Dental" in rows[0] and " 2 " in rows[0]
+    assert "not reached" in rows[0]
+    assert "-2" in rows[1] and "Joe's Pizza" in rows[1] and " 1 " in rows[1]
+    assert "reached" in rows[1] and "not reached" not in rows[1]
+
+
+def test_show_prints_the_calls_of_a_file_one_after_another(two_calls: Path) -> None:
+    result = invoke("show", two_calls.stem)
+
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    fragments = [
+        "Joe's Pizza",
+        "caller › A large pepperoni, please.",
+        "call summary",
+        "new call",  # the summary's "ended" row, then the rule between the calls
+        "Springfield Dental",
+        "4242",
+        "business › Dental office",
+        "caller › Oh, okay.",
+        "business hung up",
+        "goal not reached",
+    ]
+    positions = [out.index(fragment) for fragment in fragments]
+    assert positions == sorted(positions)
+    # Two summaries, one per call: the pizza call's first, superseded end is not shown.
+    assert out.count("call summary") == 2
+    assert "Cut short." not in out and "interrupted" not in out
+    assert "The order was taken." in out
+
+
+def test_minus_n_shows_that_row_of_calls_alone(two_calls: Path) -> None:
+    newest = invoke("show", "-1")
+    before = invoke("show", "-2")
+
+    assert newest.exit_code == 0 and before.exit_code == 0
+    assert f"{two_calls.stem} (call 2 of 2)" in newest.stdout
+    assert "business › Dental office" in newest.stdout and "Joe's Pizza" not in newest.stdout
+    assert f"{two_calls.stem} (call 1 of 2)" in before.stdout
+    assert "Joe's Pizza" in before.stdout and "Dental office" not in before.stdout
+
+
+def test_markdown_of_a_file_of_calls_has_each_call_and_its_seed(two_calls: Path) -> None:
+    md = invoke("show", two_calls.stem, "--markdown").stdout
+
+    assert md.startswith("# Call: order a large pepperoni pizza\n")
+    assert md.count("### Summary") == 2
+    assert "| why | The order was taken. |" in md and "Cut short." not in md
+    assert "## New call" in md and "- **Business:** Springfield Dental" in md
+    assert "- **Seed:** 4242" in md
+    assert "| ended | business hung up |" in md
+    assert md.index("A large pepperoni") < md.index("## New call") < md.index("Dental office")
+
+
+def test_the_seed_is_shown_in_the_header_when_recorded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seeded = record(tmp_path / "seeded.jsonl", [(0.0, "context", SEEDED_CONTEXT)], monkeypatch)
+    plain = record(tmp_path / "plain.jsonl", DENTIST, monkeypatch)
+
+    header = invoke("show", str(seeded)).stdout.splitlines()
+    md = invoke("show", str(plain), "--markdown").stdout
+
+    assert any(line.split() == ["seed", "4242"] for line in header), header
+    assert "seed" not in invoke("show", str(plain)).stdout and "Seed" not in md
