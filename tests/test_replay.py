@@ -348,3 +348,144 @@ def test_a_failing_voice_leaves_silence_and_is_told_once(
 
     assert notices == ["The business's lines are not voiced: the voice is unwell"]
     assert result.silent_lines == 3
+
+
+# --- where nothing can be written -----------------------------------------------------------------------
+
+
+def refusal(result: Any) -> str:
+    """The one line a refused command printed, after checking it printed nothing else."""
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, lines
+    return lines[0]
+
+
+def test_export_to_a_folder_or_through_a_file_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    pizza_call(monkeypatch)
+    Path("notes.txt").write_text("mine\n")
+
+    to_folder = CliRunner().invoke(app, ["replay", "last", "--export", str(tmp_path)])
+    through_file = CliRunner().invoke(app, ["replay", "last", "--export", "notes.txt/call.mp3"])
+
+    assert refusal(to_folder) == f"Can't write {tmp_path}: it is a folder; give a file name"
+    assert (
+        refusal(through_file) == "Can't write notes.txt/call.mp3: a part of that path is a file, not a folder"
+    )
+    assert Path("notes.txt").read_text() == "mine\n"
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs Linux's /proc")
+def test_export_where_no_file_can_be_made_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    pizza_call(monkeypatch)
+
+    result = CliRunner().invoke(app, ["replay", "last", "--export", "/proc/x.mp3"])
+
+    assert refusal(result) == "Can't write /proc/x.mp3: No such file or directory"
+
+
+# --- several calls in one file --------------------------------------------------------------------------
+
+
+def test_replay_plays_the_calls_of_a_file_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    path = record(calls_dir() / "20250503-100000-two.jsonl", [*PIZZA, *DENTIST], monkeypatch)
+
+    result = CliRunner().invoke(app, ["replay", path.stem, "--speed", "100", "--no-audio"])
+
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    fragments = ["Joe's Pizza", "caller › Thanks, bye!", "goal reached", "new call", "Springfield Dental"]
+    fragments += ["business › Dental office", "caller › I'd like a cleaning.", "goal not reached"]
+    positions = [out.index(fragment) for fragment in fragments]
+    assert positions == sorted(positions)
+
+
+def test_each_call_of_a_file_plays_the_audio_of_its_own_folder(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Both calls saved their first reply as 001-caller.mp3, each in the folder given to its --save-mp3.
+    first_dir, second_dir = tmp_path / "first", tmp_path / "second"
+    write_atomic(first_dir / "001-caller.mp3", tone_mp3(0.5))
+    write_atomic(second_dir / "001-caller.mp3", tone_mp3(1.5))
+    reply = {"text": "Hi.", "dtmf": None, "hangup": False, "audio": "001-caller.mp3"}
+    events = [
+        (0.0, "context", {"description": "Joe's Pizza", "scenario": "order", "audio_dir": str(first_dir)}),
+        (1.0, "operator", {"text": "Joe's"}),
+        (2.0, "caller", reply),
+        (3.0, "context", {"description": "Dental", "scenario": "book", "audio_dir": str(second_dir)}),
+        (4.0, "operator", {"text": "Dental office"}),
+        (5.0, "caller", reply),
+    ]
+    call = KeptCall.load(record(tmp_path / "two.jsonl", events, monkeypatch))
+
+    log, notices, _ = replay_with(call, player="recording")
+
+    played = [value for kind, value in log if kind == "play"]
+    expected = [round(decode_mp3(tone_mp3(s)).duration_s, 2) for s in (0.5, 1.5)]
+    assert played == expected and notices == []
+
+
+# --- why there is nothing to export ---------------------------------------------------------------------
+
+
+def test_a_voice_that_fails_to_load_is_named_not_the_install_hint(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    piper = pytest.importorskip("piper")
+    record(calls_dir() / "20250502-090000-book-a-cleaning.jsonl", DENTIST, monkeypatch)  # no audio saved
+
+    def broken_model(*args: Any, **kwargs: Any) -> None:
+        raise OSError("the model file is truncated")
+
+    monkeypatch.setattr(piper.PiperVoice, "load", broken_model)
+    out = tmp_path / "call.mp3"
+
+    result = CliRunner().invoke(app, ["replay", "last", "--export", str(out)])
+
+    line = refusal(result)
+    assert line.startswith(
+        "Nothing to export: call 20250502-090000-book-a-cleaning has no saved caller audio"
+    )
+    assert "Could not load the piper voice model (the model file is truncated)" in line
+    assert not out.exists()
+
+
+def test_a_voice_that_fails_to_speak_is_named(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    path = record(calls_dir() / "20250502-090000-book-a-cleaning.jsonl", DENTIST, monkeypatch)
+
+    with pytest.raises(UsageError) as info:
+        export_call(
+            KeptCall.load(path),
+            tmp_path / "call.mp3",
+            operator_voice=ScriptedVoice(fail=True),
+            caller_voice=ScriptedVoice(fail=True),
+        )
+
+    assert str(info.value).endswith("has no saved caller audio, and the voice failed: the voice is unwell")
+    assert "pip install" not in str(info.value)
+
+
+def test_a_call_with_nothing_said_says_so(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # Hung up before a word: a context and an end, nothing between (what /reset at once leaves).
+    path = record(calls_dir() / "20250502-090000-silent.jsonl", [DENTIST[0], DENTIST[-1]], monkeypatch)
+
+    with pytest.raises(UsageError) as info:
+        export_call(KeptCall.load(path), tmp_path / "call.mp3", operator_voice=ScriptedVoice())
+
+    assert str(info.value) == (
+        "Nothing to export: call 20250502-090000-silent has no lines said in it and no keys pressed"
+    )
+
+
+def test_key_presses_alone_are_exported_as_tones(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    keys = [(1.0, "caller", {"text": "", "dtmf": "12", "hangup": False, "audio": None})]
+    path = record(calls_dir() / "20250502-090000-keys.jsonl", [DENTIST[0], *keys], monkeypatch)
+    out = tmp_path / "call.mp3"
+
+    result = export_call(KeptCall.load(path), out)
+
+    assert out.exists() and decode_mp3(out.read_bytes()).duration_s >= 0.1
+    assert result.voiced_lines == 0 and result.saved_replies == 0
