@@ -5,10 +5,13 @@ from __future__ import annotations
 import dataclasses
 import importlib.util
 import os
+import random
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from callersim_cli.conversation import Context, Conversation
 from callersim_cli.engines import EngineOptions, create_engine, resolve_engine_name
@@ -19,6 +22,9 @@ from callersim_cli.redact import Redactor
 from callersim_cli.session import CallSession, PendingWarnings
 from callersim_cli.settings import calls_dir, history_path
 from callersim_cli.terminal import Terminal
+
+if TYPE_CHECKING:
+    from callersim_cli.transcript import TranscriptWriter
 
 
 @dataclass
@@ -52,23 +58,36 @@ def run_chat(options: ChatOptions, terminal: Terminal | None = None) -> int:
     except CallersimError as exc:
         term.error(str(exc))
         if options.debug:
-            term.err.print_exception()
+            term.traceback()
         return ExitCode.USAGE if isinstance(exc, UsageError) else ExitCode.FAILED
     try:
         reason = repl.run()
     finally:
         session.close()
-        kept = session.transcript
-        if kept is not None and options.transcript is None and not kept.counts.get("operator"):
-            kept.path.unlink(missing_ok=True)  # nothing was said: no call worth listing in `calls`
     from callersim_cli.repl import EndReason
 
     if reason == EndReason.INTERRUPTED:
         return ExitCode.INTERRUPTED
+    if reason == EndReason.FAILED:
+        return ExitCode.CALL_FAILED
     if options.check:
         verdict = repl.summaries[-1].verdict if repl.summaries else None
         return ExitCode.OK if verdict is not None and verdict.goal_reached else ExitCode.GOAL_NOT_REACHED
     return ExitCode.OK
+
+
+def _ask_context(options: ChatOptions, term: Terminal) -> tuple[str | None, str | None]:
+    """The description and goal, asked for on a terminal when the flags and file gave no description."""
+    description, scenario = options.description, options.scenario
+    if (description or "").strip() or not term.interactive:
+        return description, scenario
+    while not (description or "").strip():
+        description = term.ask("Business description (what the caller rings): ")
+        if description is None:  # Ctrl-D or Ctrl-C: the user gave up
+            return None, scenario
+    if scenario is None:
+        scenario = term.ask("Caller goal (Enter for a typical customer task): ")
+    return description, scenario
 
 
 def _set_up(options: ChatOptions, term: Terminal):
@@ -76,35 +95,39 @@ def _set_up(options: ChatOptions, term: Terminal):
 
     if options.file is not None:
         _apply_scenario_file(options)
-    description = options.description
-    if not (description or "").strip():
-        description = term.ask("Business description: ")
-    context = Context.create(description, options.scenario, options.persona)
+    description, scenario = _ask_context(options, term)
+    context = Context.create(description, scenario, options.persona)
+    notices: list[str] = []  # shown once everything is known to be usable, so an error stands alone
 
     api_key = os.environ.get("OPENAI_API_KEY") or None
-    engine_options = EngineOptions(
-        model=options.model, base_url=options.base_url, api_key=api_key, seed=options.seed
-    )
+    # Without --seed each session gets its own caller; the seed is kept in the transcript to redo it.
+    seed = options.seed if options.seed is not None else random.randrange(1_000_000)
+    engine_options = EngineOptions(model=options.model, base_url=options.base_url, api_key=api_key, seed=seed)
     requested = options.engine or "auto"
     engine_name = resolve_engine_name(requested, engine_options)
     if engine_name == "openai" and not (api_key or options.base_url):
         raise UsageError("The openai engine needs OPENAI_API_KEY, or --base-url for a local server")
     if requested == "auto" and engine_name == "offline":
-        term.notice(
+        notices.append(
             "Using the offline caller (no OPENAI_API_KEY set). "
             "Set OPENAI_API_KEY, or --base-url for a local server, to use an LLM."
         )
-    engine = create_engine(engine_name, engine_options)
-
     redact = Redactor([api_key, os.environ.get("ELEVENLABS_API_KEY")])
+    open_transcript = _transcript_opener(options, redact, term)
+    engine = create_engine(engine_name, engine_options)
     warnings = PendingWarnings()
-    speaker, voice_label = _build_speaker(options, term, warnings)
-    transcript = _open_transcript(options, context, redact, term)
+    speaker, voice_label = _build_speaker(options, term, warnings, notices)
     session = CallSession(
-        Conversation(context, engine), speaker=speaker, transcript=transcript, judge=options.judge
+        Conversation(context, engine),
+        speaker=speaker,
+        open_transcript=open_transcript,
+        seed=seed if engine_name == "offline" else options.seed,
+        judge=options.judge,
     )
-    if transcript is not None and options.transcript is None and term.interactive:
-        term.notice(f"Keeping this call in {transcript.path}")
+    for notice in notices:
+        term.notice(notice)
+    if session.transcript is not None and options.transcript is None:
+        term.notice(f"Keeping this call in {session.transcript.path}")
 
     def toolbar() -> str:
         return f" engine: {session.engine_label}   voice: {voice_label}   /help for commands"
@@ -128,29 +151,38 @@ def _apply_scenario_file(options: ChatOptions) -> None:
             setattr(options, name, getattr(spec, name))
 
 
-def _open_transcript(options: ChatOptions, context: Context, redact: Redactor, term: Terminal):
+def _transcript_opener(
+    options: ChatOptions, redact: Redactor, term: Terminal
+) -> Callable[[Context], TranscriptWriter | None]:
+    """Where each call's transcript goes: the one --transcript file, or a new kept file per call."""
     from callersim_cli.transcript import TranscriptWriter
 
     if options.transcript is not None:
-        return TranscriptWriter(options.transcript, redact)
+        # Checked now, so a bad path stops the command before the call begins.
+        chosen = TranscriptWriter(options.transcript, redact)
+        return lambda context: chosen
     if options.no_log:
-        return None
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    slug = re.sub(r"[^a-z0-9]+", "-", context.scenario.lower()).strip("-")[:40].rstrip("-") or "call"
-    path = calls_dir() / f"{stamp}-{slug}.jsonl"
-    n = 2
-    while path.exists():
-        path = calls_dir() / f"{stamp}-{slug}-{n}.jsonl"
-        n += 1
-    try:
-        return TranscriptWriter(path, redact)
-    except UsageError as exc:
-        # Keeping calls by default must not stop a call; an explicit --transcript does.
-        term.warning(f"{exc}; this call is not kept")
-        return None
+        return lambda context: None
+
+    def kept_call(context: Context) -> TranscriptWriter | None:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        slug = re.sub(r"[^a-z0-9]+", "-", context.scenario.lower()).strip("-")[:40].rstrip("-") or "call"
+        path = calls_dir() / f"{stamp}-{slug}.jsonl"
+        n = 2
+        while path.exists():
+            path = calls_dir() / f"{stamp}-{slug}-{n}.jsonl"
+            n += 1
+        try:
+            return TranscriptWriter(path, redact, keep_if_empty=False)
+        except UsageError as exc:
+            # Keeping calls by default must not stop a call; an explicit --transcript does.
+            term.warning(f"{exc}; this call is not kept")
+            return None
+
+    return kept_call
 
 
-def _build_speaker(options: ChatOptions, term: Terminal, warnings: PendingWarnings):
+def _build_speaker(options: ChatOptions, term: Terminal, warnings: PendingWarnings, notices: list[str]):
     """The voice and player the user asked for, or the best this machine has. Returns (speaker, label)."""
     from callersim_cli.voices import VoiceOptions, create_voice
 
@@ -165,7 +197,7 @@ def _build_speaker(options: ChatOptions, term: Terminal, warnings: PendingWarnin
         elif importlib.util.find_spec("piper") is not None:
             tts = "piper"
         else:
-            term.notice(
+            notices.append(
                 "No voice: text only. pip install 'callersim[offline]' for an offline voice, "
                 "or set ELEVENLABS_API_KEY."
             )
@@ -209,6 +241,8 @@ def _open_player(name: str, term: Terminal):
 
 def _check_save_dir(path: Path) -> Path:
     """Refuse a folder that can't be written before the call begins, not at the first reply."""
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"Can't write MP3s to {path}: it is a file, not a folder")
     try:
         path.mkdir(parents=True, exist_ok=True)
         probe = path / ".callersim-write-test"

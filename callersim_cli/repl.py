@@ -20,9 +20,12 @@ from callersim_cli.terminal import Terminal
 
 class EndReason(str, enum.Enum):
     HUNG_UP = "caller hung up"
+    BUSINESS_HUNG_UP = "business hung up"
+    NEW_CALL = "new call"
     QUIT = "quit"
     END_OF_INPUT = "end of input"
     MAX_TURNS = "max turns"
+    FAILED = "call failed"
     INTERRUPTED = "interrupted"
 
 
@@ -49,7 +52,6 @@ class Repl:
         self.toolbar = toolbar
         self.debug = debug
         self.summaries: list[CallSummary] = []
-        self._call_over = False  # the caller hung up (or max turns): the call is summarised already
 
     # --- the loop ---------------------------------------------------------------------------------------
 
@@ -90,25 +92,25 @@ class Repl:
         stripped = line.strip()
         if stripped.startswith("/"):
             self.command(stripped)
-        elif not stripped and not self.term.interactive:
-            return  # blank lines in a script only separate its parts
+        elif not self.term.interactive and (not stripped or stripped.startswith("#")):
+            return  # in a script, blank lines separate its parts and # starts a comment
         else:
             self.send(line)
 
     def send(self, line: str) -> None:
-        if self._call_over and self.session.conversation.exchanges:
-            self.term.error("The call has ended; start a new call with /reset")
-            return
+        if self.term.echo_operator:
+            self.term.operator(line.strip())
         try:
-            for event in self.session.turn(line):
-                self.term.caller_event(event)
-        except CallEndedError as exc:
-            self.term.error(str(exc))
-            return
+            with self.term.typing_hidden():
+                for event in self.session.turn(line):
+                    self.term.caller_event(event)
         except CallersimError as exc:
             self.term.error(str(exc))
             if self.debug:
-                self.term.err.print_exception()
+                self.term.traceback()
+            if not self.term.interactive and not isinstance(exc, CallEndedError):
+                # A script cannot send the line again: going on would answer the wrong lines.
+                raise _Leave(EndReason.FAILED) from None
             return
         finally:
             self.term.end_reply()
@@ -126,9 +128,8 @@ class Repl:
             raise _Leave(EndReason.MAX_TURNS)
 
     def _end_call(self, reason: EndReason) -> None:
-        if self._call_over:
+        if self.session.ended:
             return
-        self._call_over = True
         self._show_warnings()
         summary = self.session.end(reason.value)
         self.summaries.append(summary)
@@ -153,9 +154,11 @@ class Repl:
         name, _, arg = text[1:].partition(" ")
         names = sorted(n[4:] for n in dir(self) if n.startswith("cmd_"))
         matches = [n for n in names if n == name] or [n for n in names if n.startswith(name)]
-        if len(matches) != 1:
-            hint = f"ambiguous: {', '.join('/' + m for m in matches)}" if matches else "/help lists them"
-            self.term.error(f"Unknown command /{name} ({hint})")
+        if not matches:
+            self.term.error(f"Unknown command /{name} (/help lists them)")
+            return
+        if len(matches) > 1:
+            self.term.error(f"Ambiguous command /{name}: {', '.join('/' + m for m in matches)}")
             return
         getattr(self, "cmd_" + matches[0])(arg.strip())
 
@@ -177,7 +180,7 @@ class Repl:
         if not self.session.conversation.exchanges:
             self.term.error("The call has not started yet.")
             return
-        self._end_call(EndReason.QUIT)
+        self._end_call(EndReason.BUSINESS_HUNG_UP)
 
     def cmd_reset(self, arg: str) -> None:
         """Start a new call with the same business and goal."""
@@ -197,15 +200,12 @@ class Repl:
         self.term.notice("New call with the new context.")
 
     def _new_call(self, context: Context | None) -> None:
-        if self.session.conversation.exchanges and not self._call_over:
-            self._end_call(EndReason.QUIT)
-        else:
-            self.session.settle_speech(interrupt=True)
+        if self.session.conversation.exchanges:
+            self._end_call(EndReason.NEW_CALL)  # shows the summary of the call being left
         self.session.new_call(context)
-        self._call_over = False
 
     def cmd_retry(self, arg: str) -> None:
-        """Send the last operator line again (after an error, or to hear another reply on a new call)."""
+        """Send the last operator line again (after an error, or to hear the caller answer it again)."""
         line = self.session.last_operator_line
         if line is None:
             self.term.error("Nothing to retry yet.")

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from callersim_cli.actions import CallerEvent
 from callersim_cli.conversation import Context, Conversation, Reply
-from callersim_cli.errors import CallersimError
+from callersim_cli.errors import CallEndedError, CallersimError
 
 if TYPE_CHECKING:
     from callersim_cli.speech import Speaker, SpokenReply
@@ -67,8 +67,15 @@ class _Spoken:
     settled: bool = False
 
 
+TranscriptOpener = Callable[[Context], "TranscriptWriter | None"]
+
+
 class CallSession:
-    """Runs turns of one call (and of the calls after a /reset) and keeps their record."""
+    """Runs turns of one call (and of the calls after a /reset) and keeps their record.
+
+    The record goes to ``transcript`` (one writer for every call of the session), or to the writer that
+    ``open_transcript`` gives for each call (one file per call).
+    """
 
     def __init__(
         self,
@@ -76,16 +83,21 @@ class CallSession:
         *,
         speaker: Speaker | None = None,
         transcript: TranscriptWriter | None = None,
+        open_transcript: TranscriptOpener | None = None,
+        seed: int | None = None,
         judge: bool = True,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.conversation = conversation
         self.speaker = speaker
-        self.transcript = transcript
+        self._open_transcript = open_transcript
+        self.transcript = open_transcript(conversation.context) if open_transcript else transcript
+        self.seed = seed
         self.judge = judge
         self._clock = clock
         self._started = clock()
         self._spoken: list[_Spoken] = []
+        self._summary: CallSummary | None = None  # set once the call has ended
         self.last_operator_line: str | None = None
         self._record_context()
 
@@ -105,6 +117,8 @@ class CallSession:
                 "engine": self.conversation.engine.name,
                 "model": self.conversation.engine.model,
             }
+            if self.seed is not None:
+                fields["seed"] = self.seed  # `--seed` with this number makes the same caller again
             if ctx.persona is not None:
                 fields["persona"] = ctx.persona.details()
             save_dir = getattr(self.speaker, "save_dir", None)
@@ -112,14 +126,23 @@ class CallSession:
                 fields["audio_dir"] = str(Path(save_dir).resolve())  # where replay finds the MP3s
             self.transcript.write("context", **fields)
 
+    @property
+    def ended(self) -> bool:
+        return self._summary is not None
+
     def new_call(self, context: Context | None = None) -> None:
         """Hang up this call (if still on) and start another, with a new context if given."""
         self.settle_speech(interrupt=True)
-        if self.conversation.exchanges:
-            self.end("reset")
+        if self.conversation.exchanges and not self.ended:
+            self.end("new call")
         self.conversation.reset(context)
+        if self._open_transcript is not None:
+            previous, self.transcript = self.transcript, self._open_transcript(self.conversation.context)
+            if previous is not None and previous is not self.transcript:
+                previous.close()
         self._started = self._clock()
         self._spoken = []
+        self._summary = None
         self.last_operator_line = None
         self._record_context()
 
@@ -129,6 +152,8 @@ class CallSession:
         Raises ``UsageError`` (empty line), ``CallEndedError`` (caller hung up) before anything is
         recorded, and ``EngineError`` after recording the failure; the history is then as before.
         """
+        if self.ended:
+            raise CallEndedError("The call has ended; start a new call with /reset")
         turn = self.conversation.send(operator_line)  # validates first: refused lines leave no trace
         self.settle_speech(interrupt=True)  # barge-in: the business speaks over the caller
         self.last_operator_line = turn.operator_line
@@ -187,7 +212,7 @@ class CallSession:
             )
             if exchange is not None and reply.first_audio_s is not None:
                 exchange.reply.timings.first_audio_s = reply.first_audio_s
-            if self.transcript:
+            if self.transcript and (reply.duration_s > 0 or reply.interrupted):
                 self.transcript.write(
                     "audio",
                     turn=item.turn,
@@ -224,12 +249,14 @@ class CallSession:
         return summary
 
     def end(self, end_reason: str) -> CallSummary:
-        """Finish the call: let the caller finish speaking, judge it, record the summary."""
+        """Finish the call: let the caller finish speaking, judge it, record the summary (once)."""
+        if self._summary is not None:
+            return self._summary
         self.settle_speech(interrupt=end_reason == "interrupted")
-        summary = self.summary(end_reason)
+        self._summary = self.summary(end_reason)
         if self.transcript:
-            self.transcript.write("end", **summary.as_dict())
-        return summary
+            self.transcript.write("end", **self._summary.as_dict())
+        return self._summary
 
     def close(self) -> None:
         # The session was handed its engine and voice for the whole session, so it closes them: they may

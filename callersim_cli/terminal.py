@@ -7,9 +7,11 @@ parsed as markup.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
-from collections.abc import Callable
+import traceback as tb
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TextIO
 
@@ -19,6 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from callersim_cli.actions import CallerEvent, HangUp, Press, Speech
+from callersim_cli.redact import Redactor
 from callersim_cli.session import CallSummary
 
 CALLER_STYLE = "bold green"
@@ -37,6 +40,10 @@ class Terminal:
         if interactive is None:
             interactive = self.stdin.isatty() and sys.stdout.isatty()
         self.interactive = interactive
+        # A script piped in while a person watches: show which line each reply answers.
+        self.echo_operator = not interactive and sys.stdout.isatty()
+        # Error lines may quote what a server said; keys never reach the screen.
+        self.redact = Redactor([os.environ.get("OPENAI_API_KEY"), os.environ.get("ELEVENLABS_API_KEY")])
         no_color = bool(os.environ.get("NO_COLOR"))
         self.out = Console(highlight=False, no_color=no_color, soft_wrap=True)
         self.err = Console(stderr=True, highlight=False, no_color=no_color, soft_wrap=True)
@@ -110,6 +117,34 @@ class Terminal:
         elif isinstance(event, HangUp):
             self._action("☎ hangs up")
 
+    def operator(self, line: str) -> None:
+        self.out.print(Text.assemble(("business › ", "bold blue"), line))
+
+    @contextlib.contextmanager
+    def typing_hidden(self) -> Iterator[None]:
+        """While the caller's reply streams, keys typed ahead are not echoed into it.
+
+        They stay in the terminal's buffer and reach the next prompt; Ctrl-C still interrupts.
+        """
+        if not self.interactive:
+            yield
+            return
+        try:
+            import termios
+
+            fd = self.stdin.fileno()
+            saved = termios.tcgetattr(fd)
+        except (ImportError, OSError, ValueError, AttributeError):
+            yield  # not a POSIX terminal: typed keys may show, nothing worse
+            return
+        quiet = list(saved)
+        quiet[3] &= ~termios.ECHO
+        termios.tcsetattr(fd, termios.TCSANOW, quiet)
+        try:
+            yield
+        finally:
+            termios.tcsetattr(fd, termios.TCSANOW, saved)
+
     def _action(self, label: str) -> None:
         self.end_reply()
         self.out.print(Text(("  " if self.interactive else "") + label, style=ACTION_STYLE))
@@ -124,11 +159,15 @@ class Terminal:
 
     def error(self, message: str) -> None:
         self.end_reply()
-        self.err.print(Text(message, style="red"))
+        self.err.print(Text(self.redact(message), style="red"))
 
     def warning(self, message: str) -> None:
         self.end_reply()
-        self.err.print(Text(message, style="yellow"))
+        self.err.print(Text(self.redact(message), style="yellow"))
+
+    def traceback(self) -> None:
+        """The exception being handled, for --debug; SDK messages may echo a key, so it is redacted."""
+        self.err.print(Text(self.redact(tb.format_exc()), style="dim"))
 
     def notice(self, message: str) -> None:
         """A quiet line about the setup (which engine, which voice)."""

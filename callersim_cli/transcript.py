@@ -37,8 +37,9 @@ def _redact_value(value: Any, redact: Redactor) -> Any:
 class TranscriptWriter:
     """Appends events to a JSONL file; each event is one write of one whole line, flushed to disk."""
 
-    def __init__(self, path: Path, redact: Redactor | None = None) -> None:
+    def __init__(self, path: Path, redact: Redactor | None = None, *, keep_if_empty: bool = True) -> None:
         self.path = path
+        self.keep_if_empty = keep_if_empty  # False: a call in which nothing was said leaves no file
         self._redact = redact or Redactor()
         self._lock = threading.Lock()  # the speech pipeline may report from its own thread
         self.counts: dict[str, int] = {}  # events written, by type
@@ -61,7 +62,11 @@ class TranscriptWriter:
 
     def close(self) -> None:
         with self._lock:
+            if self._file.closed:
+                return
             self._file.close()
+            if not self.keep_if_empty and not self.counts.get("operator"):
+                self.path.unlink(missing_ok=True)
 
 
 def read_events(path: Path) -> Iterator[dict[str, Any]]:

@@ -101,30 +101,23 @@ def test_key_presses_and_hang_up_are_shown_and_the_call_ends(server: FakeOpenAI,
     assert "[" not in callers[1]["text"]
 
 
-def test_a_failed_turn_is_one_red_line_and_the_call_goes_on(server: FakeOpenAI, tmp_path: Path) -> None:
-    server.fail(500, "kaboom", times=5)
+def test_a_failed_turn_stops_a_script_with_one_line_and_exit_3(server: FakeOpenAI, tmp_path: Path) -> None:
     server.enqueue("Hello, I'd like a pizza.")
     transcript = tmp_path / "call.jsonl"
-    result = run_cli(
-        "chat",
-        *PIZZA,
-        "--no-audio",
-        "--no-judge",
-        "--transcript",
-        str(transcript),
-        input="Hello?\nHello again?\n",
-        env=openai_env(server),
-        timeout=120,
-    )
-    assert result.returncode == 0
+    env = openai_env(server)
+    args = ["chat", *PIZZA, "--no-audio", "--no-judge", "--transcript", str(transcript)]
+    first = run_cli(*args, input="Hello?\n", env=env)
+    assert first.returncode == 0
+    server.fail(500, "kaboom", times=5)
+    result = run_cli(*args, input="Hello?\nWhat size?\nAddress?\n", env=env, timeout=120)
+    assert result.returncode == 3
     errors = [line for line in result.stderr.splitlines() if "500" in line]
-    assert len(errors) == 1
-    assert "Traceback" not in result.stderr
-    assert result.stdout.splitlines()[0] == "Hello, I'd like a pizza."
+    assert len(errors) == 1 and "Traceback" not in result.stderr
+    assert result.stdout == ""
+    # A script can't send the line again: it stops rather than answer the wrong lines.
+    assert len([r for r in server.chat_requests if r.body["messages"][-1]["content"] == "What size?"]) == 0
     types = [e["type"] for e in read_jsonl(transcript)]
-    assert types[:5] == ["context", "operator", "error", "operator", "caller"]
-    # The failed line was not kept: the second request has one operator line, not two.
-    assert [m["role"] for m in server.chat_requests[-1].body["messages"]] == ["system", "user"]
+    assert types[-3:] == ["context", "operator", "error"]
 
 
 def test_the_key_never_appears_in_output_or_transcript(server: FakeOpenAI, tmp_path: Path) -> None:
@@ -224,3 +217,40 @@ def test_a_session_where_nothing_was_said_keeps_no_call(isolated: Path) -> None:
     assert result.returncode == 0
     calls = isolated / "home" / ".local" / "share" / "callersim" / "calls"
     assert not list(calls.glob("*.jsonl"))
+
+
+def test_comment_lines_in_a_script_are_not_said_to_the_caller(server: FakeOpenAI) -> None:
+    server.enqueue("Hello.")
+    result = run_cli(
+        "chat",
+        *PIZZA,
+        "--no-audio",
+        "--no-judge",
+        "--no-log",
+        input="# the greeting\nPizza Palace, hello!\n# end\n",
+        env=openai_env(server),
+    )
+    assert result.returncode == 0
+    assert [r.messages[-1]["content"] for r in server.chat_requests] == ["Pizza Palace, hello!"]
+
+
+def test_seed_is_kept_in_the_transcript_and_reproduces_the_offline_caller(tmp_path: Path) -> None:
+    script = "Hello, how can I help?\nCan I have your name?\nAnd your phone number?\nYour address?\n"
+    first = run_cli("chat", *PIZZA, "--no-audio", "--transcript", str(tmp_path / "a.jsonl"), input=script)
+    seed = read_jsonl(tmp_path / "a.jsonl")[0]["seed"]
+    again = run_cli("chat", *PIZZA, "--no-audio", "--seed", str(seed), "--no-log", input=script)
+    assert again.stdout == first.stdout
+    other = run_cli("chat", *PIZZA, "--no-audio", "--seed", str(seed + 1), "--no-log", input=script)
+    assert other.stdout != first.stdout  # another caller: another name, number and address
+
+
+def test_each_call_of_a_session_is_kept_in_its_own_file_with_one_end(isolated: Path) -> None:
+    result = run_cli("chat", *PIZZA, "--no-audio", input="Hello?\n/reset\nHello again?\n/hangup\n")
+    assert result.returncode == 0
+    kept = sorted((isolated / "home" / ".local" / "share" / "callersim" / "calls").glob("*.jsonl"))
+    assert len(kept) == 2
+    for path in kept:
+        types = [e["type"] for e in read_jsonl(path)]
+        assert types.count("context") == 1 and types.count("end") == 1
+    ends = [read_jsonl(p)[-1]["end_reason"] for p in kept]
+    assert sorted(ends) == ["business hung up", "new call"]

@@ -119,3 +119,69 @@ def test_help_and_history_of_typed_lines(server: FakeOpenAI, isolated) -> None:
     child.close()
     history = isolated / "home" / ".local" / "share" / "callersim" / "prompt-history"
     assert "Hi, Pizza Palace." in history.read_text()
+
+
+def test_a_failed_turn_is_one_red_line_and_the_call_goes_on(server: FakeOpenAI) -> None:
+    server.fail(500, "kaboom", times=5)
+    child = spawn(server)
+    child.sendline("Hello?")
+    expect(child, "server error")
+    expect(child, "business ›")
+    server.enqueue("Hi, a large pepperoni please.")
+    child.sendline("/retry")
+    expect(child, "Hi, a large pepperoni please.")
+    # The failed line was not kept twice: the retry carries one operator line.
+    assert [m["role"] for m in server.chat_requests[-1].body["messages"]] == ["system", "user"]
+    child.sendline("/quit")
+    expect(child, pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
+def test_keys_typed_while_the_reply_streams_do_not_garble_it(server: FakeOpenAI) -> None:
+    server.enqueue(
+        Script(text="Hi there, I'd like to order a large pepperoni pizza.", token_delay_s=0.15), "Large."
+    )
+    child = spawn(server)
+    child.sendline("Hello?")
+    expect(child, "Hi there,")
+    child.send("What size")  # typed ahead, before the caller has finished
+    expect(child, "pepperoni pizza.")
+    assert "What size" not in child.before  # not echoed into the middle of the reply
+    expect(child, "business ›")
+    child.sendline("?")  # the typed-ahead text reached the prompt: this completes "What size?"
+    expect(child, "Large.")
+    assert server.chat_requests[-1].body["messages"][-1]["content"] == "What size?"
+    child.sendline("/quit")
+    expect(child, pexpect.EOF)
+
+
+def test_without_a_description_it_asks_for_the_business_and_the_goal(server: FakeOpenAI, isolated) -> None:
+    server.enqueue("Hello, I'd like a cleaning.")
+    env = {
+        **os.environ,
+        "OPENAI_BASE_URL": server.url,
+        "OPENAI_API_KEY": "sk-test-pty",
+        "TERM": "xterm-256color",
+    }
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "callersim_cli", "chat", "--no-audio", "--no-judge"],
+        env=env,
+        encoding="utf-8",
+        timeout=20,
+        dimensions=(40, 120),
+    )
+    expect(child, "Business description")
+    child.sendline("")  # empty: asked again
+    expect(child, "Business description")
+    child.sendline("Bright Smile Dental")
+    expect(child, "Caller goal")
+    child.sendline("book a cleaning")
+    expect(child, "business ›")
+    child.sendline("Bright Smile Dental, how can I help?")
+    expect(child, "I'd like a cleaning.")
+    system = server.chat_requests[-1].body["messages"][0]["content"]
+    assert "Bright Smile Dental" in system and "book a cleaning" in system
+    child.sendline("/quit")
+    expect(child, pexpect.EOF)
