@@ -32,7 +32,7 @@ _NUMBER_KINDS = {
     "flight": "flight", "loyalty": "member", "rewards": "member", "frequent": "member",
 }  # fmt: skip
 _NUMBER_RE = re.compile(
-    r"\b(" + "|".join(_NUMBER_KINDS) + r")(?:\s+flyer)?(?:\s+(?:number|no\.?|#|id|code))?"
+    r"\b(" + "|".join(_NUMBER_KINDS) + r")(?:\s+flyer)?(?:\s+(?:number|no\.?|#|id|code|reference|ref\.?))?"
     r"(?:\s+(?:is|was|of))?\s*[:#]?\s*([A-Z0-9]*-?\d[A-Z0-9-]*)",
     re.I,
 )
@@ -66,13 +66,15 @@ _SSN_RE = re.compile(r"\b(?:ssn|social security(?: number)?)\b[^.,\d]{0,30}?(\d{
 _LIKE_VERBS = wordset(
     """order book schedule reschedule cancel change pay buy get make renew refill update add set open close
     return exchange transfer upgrade downgrade speak talk request reserve arrange apply sign start stop
-    replace move activate set up confirm know learn see find check track"""
+    replace move activate set up confirm know learn see find track"""
 )
-_CALLING_VERBS = wordset("report complain dispute follow inquire ask file let tell notify")
+_CALLING_VERBS = wordset("report complain dispute follow inquire ask file let tell notify check")
 # Clauses that instruct the simulation rather than describe the caller's business.
 _META_RE = re.compile(
     r"^(?:and\s+)?(?:avoid|don't|do not|try not|never|be\s|stay\s|keep\s|if possible|if asked|when asked|"
-    r"only\s|give\s.*\bwhen asked|you are|act\s|pretend|play\s)",
+    r"only\s|give\s.*\bwhen asked|you are|act\s|pretend|play\s|"
+    # The default goal's filler: a real caller calls for one thing, not "a typical customer task".
+    r"complete (?:a |the |any )?(?:typical|usual|common|normal|standard)\b)",
     re.I,
 )
 
@@ -96,6 +98,12 @@ class Goal:
     prefer_parts: tuple[str, ...] = ()  # morning / afternoon / evening
     next_week: bool = False
     values: dict[str, str] = field(default_factory=dict)  # chosen value per VALUE_GROUPS index
+    also: str = ""  # what the caller adds after the item: "and I'll pay by card"
+
+    @property
+    def is_problem(self) -> bool:
+        """The goal reports something broken: a fix the business tries has not worked until it says so."""
+        return bool(_PROBLEM.search(self.task)) or bool(self.terms.concepts & {"outage", "technical"})
 
 
 def scenario_details(scenario: str) -> Persona:
@@ -167,8 +175,8 @@ def _identity_spans(text: str) -> list[tuple[int, int, str]]:
 _IDENTITY_WORDS = wordset(
     """my your name is are it's date of birth dob born number no id phone cell mobile email address card
     ending in last four digits social security ssn zip code and the i am i'm this was on file account
-    rx claim policy member order confirmation pin"""
-)
+    rx claim policy member order confirmation pin reference under"""
+) | frozenset(_NUMBER_KINDS)
 _HOLE = "\x00"
 
 
@@ -193,6 +201,9 @@ def _task_clauses(scenario: str) -> list[str]:
             if not clause or _META_RE.match(clause):
                 continue
             if n:
+                # "my phone number on file is <detail>" loses its dangling "is"; "where my order <n> is"
+                # keeps it.
+                ends_in_detail = clause.endswith(_HOLE)
                 if all(w in _IDENTITY_WORDS for w in words(clause.replace(_HOLE, " "))):
                     continue  # the clause only states who the caller is
                 for word in kept_here:
@@ -201,7 +212,8 @@ def _task_clauses(scenario: str) -> list[str]:
                     r"\b(of|about|on|for|with|to)\s+(" + "|".join(_NUMBER_KINDS) + r")\b", r"\1 my \2", clause
                 )
                 clause = " ".join(clause.split()).rstrip(" ,")
-                clause = re.sub(r"\s+(?:with|for|of|on|under|is|:)$", "", clause)
+                if ends_in_detail:
+                    clause = re.sub(r"\s+(?:with|for|of|on|under|is|:)$", "", clause)
             kept.append(clause)
     return kept
 
@@ -217,6 +229,9 @@ def _first_person(task: str) -> str:
 
 
 def _statement(task: str) -> str:
+    main, also = _split_also(task)
+    if also:
+        return f"{_statement(main).rstrip('.')}, {also}."
     first = words(task)[:1]
     verb = first[0] if first else ""
     if re.match(r"^(?:I|I'm|I've|I'd|my)\b", task, re.I):
@@ -233,7 +248,23 @@ def _statement(task: str) -> str:
 def _item(task: str) -> str:
     """What the goal asks for: "order a large pepperoni pizza" -> "a large pepperoni pizza"."""
     m = re.match(r"^(?:order|buy|get|book|reserve|request|purchase|refill)\s+(.*)$", task, re.I)
-    return m.group(1) if m else task
+    return _split_also(m.group(1))[0] if m else task
+
+
+_ALSO = re.compile(r"^(.*?),?\s+and\s+((?:pay|paying|I'll pay|use|charge)\b.*)$", re.I)
+
+
+def _split_also(text: str) -> tuple[str, str]:
+    """ "a large pizza for delivery and pay by card" -> the thing, and "and I'll pay by card" after it."""
+    m = _ALSO.match(text)
+    if not m:
+        return text, ""
+    rest = re.sub(r"^(?:paying|I'll pay)\b", "pay", m.group(2), flags=re.I)
+    rest = re.sub(r"^pay\b", "I'll pay", rest) if rest.startswith("pay") else f"I'd also like to {rest}"
+    return m.group(1), f"and {rest}"
+
+
+_DAY_MARKERS = wordset("from not instead except than to on for until till")
 
 
 def _weekday_preferences(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -243,11 +274,18 @@ def _weekday_preferences(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     for i, token in enumerate(tokens):
         day = token.rstrip("s")
         if day in WEEKDAYS:
+            # The nearest marker decides: "from Thursday to Sunday" avoids Thursday and wants Sunday.
             before = tokens[max(0, i - 3) : i]
-            (avoid if {"from", "not", "instead", "except", "than"} & set(before) else prefer).append(day)
+            marker = next((t for t in reversed(before) if t in _DAY_MARKERS), "")
+            (avoid if marker in {"from", "not", "instead", "except", "than"} else prefer).append(day)
     return tuple(prefer), tuple(avoid)
 
 
+_PROBLEM = re.compile(
+    r"\b(?:down|not working|broken|outage|out|stopped|won't|doesn't|can't|no (?:service|signal|power|"
+    r"heat|hot water)|fix|fixed|repair|leak\w*|slow)\b",
+    re.I,
+)
 _ENDING = re.compile(
     r"\b(?:cancel\w*|close|closing|terminate|discontinue|disconnect|stop|end|return|refund|unsubscribe|"
     r"opt out|get rid of|quit|leave)\b",
@@ -319,6 +357,7 @@ def parse_goal(scenario: str) -> Goal:
         statement=_statement(task),
         short=_statement(short_task),
         item=_item(task),
+        also=_split_also(task)[1],
         terms=Terms.of(task),
         details=scenario_details(scenario),
         prefer_days=prefer_days,

@@ -76,6 +76,12 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "pills",
     ),
     "claim": ("claim", "claims", "accident", "damage", "damaged", "collision", "injury"),
+    # Fixing what the caller already has is "service"; buying something new is "sales".
+    "repair": (
+        "service", "servicing", "repair", "repairs", "fix", "fixed", "broken", "maintenance", "technician",
+        "tune-up", "leak", "leaking", "stopped",
+    ),
+    "sales": ("sales", "buy", "purchase", "quote", "estimate", "new", "shop", "pricing"),
     "status": ("status", "track", "tracking", "check", "where", "update", "progress", "find", "eta"),
     "flight": ("flight", "fly", "trip", "airline", "ticket", "itinerary", "travel"),
     "baggage": ("baggage", "luggage", "bag", "suitcase"),
