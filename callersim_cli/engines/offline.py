@@ -21,6 +21,14 @@ from callersim_cli.actions import HANGUP_MARKER, parse_actions, press_marker
 from callersim_cli.actions import Press as PressEvent
 from callersim_cli.actions import Speech as SpeechEvent
 from callersim_cli.conversation import Context, Message
+from callersim_cli.engines.offline_facts import (
+    GoalFacts,
+    amounts,
+    goal_facts,
+    merchants,
+    month_days,
+    times_of_day,
+)
 from callersim_cli.engines.offline_goal import Goal, parse_goal
 from callersim_cli.engines.offline_lines import (
     DetailRequest,
@@ -30,9 +38,11 @@ from callersim_cli.engines.offline_lines import (
     embedded_wh,
     failure_phrase,
     is_anything_else,
+    is_closed,
     is_gibberish,
     is_goodbye,
     is_hold,
+    is_instruction,
     is_open_question,
     is_readback,
     is_reason_question,
@@ -44,6 +54,7 @@ from callersim_cli.engines.offline_lines import (
     questions,
     reprompt_rest,
     say_choices,
+    say_menu,
     success_phrase,
     yes_no_question,
 )
@@ -83,12 +94,17 @@ _LABELS = {
 }  # fmt: skip
 
 GOODBYES = (
-    "Thanks, you too. Goodbye!",
     "Great, thank you so much. Bye!",
     "Thanks for your help. Goodbye!",
     "Thank you, bye now!",
     "Okay, thanks again. Goodbye!",
 )
+# Said back only to a business that wished the caller something ("have a great day", "take care").
+WISHED_BACK = ("Thanks, you too. Goodbye!", "You too, thanks. Bye!", "Thank you, you too. Bye now!")
+CALL_BACK = ("Okay, I'll call back then. Bye.", "Alright, I'll try again later. Thanks, bye.")
+DONE_TASK = ("Okay... done.", "Alright, done.", "Okay, one second... okay, done.")
+NOTHING_TO_ADD = ("No, none.", "No, nothing like that.", "Nope, nothing to add.")
+NOT_FIXED = ("No, it's still not working.", "No, still the same.", "No, nothing changed.")
 DONE = (
     "No, that's everything, thanks.",
     "No, that's all I needed. Thank you!",
@@ -228,8 +244,41 @@ _TRIED = re.compile(
     r"turn(?:ed|ing)? (?:it )?off|reset\w*|power[- ]cycl\w*)\b",
     re.I,
 )
-_PROBLEM = re.compile(
-    r"\b(?:down|not working|broken|outage|stopped|won't|doesn't|can't|no (?:service|signal))\b", re.I
+
+
+# "If you are a provider ...", "if you're calling from a doctor's office ...": a menu that sorts callers.
+_ROLE = re.compile(
+    r"\b(?:you are|you're|you're calling (?:from|as|on behalf of)|calling (?:from|as|on behalf of)|are you)"
+    r"\s+(?:an?\s+|the\s+)?(.+)",
+    re.I,
+)
+_CUSTOMER_ROLE = re.compile(
+    r"^(?:current |existing |new |plan |health plan |our )?(?:customer|member|patient|policy ?holder|"
+    r"subscriber|client|guest|consumer|cardholder|card member|account ?holder|resident|homeowner|renter|"
+    r"tenant|passenger|traveler|traveller|student|parent|individual|enrollee|beneficiary|insured|caller|"
+    r"shopper|buyer|owner)s?\b",
+    re.I,
+)
+# The business read back what it heard the caller say: "I think you said billing. Is that right?"
+_HEARD = re.compile(
+    r"\b(?:i think you said|i heard|did you say|you said|it sounds like you(?:'re| are)? (?:calling about|"
+    r"asking about|want|need)|you(?:'re| are) calling about|you want(?: to)?|you'd like(?: to)?)\s+(.+?)"
+    r"(?:[.?!]|,?\s+(?:is that|right|correct|did i)\b|$)",
+    re.I,
+)
+# "Did that fix it?", "Is the picture back now?": whether the business's fix worked.
+_FIXED_YET = re.compile(
+    r"\b(?:did (?:that|this|it|the \w+) (?:fix|solve|resolve|help|work|take care of)|"
+    r"(?:is|are) (?:it|that|things|everything|the \w+|your \w+)(?: \w+)? (?:working|back|fixed|up|online|"
+    r"resolved|better)|(?:does|do) (?:it|that|everything|the \w+|your \w+) work (?:now|again)|"
+    r"(?:has|have) (?:that|this|it|the \w+) (?:fixed|solved|resolved)|working (?:again|now))\b",
+    re.I,
+)
+# "Any allergies or special occasions we should know about?": a chance to add something, not an offer.
+_ANYTHING_TO_ADD = re.compile(
+    r"^(?:and\s+|also,?\s+|okay,?\s+)?(?:any|anything|are there any|is there anything|do you have any)\b"
+    r".*\b(?:know|note|mention|aware|tell us|add|for us)\b",
+    re.I,
 )
 
 
@@ -301,6 +350,10 @@ class _Turn:
     # --- what happened so far -------------------------------------------------------------------------
 
     @cached_property
+    def facts(self) -> GoalFacts:
+        return goal_facts(self.goal.task)
+
+    @cached_property
     def goal_stated(self) -> bool:
         core = _normal(self.goal.short.removeprefix("Hi, "))[:40]
         task_words = set(Terms.of(self.goal.task).stems)
@@ -311,6 +364,11 @@ class _Turn:
             if task_words and len(task_words & Terms.of(spoken).stems) >= max(2, len(task_words) // 2):
                 return True
         return False
+
+    def states_goal(self, reply: str) -> bool:
+        spoken = _normal(_strip_markers(reply))
+        core = _normal(self.goal.short.removeprefix("Hi, "))[:40]
+        return bool(core) and core in spoken
 
     def keys_tried_for(self, menu: list[MenuOption]) -> set[str]:
         """Keys already pressed for this same menu: it came back, so that choice did not get us on."""
@@ -324,6 +382,16 @@ class _Turn:
     # --- the reply ------------------------------------------------------------------------------------
 
     def respond(self) -> str:
+        reply = self.respond_freely()
+        if re.search(r"\bsay (?:yes or no|yes or say no)\b", self.line, re.I) and HANGUP_MARKER not in reply:
+            # A speech IVR that asks for yes or no understands exactly that word.
+            if re.match(r"(?:yes|yeah|yep|sure|correct|that's right|right)\b", reply, re.I):
+                return "Yes."
+            if re.match(r"(?:no|nope|not)\b", reply, re.I):
+                return "No."
+        return reply
+
+    def respond_freely(self) -> str:
         rest = reprompt_rest(self.line)
         if rest is not None and self.index > 0:
             # "Sorry, I didn't get that": answer the last real prompt again, in other words; a line that
@@ -344,6 +412,8 @@ class _Turn:
         previous = earlier[-1]
         if pressed := _pressed(self.replies[previous]):
             return press_marker(pressed)  # keys are keys: the same ones again
+        if self.states_goal(self.replies[previous]):
+            return self.state_goal()  # "what was that?" after the goal: the goal again, in other words
         self.line = normalize_line(self.operator_lines[previous])
         self.rephrasing = True
         return self.answer()
@@ -359,13 +429,27 @@ class _Turn:
             return self.goodbye()
         if (presence := presence_check(line)) and (presence == "hear" or self.replies):
             return self.pick(HEAR_YOU if presence == "hear" else STILL_HERE, "presence")
+        if is_closed(line) and not parse_menu(line) and not questions(line):
+            # Closed for the day: nothing to do on this call but to try again later.
+            return f"{self.pick(CALL_BACK, 'closed')} {HANGUP_MARKER}"
         menu = parse_menu(line)
         if menu and (reply := self.answer_menu(menu)):
             return reply
+        if spoken_menu := say_menu(line):
+            # A speech menu is a menu even when one option is "for anything else, say other".
+            word = _capitalize(self.best_option(spoken_menu).key)
+            return self.pick([f"{word}.", f"{word}, please.", f"Um, {word.lower()}."], "say")
         if choices := say_choices(line):
             return self.say_choice(choices)
+        if misheard := self.misheard():
+            return misheard
+        if is_instruction(line):
+            return self.do_instruction()
         if request := detail_request(line):
             reply = self.give_details(request)
+            # A value the business just echoed wrong ("H X 4 4 8 2 1, got it") is put right first.
+            if not request.press and (echo := self.echo_error()):
+                reply = f"{echo} {self.give_details(request, also=True)}"
             # "Can I get your name and what you're calling about?": both questions get an answer.
             if is_open_question(line) and not self.goal_stated and not request.press:
                 reply = f"{reply} {self.state_goal()}"
@@ -384,6 +468,8 @@ class _Turn:
             return self.state_preference(preference)
         if (yes_no := yes_no_question(line)) and not embedded_wh(yes_no):
             return self.answer_yes_no(yes_no)
+        if questions(line) and (fact := self.answer_fact(questions(line)[-1])):
+            return fact
         if attribute := attribute_question(line):
             return self.answer_attribute(attribute)
         if is_hold(line):
@@ -402,6 +488,95 @@ class _Turn:
             return self.cannot_help()
         return self.pick(ACK, "ack")
 
+    def misheard(self) -> str | None:
+        """ "I think you said billing. Is that right?" when the caller asked for something else."""
+        if not questions(self.line) or not self.replies:
+            return None
+        m = _HEARD.search(self.line)
+        if not m or re.search(r"\d", m.group(1)):
+            return None  # a number read back is checked digit by digit elsewhere
+        heard = Terms.of(m.group(1))
+        last = _strip_markers(self.replies[-1])
+        if not heard.stems or heard.overlap(Terms.of(last)) or heard.overlap(self.goal.terms):
+            return None
+        wanted = last.rstrip(".!?").removesuffix(", please") if len(words(last)) <= 6 else ""
+        if wanted and not re.match(r"(?:sorry|hi|hello|yes|no|okay)\b", wanted, re.I):
+            return self.pick(
+                [f"No — {wanted[:1].lower()}{wanted[1:]}, please.", f"No, I said {wanted}."], "heard"
+            )
+        return f"No, that's not it. {self.goal_pool(short=True)[1]}"
+
+    def do_instruction(self) -> str:
+        """ "Unplug the modem, wait thirty seconds, plug it back in, and tell me when you're done."."""
+        line = self.line.lower()
+        if re.search(r"\bplug\w* (?:it |them |\w+ )?back in\b", line):
+            return self.pick(
+                ("Alright, it's plugged back in.", "Okay... done. It's plugged back in."), "task"
+            )
+        if re.search(r"\b(?:turn|switch|power)\w* (?:it |them |\w+ )?back on|restart|reboot", line):
+            return self.pick(("Okay... done. It's back on.", "Alright, it's back on now."), "task")
+        return self.pick(DONE_TASK, "task")
+
+    def echo_error(self) -> str | None:
+        """A detail the business repeated wrong in passing ("OK, H X 4 4 8 2 1, got it. And ...?")."""
+        line = self.line
+        if re.search(
+            r"\b(?:new|case|reference|ticket|cancellation|confirmation (?:number|code) is)\b", line, re.I
+        ):
+            return None  # a number the business gives is its own, not an echo of ours
+        for run in re.findall(r"(?:\b[A-Z](?:\s+|-))*\d(?:[\s-]*\d){2,}", line):
+            got = digits_in(run)
+            for value in self.known_values().values():
+                want = digits_in(value)
+                if len(want) < 4 or len(want) != len(got) or want == got:
+                    continue
+                if sum(a != b for a, b in zip(want, got, strict=True)) <= 2:
+                    # Said back the way the business said it: spaced out if it spelled it.
+                    spoken = " ".join(value.replace("-", "").upper()) if re.search(r"\d\s\d", run) else value
+                    return self.pick([f"Sorry, it's {spoken}.", f"Sorry, that's {spoken}."], "echo")
+        return None
+
+    def answer_fact(self, question: str) -> str | None:
+        """Questions about the goal's subject: the charge, its amount, merchant and date, what it is for."""
+        q = question.lower()
+        facts = self.facts
+        if re.search(r"\b(?:which|what) (?:charge|transaction|payment|purchase|item)\b", q) and (
+            facts.amount or facts.merchant
+        ):
+            noun = next(n for n in ("charge", "transaction", "payment", "purchase", "item") if n in q)
+            parts = [f"the {facts.amount or ''} {noun}".replace("  ", " ")]
+            if facts.merchant:
+                parts.append(f"from {facts.merchant}")
+            if facts.date_text:
+                parts.append(f"on {facts.date_text}")
+            return f"{_capitalize(' '.join(parts))}."
+        if facts.amount and re.search(r"\b(?:amount|how much)\b", q):
+            return self.pick([f"It was {facts.amount}.", f"{facts.amount}."], "fact")
+        if facts.merchant and re.search(
+            r"\b(?:merchant|vendor|company|store|retailer|business|who (?:is|was) (?:the|it)|from whom)\b",
+            q,
+        ):
+            return self.pick([f"{facts.merchant}.", f"It's {facts.merchant}."], "fact")
+        if (
+            facts.date_text
+            and re.search(r"\b(?:date|when|what day)\b", q)
+            and not re.search(r"\b(?:birth|new|would you like|prefer)\b", q)
+        ):
+            return self.pick([f"{_capitalize(facts.date_text)}.", f"It was {facts.date_text}."], "fact")
+        # "What procedure is the authorization for?" -> the goal's "for my knee MRI".
+        if m := re.search(r"\b(?:what|which)\b.*\bfor\?$", q):
+            found = re.search(
+                r"\bfor (my|an?|the) ((?:[\w'-]+ ?){1,4}?)"
+                r"(?=$|[,.]| (?:and|because|that|which|on|at|from)\b)",
+                self.goal.task,
+                re.I,
+            )
+            if found and m:
+                thing = found.group(2).strip()
+                article = "an" if thing[:1].lower() in "aeiou" else "a"
+                return self.pick([f"{_capitalize(article)} {thing}.", f"It's for my {thing}."], "fact")
+        return None
+
     def cannot_help(self) -> str:
         """Ask once what else the business can do; told no again, thank them and end the call."""
         asked = any(
@@ -413,7 +588,8 @@ class _Turn:
         return self.pick(BAD_NEWS, "bad")
 
     def goodbye(self) -> str:
-        words_ = self.pick(GOODBYES, "bye")
+        wished = re.search(r"\b(?:have a|enjoy|take care|good (?:day|night|evening))\b", self.line, re.I)
+        words_ = self.pick(WISHED_BACK if wished else GOODBYES, "bye")
         if is_anything_else(self.line):
             words_ = "No, that's all. " + words_
         return f"{words_} {HANGUP_MARKER}"
@@ -452,7 +628,12 @@ class _Turn:
             re.search(r"\border\b|get (?:for|started)|what would you like(?! to do)", line)
             and self.goal.item != self.goal.task
         ):
-            item = self.goal.item
+            item, also = self.goal.item, self.goal.also
+            if also:  # "... for delivery, and I'll pay by card": the rest of the goal after the item
+                return self.pick(
+                    [f"I'd like to order {item}, {also}.", f"Can I get {item}? {_capitalize(also[4:])}."],
+                    "item",
+                )
             return self.pick(
                 [f"I'd like {item}, please.", f"Can I get {item}?", f"{_capitalize(item)}, please."], "item"
             )
@@ -538,6 +719,9 @@ class _Turn:
 
     def option_score(self, option: MenuOption, wants_human: bool) -> float:
         score = self.goal.terms.overlap(option.terms)
+        # "If you are a provider, press 1. If you are a member, press 2": the caller is the customer.
+        if role := _ROLE.search(option.text):
+            score += 4 if _CUSTOMER_ROLE.search(role.group(1)) else -6
         # What the caller wants done ("move my service") outweighs what it is about ("new apartment").
         if self.goal.action.overlap(option.terms):
             score += 3
@@ -586,6 +770,18 @@ class _Turn:
             best = fallback
         return press_marker(best.key)
 
+    def best_option(self, menu: list[MenuOption]) -> MenuOption:
+        """The option that fits the goal; nothing fits: a general line, then a person, then the first."""
+        wants_human = has_word(self.goal.task, "representative", "operator", "agent", "person", "human")
+        best = max(menu, key=lambda o: self.option_score(o, wants_human))  # max keeps the first of ties
+        if self.option_score(best, wants_human) > 0:
+            return best
+        return (
+            next((o for o in menu if o.is_other and not o.is_human), None)
+            or next((o for o in menu if o.is_human), None)
+            or best
+        )
+
     def answer_confirm_menu(self, menu: list[MenuOption]) -> str | None:
         """ "To confirm, press 1. To cancel, press 2": confirm what was read back right, else go back."""
         confirm = next(
@@ -621,6 +817,11 @@ class _Turn:
                 score += 2 if slot == part else 0
         if (size := goal.values.get("size")) and size in lowered:
             score += 3
+        # "I could do six thirty or eight forty-five" for a 7 pm table: the nearest time wins.
+        if (wanted := self.facts.minutes) is not None and (
+            offered := times_of_day(lowered, evening=wanted >= 720)
+        ):
+            score += max(0.0, 4 - abs(offered[0] - wanted) / 60)
         # The goal's action ("change my flight") outweighs its topic when options share the topic.
         action = Terms.of(" ".join(words(goal.task)[:1]))
         score += 2 * len(action.stems & Terms.of(alternative).stems)
@@ -745,7 +946,7 @@ class _Turn:
             return spoken_digits(digits, group if variant == 0 else 0)
         return value
 
-    def give_details(self, request: DetailRequest) -> str:
+    def give_details(self, request: DetailRequest, also: bool = False) -> str:
         values = []
         for slot in request.slots:
             value = self.value(slot)
@@ -755,8 +956,11 @@ class _Turn:
                 value = digits_in(value)[-4:] or value
             values.append((slot, value))
         if request.press:
-            digits = "".join(self.keypad_digits(slot, v, request.length) for slot, v in values)
-            if digits:
+            # One value per entry: an IVR takes one number at a time, and two run together are neither.
+            slot, v = next(
+                ((sl, v) for sl, v in values if self.keypad_digits(sl, v, request.length)), values[0]
+            )
+            if digits := self.keypad_digits(slot, v, request.length):
                 return press_marker(digits + ("#" if request.pound else ""))
         asked_before = sum(1 for line in self.operator_lines[:-1] if detail_request(line) == request)
         spoken = [(slot, self.spoken_value(slot, v, asked_before)) for slot, v in values]
@@ -769,6 +973,9 @@ class _Turn:
             first = "-".join(first.replace("-", "").upper())
         if request.after_tone and len(spoken) == 1:
             return f"{_capitalize(first)}."  # a recording wants the detail alone
+        if also:  # after a correction: "Sorry, it's H X 4 4 8 1 2. And my last name is Patel."
+            part = f"{request.part} name" if first_slot == "name" and request.part else label
+            return f"And my {part} is {first}."
         pool = [f"It's {first}.", f"Sure, it's {first}.", f"My {label} is {first}.", f"That's {first}."]
         if first_slot == "email":
             pool.append(f"You can email me at {first}.")  # an address is never said capitalised
@@ -796,6 +1003,8 @@ class _Turn:
         lowered = line.lower()
         said = " ".join(_strip_markers(r) for r in self.replies).lower()
         wanted_text = self.goal.task.lower() + " " + said
+        if fact := self.fact_error():
+            return fact
         for group in VALUE_GROUPS:
             heard = [v for v in group if has_word(lowered, v)]
             if not heard:
@@ -848,10 +1057,41 @@ class _Turn:
                 return f"No, it's {name}: {'-'.join(name.split()[-1].upper())}."
         return None
 
+    def fact_error(self) -> str | None:
+        """The goal's amount, date or merchant read back wrong ("$45.20 from Amazon" for a $54.20 charge)."""
+        line, facts = self.line, self.facts
+        fixes = []
+        if facts.amount and (read := amounts(line)) and amounts(facts.amount)[0] not in read:
+            fixes.append(f"it's {facts.amount}")
+        if facts.month_day and (days := month_days(line)) and facts.month_day not in days:
+            fixes.append(f"it was on {facts.date_text}")
+        names = merchants(line) if facts.merchant else []
+        if (
+            facts.merchant
+            and names
+            and not any(facts.merchant.lower().split()[0] in n.lower() for n in names)
+        ):
+            fixes.append(f"it was from {facts.merchant}")
+        if not fixes:
+            return None
+        return self.pick(
+            [f"No — {', and '.join(fixes)}.", f"No, that's not right: {', and '.join(fixes)}."], "fix"
+        )
+
     def refusal_counts(self, line: str) -> bool:
         about_goal = self.goal.terms.overlap(Terms.of(line)) > 0
         about_extra = bool(_UPSELL.search(line) or _EXTRA_REFUSED.search(line))
         return about_goal or not about_extra
+
+    def untaken_offer(self, index: int) -> str | None:
+        """ "We don't have seven, but I could do six thirty or eight": the alternatives, if none was taken."""
+        offered = offered_choices(self.operator_lines[index])
+        if not offered:
+            return None
+        later = " ".join(_strip_markers(r) for r in self.replies[index:]).lower()
+        if any(has_word(later, a) for a in offered):
+            return None
+        return " or ".join(f'"{a}"' for a in offered)
 
     def unacknowledged_correction(self, before: int) -> str | None:
         """The caller's last correction of a read-back before line ``before``, if the business never took it.
@@ -886,12 +1126,19 @@ class _Turn:
         )
         offer = self.line.lower() if anaphoric else q
         related = self.goal.terms.overlap(Terms.of(offer)) > 0
+        if _ANYTHING_TO_ADD.search(q) and not self.goal.terms.stems & Terms.of(q).stems:
+            return self.pick(NOTHING_TO_ADD, "nothing")
+        if re.search(r"\b(?:would|do) you (?:like|want|need) me to repeat\b", q):
+            return self.pick(("No, I got it, thanks.", "No, I've got it. Thank you."), "no-repeat")
         if re.search(r"\bany (?:changes|allergies|new|other (?:symptoms|medications))|\bchanged\b", q):
             return self.pick(
                 ("No, nothing's changed.", "No, nothing new.", "No, it's all the same."), "no-change"
             )
+        if _FIXED_YET.search(q) and self.goal.is_problem:
+            # A rehearsal caller whose problem is the goal keeps the call going toward getting it fixed.
+            return self.pick(NOT_FIXED, "not-fixed")
         if _TRIED.search(q):
-            if _PROBLEM.search(self.goal.task) or self.goal.terms.concepts & {"outage", "technical"}:
+            if self.goal.is_problem:
                 return self.pick(TRIED, "tried")
             return self.pick(YES_PLAIN, "yes")
         if re.search(r"\b(?:calling about|is this (?:about|for|regarding)|is that (?:about|for))\b", q):
@@ -1013,6 +1260,17 @@ class _Turn:
             return self.pick(
                 [f"Just {count}.", f"{_capitalize(count)}, please.", f"{_capitalize(count)}."], "count"
             )
+        # "What new date would you like?" for "move my pickup from Friday to Saturday": just "Saturday".
+        if (
+            attribute in ("date", "dates", "day", "days")
+            and goal.prefer_days
+            and (
+                len(words(self.goal_when())) > 6
+                or re.search(r"\b(?:new|instead|different|other)\b", self.line, re.I)
+            )
+        ):
+            day = goal.prefer_days[0].capitalize()
+            return self.pick([f"{day}.", f"{day}, please.", f"{day} would be great."], "dates")
         if attribute in ("date", "dates") and (when := self.goal_when()):
             return self.pick(
                 [f"{_capitalize(when)}.", f"I'm looking at {when}.", f"It would be {when}."], "dates"
@@ -1092,6 +1350,11 @@ class OfflineEngine:
                 return False, (
                     f'The business confirmed something ("{successes[-1][1]}"), but never acknowledged the '
                     f'caller\'s correction ("{ignored}"), so it may not be what the caller asked for.'
+                )
+            if failures and (untaken := turn.untaken_offer(failures[-1][0])):
+                return False, (
+                    f"The business could not do what was asked and offered {untaken} instead, but the caller "
+                    "never agreed to any of it."
                 )
             earlier = f" after {len(failures)} setback(s)" if failures else ""
             return True, f'The business confirmed it ("{successes[-1][1]}"){earlier}, {ending}.'

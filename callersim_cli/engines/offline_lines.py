@@ -179,9 +179,58 @@ def say_choices(line: str) -> list[str]:
     return []
 
 
+_SAY_BEFORE = re.compile(
+    r"^(?P<desc>.+?),?\s+(?:please\s+|just\s+)?say\s+(?P<word>['\"][^'\"]+['\"]|\w+)\W*$", re.I
+)
+_SAY_AFTER = re.compile(
+    r"^(?:please\s+|or\s+)?say\s+(?P<word>['\"][^'\"]+['\"]|\w+(?:\s\w+)?)\s+(?:for|to|if)\s+(?P<desc>.+?)\W*$",
+    re.I,
+)
+
+
+def say_menu(line: str) -> list[MenuOption]:
+    """A speech menu told one option a sentence: "To report an outage, say 'outage'. For billing, say ...".
+
+    Each option's "key" is the word to say; its text is what it is for, read like a keypad menu's.
+    """
+    options = []
+    for sentence in sentences(line):
+        m = _SAY_BEFORE.match(sentence) or _SAY_AFTER.match(sentence)
+        if not m or re.match(r"(?:your|the|it|that|a|an|my|yes|no)\b", m.group("word").strip("'\""), re.I):
+            continue
+        word = m.group("word").strip("'\"")
+        options.append(MenuOption(word, f"{_option_text(m.group('desc'))} {word}"))
+    return options if len(options) >= 2 else []
+
+
 _CHOICE_QUESTION = re.compile(
     r"\b(?:which (?:one |of those |of these |time |day |option )?(?:works|would|do you|is|suits|sounds)|"
     r"what works|what would you prefer|would you prefer|do you prefer|which do you|which would)\b",
+    re.I,
+)
+
+
+# "Any allergies or special occasions?" asks whether there is anything at all: a yes/no question.
+_ANY_QUESTION = re.compile(
+    r"^(?:and\s+|also,?\s+|okay,?\s+)?(?:any|anything|are there any|is there (?:any|anything)|"
+    r"do you have any|have you got any|did you have any)\b",
+    re.I,
+)
+_OFFER = re.compile(
+    r"\b(?:i can do|i can offer|i could (?:do|offer|give you|fit you in)|we could do|we can do|we have|"
+    r"we've got|i have|i've got|there's|there is|available|you can choose|how about)\b",
+    re.I,
+)
+# Words around the alternatives that are not part of them: "Are [mornings] or [afternoons] better for you?"
+_CHOICE_LEAD = re.compile(
+    r"^(?:(?:and|so|but|okay|ok|well)\b,?\s*)*(?:(?:is|are|was|would|will|do|does|did|should|can|could)\b\s*"
+    r"(?:it\s+)?)?(?:(?:availability|openings?|slots?|appointments?|times?|space|room)\s+)?"
+    r"(?:(?:on|at|for|either|with|in)\s+)?",
+    re.I,
+)
+_CHOICE_TAIL = re.compile(
+    r"\s+(?:(?:work|works|suit|suits|sound|sounds|is|are|would|will|be)\b.*|better\b.*|for you\b.*|"
+    r"(?:which|what) (?:works|would|do|is|suits|sounds)\b.*|instead\b.*)$",
     re.I,
 )
 
@@ -194,13 +243,12 @@ def offered_choices(line: str) -> list[str]:
             not re.search(r"\s+or\s+", sentence)
             or has_word(sentence, "yes or no")
             or _KEY_MENTION.search(sentence)
+            or _ANY_QUESTION.match(sentence)
         ):
             continue
-        offer = re.search(
-            r"\b(?:i can do|i can offer|we have|we've got|there's|there is|available|you can choose)\b",
-            sentence,
-            re.I,
-        )
+        # An offer after a refusal ("We don't have seven, but I could do 6:30 or 8") starts after "but".
+        sentence = re.split(r"\bbut\s+(?=i\b|we\b)", sentence, flags=re.I)[-1]
+        offer = _OFFER.search(sentence)
         asked = sentence.endswith("?") or bool(offer) or any(_CHOICE_QUESTION.search(p) for p in parts[i:])
         if not asked:
             continue
@@ -211,14 +259,25 @@ def offered_choices(line: str) -> list[str]:
         if len(alts) < 2:
             continue
         # The first alternative carries the sentence's lead-in ("We have openings next Tuesday at 9 am"):
-        # keep as many of its last words as the second alternative has.
-        n = max(len(alts[1].split()), 1)
-        alts[0] = " ".join(alts[0].split()[-n:])
-        if all(len(a.split()) <= 7 for a in alts):
+        # the words after the offer when there is one, else as many of its last words as the second has.
+        if offer and offer.start() < len(alts[0]):
+            alts[0] = alts[0][offer.end() - offer.start() + alts[0].lower().find(offer.group(0).lower()) :]
+        else:
+            n = max(len(alts[1].split()), 1)
+            alts[0] = " ".join(alts[0].split()[-n:])
+        alts[0] = _CHOICE_LEAD.sub("", alts[0].strip(), count=1)
+        alts[-1] = _CHOICE_TAIL.sub("", alts[-1])
+        alts = [a.strip(" ,") for a in alts if a.strip(" ,")]
+        if len(alts) >= 2 and all(len(a.split()) <= 7 for a in alts):
             return alts
     return []
 
 
+_THING_NAMES = (
+    r"(?:merchant|company|business|store|shop|vendor|seller|retailer|restaurant|hotel|pharmacy|doctor|"
+    r"dentist|provider|clinic|hospital|drug|medication|medicine|product|item|plan|procedure|street|pet|"
+    r"dog|cat|employer|school|bank|airline|app|website|service|program|file|user)"
+)
 # Details a business asks for, the words that name them, most specific first.
 SLOT_PATTERNS: tuple[tuple[str, str], ...] = (
     ("ssn_last4", r"social security|\bssn\b"),
@@ -233,7 +292,13 @@ SLOT_PATTERNS: tuple[tuple[str, str], ...] = (
     ("date_of_birth", r"date of birth|birth ?date|birthday|\bdob\b|when were you born"),
     ("email", r"e-?mail"),
     ("zip", r"\bzip\b|postal code"),
-    ("account_number", r"account (?:number|id|#)|customer (?:number|id)|\baccount\b"),
+    # "associated with your account", "the account holder's name": the account only qualifies another detail.
+    (
+        "account_number",
+        r"account (?:number|id|#)|customer (?:number|id)|"
+        r"(?<!with your )(?<!with the )(?<!on your )(?<!on the )(?<!for your )(?<!for the )(?<!to your )"
+        r"(?<!under your )(?<!under the )\baccount\b(?! holder| owner| on file)",
+    ),
     ("order", r"order (?:number|id|#)"),
     (
         "confirmation",
@@ -256,7 +321,12 @@ SLOT_PATTERNS: tuple[tuple[str, str], ...] = (
         "address",
         r"(?<!e-mail )(?<!email )address|where\b[^?.]*\b(?:deliver|send|ship)|street",
     ),
-    ("name", r"\bname\b|who (?:am i|do i have|is) (?:speaking|on the line|calling)|who's calling"),
+    (
+        "name",
+        rf"\bname\b(?! of (?:the |your |this |that )?{_THING_NAMES})|"
+        r"who (?:am i|do i have|is) (?:speaking|on the line|calling)|who's calling|"
+        r"who do i have the pleasure|who(?:'m| am) i (?:talking|speaking)|who(?:'s| is) this\b",
+    ),
 )
 _REQUEST = re.compile(
     r"\b(?:what(?:'s| is| are)?|may i|can i|could i|could you|can you|would you|please|say|enter|"
@@ -305,6 +375,9 @@ def detail_request(line: str) -> DetailRequest | None:
                 if any(s <= m.start() < e for s, e in taken):
                     continue
                 if slot == "address" and re.search(r"address on file|same address", lowered):
+                    continue
+                # "the merchant name", "the name of the pharmacy" name a business or a thing, not the caller.
+                if slot == "name" and re.search(rf"\b{_THING_NAMES}(?:'s)?\s+$", lowered[: m.start()]):
                     continue
                 taken.append(m.span())
                 found.append((index * 10_000 + m.start(), slot))
@@ -483,7 +556,14 @@ _SUCCESS = re.compile(
     r"thank you for your (?:payment|order)|payment (?:of .* )?(?:has been|was) (?:received|"
     r"processed|accepted)|"
     r"the status of your|is (?:currently |still )?(?:being processed|under review|in review|pending)|"
-    r"see you (?:on|then|next))",
+    r"see you (?:on|then|next)|"
+    # A status given, or a number the business issues for what it did, means the thing was done.
+    r"(?:was|it's|it is|that's|that is) (?:now |already )?(?:approved|cancel+ed|processed|confirmed|booked|"
+    r"scheduled|filed|submitted|complete|completed|refunded|credited|shipped|delivered)|"
+    r"i(?:'ve| have) (?:opened|filed|created|started|logged|raised|issued|approved|credited|refunded|"
+    r"waived|opened up)|"
+    r"(?:case|reference|cancellation|ticket|dispute|confirmation|claim|tracking) (?:number|code|id|#)"
+    r"(?:\s+is|:)?\s+(?=[a-z ]{0,6}\d))",
     re.I,
 )
 _FAILURE = re.compile(
@@ -493,7 +573,8 @@ _FAILURE = re.compile(
     r"we (?:don't|do not|no longer|doesn't|can't|cannot) (?:have|offer|do|carry|sell|provide|handle|support|"
     r"deliver|service|accept)|(?:that's|that is|it's|it is) not (?:something|a service|possible)|"
     r"(?:isn't|is not) (?:possible|something we)|not (?:possible|able)|no longer (?:available|offer)|"
-    r"could not be|couldn't|please call back|try again later)\b",
+    r"could not be|couldn't|please call back|try again later|"
+    r"(?:was|been|is|has been) (?:denied|declined|rejected))\b",
     re.I,
 )
 
@@ -509,7 +590,10 @@ def failure_phrase(line: str) -> str | None:
 
 
 _ATTRIBUTE = re.compile(
-    r"\b(?:what|which)\s+(?:kind of |type of |sort of )?(size|times?|days?|dates?|kind|type|flavor|flavour|"
+    # "What new pickup date ...?": a word or two may stand between "what" and the thing asked about.
+    r"\b(?:what|which)\s+(?:kind of |type of |sort of )?(?:(?:new|other|different|pickup|pick-up|drop-off|"
+    r"return|start|preferred|delivery|appointment|check-in|check-out|arrival|departure)\s+){0,2}"
+    r"(size|times?|days?|dates?|kind|type|flavor|flavour|"
     r"toppings?|crust|color|colour|seat|room|class|drink|dressing|side|style|model|plan|card)\b|"
     r"\b(how many|when)\b",
     re.I,
@@ -582,7 +666,10 @@ _REPROMPT = re.compile(
     r"(?: (?:that|you|what you said|your (?:response|answer|entry)))?|"
     r"(?:please |let's )?try (?:that )?again(?! later)|come again|say that again|"
     r"(?:could|can|would) you (?:please )?repeat (?:that|yourself|it)|please repeat (?:that|yourself)|"
-    r"i missed that)\b|^(?:i'm )?(?:sorry|pardon)(?: me)?\W*$",
+    r"i missed that|you(?:'re| are) breaking up|you cut out|what was that(?=\W*$)|"
+    r"what did you (?:just )?say(?=\W*$)|"
+    r"(?:the )?line(?:'s| is) (?:really |very |pretty )?bad|bad (?:line|connection)|say it again)\b|"
+    r"^(?:i'm )?(?:sorry|pardon)(?: me)?\W*$",
     re.I,
 )
 
@@ -615,3 +702,29 @@ def embedded_wh(question: str) -> bool:
             re.I,
         )
     )
+
+
+_CLOSED = re.compile(
+    r"\b(?:(?:we are|we're|office is|offices are|store is|clinic is|line is) (?:currently |now )?closed|"
+    r"outside (?:of )?(?:our )?(?:normal |regular )?(?:business|office) hours|"
+    r"please call (?:back|again) (?:during|between|tomorrow|on|after|when)|call back during)\b",
+    re.I,
+)
+
+
+def is_closed(line: str) -> bool:
+    """The business is closed: "Our office is currently closed ... please call back during business hours"."""
+    return bool(_CLOSED.search(line))
+
+
+_INSTRUCTION = re.compile(
+    r"\b(?:(?:tell|let) me (?:know )?(?:when|once) (?:you(?:'re| are| have|'ve)|it(?:'s| is)|that's|"
+    r"you've)|say (?:done|ready|continue|okay) (?:when|once)|when you(?:'re| are) (?:done|ready|finished)|"
+    r"once you(?:'ve| have) done (?:that|this))\b",
+    re.I,
+)
+
+
+def is_instruction(line: str) -> bool:
+    """The business asks the caller to do something and say when it is done (troubleshooting steps)."""
+    return bool(_INSTRUCTION.search(line))
