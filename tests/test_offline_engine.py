@@ -439,3 +439,216 @@ def test_verdict_weighs_the_whole_call() -> None:
         ],
     )
     assert ok
+
+
+# --- patterns found by QA on realistic calls -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", [None, 7, 31337])
+def test_speech_menu_with_an_anything_else_option_is_still_a_menu(seed: int | None) -> None:
+    conv = call("Riverside Power and Light.", "report that the power has been out since this morning", seed)
+    conv.say("You've reached Riverside Power and Light. If you see a downed power line, dial 911.")
+    answer = conv.say(
+        'To report a power outage, say "outage". For billing, say "billing". For anything else, say "other".'
+    )
+    assert mentions(answer.text, "outage") and not denies(answer.text) and not mentions(answer.text, "other")
+
+
+@pytest.mark.parametrize(
+    "line, key",
+    [
+        ("If you are a provider, press 1. If you are a member, press 2.", "2"),
+        ("If you're a patient, press 1. If you're calling from a doctor's office, press 2.", "1"),
+        ("Agents and brokers, press 1. If you are a policyholder, press 2.", "2"),
+    ],
+)
+def test_role_menu_picks_the_customer(line: str, key: str) -> None:
+    assert call("Bluecrest Health.", "check my prior authorization status").say(line).dtmf == key
+
+
+def test_repair_goes_to_service_not_sales() -> None:
+    line = "For sales, press 1. For service, press 2."
+    assert call("Acme Heating.", "schedule a furnace repair").say(line).dtmf == "2"
+    assert call("Acme Heating.", "get a quote on a new furnace").say(line).dtmf == "1"
+
+
+def test_a_question_with_nothing_to_choose_is_answered_no() -> None:
+    conv = call("Bella Notte, an Italian restaurant.", "book a table for four at 7 pm on Saturday")
+    answer = conv.say("Any allergies or special occasions we should know about?")
+    assert denies(answer.text) and not mentions(answer.text, "allergies")
+
+
+def test_options_are_said_without_the_words_around_them() -> None:
+    answer = call("Nimbus Fiber.", "get my internet fixed").say("Are mornings or afternoons better for you?")
+    assert re.search(r"\b(?:mornings|afternoons)\b", answer.text, re.I)
+    assert not mentions(answer.text, "are") and not mentions(answer.text, "better")
+
+
+def test_a_misrecognised_request_is_denied_and_restated() -> None:
+    conv = call("Nimbus Fiber, home internet.", "get my internet fixed, it has been down since last night")
+    conv.say('Tell me what you\'re calling about. You can say "my internet is down" or "pay my bill".')
+    answer = conv.say("I think you said billing. Is that right?")
+    assert denies(answer.text) and mentions(answer.text, "internet")
+
+
+def test_troubleshooting_steps_are_done_and_did_not_fix_the_problem() -> None:
+    conv = call("Nimbus Fiber, home internet.", "get my internet fixed, it has been down since last night")
+    done = conv.say(
+        "Please unplug the modem, wait 30 seconds, plug it back in, and tell me when you're done."
+    )
+    assert re.search(r"\b(?:done|plugged back in)\b", done.text) and not mentions(done.text, "opening")
+    assert conv.say("Did that fix the problem? Please say yes or no.").text == "No."
+
+
+@pytest.mark.parametrize("seed", [None, 7, 31337])
+def test_say_yes_or_no_gets_the_bare_word(seed: int | None) -> None:
+    conv = call(BANK, "report a lost debit card and get a replacement", seed)
+    assert conv.say("Would you like us to send a replacement card? Please say yes or no.").text == "Yes."
+    assert conv.say("Would you like a paper statement too? Please say yes or no.").text == "No."
+
+
+def test_a_stated_phone_is_pressed_alone_for_a_phone_on_the_account() -> None:
+    persona = Persona(name="Jordan Parker", phone="312-555-0147")
+    conv = Conversation(
+        Context.create("Riverside Power and Light.", "report a power outage", persona),
+        OfflineEngine(EngineOptions()),
+    )
+    answer = conv.say("Please enter the ten-digit phone number associated with your account.")
+    assert answer.dtmf == "3125550147"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Can you confirm the account holder's full name?",
+        "Who do I have the pleasure of speaking with?",
+        "Who am I speaking with?",
+        "May I ask who's calling?",
+    ],
+)
+def test_asked_who_it_is_the_caller_gives_its_name_only(line: str) -> None:
+    answer = call(BANK, "report a lost card. My name is Grace Rossi.").say(line)
+    assert mentions(answer.text, "grace rossi") and not re.search(r"\d", answer.text)
+    assert not mentions(answer.text, "lost")
+
+
+def test_questions_about_the_charge_are_answered_from_the_goal() -> None:
+    conv = call("Summit Card Services.", "dispute a $54.20 Amazon charge from March 3. My name is Sam Shah.")
+    which = conv.say("Which charge are you calling about?").text
+    assert "$54.20" in which and mentions(which, "amazon") and mentions(which, "march")
+    assert "54.20" in conv.say("What was the amount of the charge?").text
+    merchant = conv.say("OK, and what's the merchant name?").text
+    assert mentions(merchant, "amazon") and not mentions(merchant, "shah")
+    assert mentions(conv.say("And the date of the transaction?").text, "march")
+    wrong = conv.say("So that's a charge of $45.20 from Amazon on March 3rd. Correct?").text
+    assert denies(wrong) and "$54.20" in wrong
+
+
+def test_a_code_echoed_wrong_is_corrected_before_the_answer() -> None:
+    conv = call(
+        "Harbor View Hotel.", "cancel my reservation, confirmation number HX44812. My name is Ana Patel."
+    )
+    answer = conv.say("OK, H X 4 4 8 2 1, got it. And the last name on the reservation?")
+    assert "44812" in re.sub(r"\D", "", answer.text) and mentions(answer.text, "patel")
+    assert answer.text.index("4") < answer.text.index("Patel")
+
+
+def test_what_the_goal_is_for_and_the_new_date_come_from_the_goal() -> None:
+    insurer = call("Bluecrest Health.", "check the status of a prior authorization for a knee MRI")
+    assert mentions(insurer.say("What procedure is the authorization for?").text, "knee mri")
+    car = call("Swift Car Rental.", "change my rental car pickup to Saturday")
+    assert mentions(car.say("What new pickup date would you like?").text, "saturday")
+    slot = car.say("We have availability on Saturday at 9 AM or Sunday at noon.").text
+    assert "Saturday at 9 AM" in slot and not mentions(slot, "sunday")
+
+
+def test_restaurant_asked_again_and_offered_other_times() -> None:
+    conv = call("Bella Notte.", "book a table for four at 7 pm on Saturday")
+    conv.say("How can I help you?")
+    again = conv.say("Sorry, you're breaking up a bit, what was that?")
+    assert mentions(again.text, "table") and not mentions(again.text, "follow")
+    closest = conv.say("We don't have seven, but I could do six thirty or eight forty-five.")
+    assert mentions(closest.text, "six thirty") and not mentions(closest.text, "eight")
+
+
+@pytest.mark.parametrize(
+    "scenario, said",
+    [
+        ("find out where my order 88123 is", "Hi, I'd like to find out where my order is."),
+        (
+            "order a large pepperoni pizza for delivery and pay by card",
+            "Hi, I'd like to order a large pepperoni pizza for delivery, and I'll pay by card.",
+        ),
+        (
+            "check availability, complete a typical customer task, and avoid speaking to a human if possible",
+            "Hi, I'm calling to check availability.",
+        ),
+    ],
+)
+def test_goal_is_said_as_a_whole_sentence(scenario: str, said: str) -> None:
+    assert parse_goal(scenario).statement == said
+
+
+def test_pizza_order_with_payment_is_grammatical() -> None:
+    answer = call(PIZZA, "order a large pepperoni pizza for delivery and pay by card").say(
+        "What can I get you?"
+    )
+    assert "large pepperoni pizza for delivery" in answer.text and "pay by card" in answer.text
+    assert "and pay by card, please" not in answer.text
+
+
+def test_default_goal_sounds_like_a_caller() -> None:
+    conv = Conversation(Context.create("Metro Cable.", None), OfflineEngine(EngineOptions()))
+    greeting = conv.say("Metro Cable, how can I help you?").text
+    assert mentions(greeting, "availability") and not mentions(greeting, "typical")
+
+
+def test_you_too_only_answers_a_wish() -> None:
+    plain = call(PIZZA, "order a pizza").say("Thanks for ordering from Pizza Palace. Goodbye!")
+    assert plain.hangup and not mentions(plain.text, "you too")
+    wished = call(PIZZA, "order a pizza").say("Thanks for ordering. Have a great day!")
+    assert wished.hangup
+
+
+def test_closed_office_ends_the_call_without_success() -> None:
+    description, scenario = "Summit Dental.", "book a cleaning"
+    engine = OfflineEngine(EngineOptions())
+    conv = Conversation(Context.create(description, scenario), engine)
+    answer = conv.say("Our office is currently closed. Please call back during business hours.")
+    assert answer.hangup and mentions(answer.text, "call back") and not mentions(answer.text, "great")
+    ok, reason = engine.verdict(conv.context, conv.messages)
+    assert not ok and "closed" in reason
+
+
+@pytest.mark.parametrize(
+    "scenario, lines",
+    [
+        (
+            "check the status of my prior authorization",
+            ["How can I help?", "It was approved yesterday, reference number PA 55012."],
+        ),
+        (
+            "cancel my hotel reservation",
+            ["How can I help?", "Alright, it's cancelled. Your cancellation number is C 9 9 0 1."],
+        ),
+        (
+            "dispute a charge",
+            ["How can I help?", "I've opened a dispute. Your case number is 7 7 0 4 1 9."],
+        ),
+    ],
+)
+def test_verdict_reads_status_and_reference_numbers_as_done(scenario: str, lines: list[str]) -> None:
+    assert verdict_of("A business.", scenario, lines)[0]
+
+
+def test_verdict_when_no_time_was_agreed() -> None:
+    ok, reason = verdict_of(
+        "Bella Notte.",
+        "book a table for four at 7 pm on Saturday",
+        [
+            "How can I help you?",
+            "We don't have seven. I could do six thirty or eight forty-five. Can I get a name?",
+            "Perfect, you're all set.",
+        ],
+    )
+    assert not ok and "six thirty" in reason
