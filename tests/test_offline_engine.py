@@ -441,7 +441,7 @@ def test_verdict_weighs_the_whole_call() -> None:
     assert ok
 
 
-# --- patterns found by QA on realistic calls -----------------------------------------------------------------
+# --- patterns found by QA on realistic calls ------------------------------------------------------------
 
 
 @pytest.mark.parametrize("seed", [None, 7, 31337])
