@@ -143,8 +143,7 @@ class CallSession:
         self._started = self._clock()
         self._spoken = []
         self._summary = None
-        self.last_operator_line = None
-        self._record_context()
+        self._record_context()  # the last operator line is kept: /retry replays it to the new call
 
     def turn(self, operator_line: str) -> Iterator[CallerEvent]:
         """Send what the business says; yields the caller's events as they stream.

@@ -254,3 +254,18 @@ def test_each_call_of_a_session_is_kept_in_its_own_file_with_one_end(isolated: P
         assert types.count("context") == 1 and types.count("end") == 1
     ends = [read_jsonl(p)[-1]["end_reason"] for p in kept]
     assert sorted(ends) == ["business hung up", "new call"]
+
+
+def test_retry_after_reset_asks_the_new_call_the_same_line(server: FakeOpenAI) -> None:
+    server.enqueue("First caller.", "Second caller.")
+    result = run_cli(
+        "chat",
+        *PIZZA,
+        "--no-audio",
+        "--no-judge",
+        "--no-log",
+        input="Pizza Palace?\n/reset\n/retry\n",
+        env=openai_env(server),
+    )
+    assert result.stdout.splitlines()[-1] == "Second caller."
+    assert [m["content"] for m in server.chat_requests[-1].messages[1:]] == ["Pizza Palace?"]
