@@ -460,6 +460,7 @@ def test_speech_menu_with_an_anything_else_option_is_still_a_menu(seed: int | No
         ("If you are a provider, press 1. If you are a member, press 2.", "2"),
         ("If you're a patient, press 1. If you're calling from a doctor's office, press 2.", "1"),
         ("Agents and brokers, press 1. If you are a policyholder, press 2.", "2"),
+        ("If you are a contractor or plumber, press 1. If you are a residential customer, press 2.", "2"),
     ],
 )
 def test_role_menu_picks_the_customer(line: str, key: str) -> None:
@@ -524,6 +525,7 @@ def test_a_stated_phone_is_pressed_alone_for_a_phone_on_the_account() -> None:
         "Who do I have the pleasure of speaking with?",
         "Who am I speaking with?",
         "May I ask who's calling?",
+        "Whom am I speaking with?",
     ],
 )
 def test_asked_who_it_is_the_caller_gives_its_name_only(line: str) -> None:
@@ -652,3 +654,14 @@ def test_verdict_when_no_time_was_agreed() -> None:
         ],
     )
     assert not ok and "six thirty" in reason
+
+
+def test_a_preference_between_places_is_said_plainly() -> None:
+    answer = call("Urban Eats.", "book a table for six").say("Would you prefer inside or on the patio?")
+    assert not mentions(answer.text, "prefer") and not answer.text.startswith("It's")
+    assert mentions(answer.text, "inside") or mentions(answer.text, "patio")
+
+
+def test_claim_questions_about_harm_are_not_a_blind_yes() -> None:
+    conv = call("Greenway Auto Insurance.", "file a claim for a fender bender yesterday")
+    assert denies(conv.say("Did anyone get hurt?").text)

@@ -253,10 +253,11 @@ _ROLE = re.compile(
     re.I,
 )
 _CUSTOMER_ROLE = re.compile(
-    r"^(?:current |existing |new |plan |health plan |our )?(?:customer|member|patient|policy ?holder|"
+    r"^(?:current |existing |new |plan |health plan |our |residential |home |personal |individual )?"
+    r"(?:customer|member|patient|policy ?holder|"
     r"subscriber|client|guest|consumer|cardholder|card member|account ?holder|resident|homeowner|renter|"
     r"tenant|passenger|traveler|traveller|student|parent|individual|enrollee|beneficiary|insured|caller|"
-    r"shopper|buyer|owner)s?\b",
+    r"shopper|buyer)s?\b",
     re.I,
 )
 # The business read back what it heard the caller say: "I think you said billing. Is that right?"
@@ -490,13 +491,13 @@ class _Turn:
 
     def misheard(self) -> str | None:
         """ "I think you said billing. Is that right?" when the caller asked for something else."""
-        if not questions(self.line) or not self.replies:
+        if not questions(self.line):
             return None
         m = _HEARD.search(self.line)
         if not m or re.search(r"\d", m.group(1)):
             return None  # a number read back is checked digit by digit elsewhere
         heard = Terms.of(m.group(1))
-        last = _strip_markers(self.replies[-1])
+        last = _strip_markers(self.replies[-1]) if self.replies else ""
         if not heard.stems or heard.overlap(Terms.of(last)) or heard.overlap(self.goal.terms):
             return None
         wanted = last.rstrip(".!?").removesuffix(", please") if len(words(last)) <= 6 else ""
@@ -862,10 +863,12 @@ class _Turn:
                 f"{_capitalize(choice)} would be great.",
             ]
         else:
+            # "It's a debit card." names a thing; "It's inside." says nothing, so only things get "It's".
+            thing = re.match(r"(?:a|an|the|my)\b", choice, re.I)
             pool = [
                 f"{_capitalize(choice)}, please.",
                 f"{_capitalize(choice)}.",
-                f"It's {choice}.",
+                f"It's {choice}." if thing else f"{_capitalize(choice)}, I think.",
                 f"I'd go with {choice}.",
             ]
         return self.pick(pool, "choose")
@@ -1134,6 +1137,12 @@ class _Turn:
             return self.pick(
                 ("No, nothing's changed.", "No, nothing new.", "No, it's all the same."), "no-change"
             )
+        if re.search(
+            r"\b(?:anyone|anybody|someone|you|people) (?:get |got |been )?(?:hurt|injured)\b|"
+            r"\bany(?:one)? injur",
+            q,
+        ) and not re.search(r"\binjur|\bhurt", self.goal.task, re.I):
+            return self.pick(("No, nobody was hurt.", "No, thankfully nobody got hurt."), "hurt")
         if _FIXED_YET.search(q) and self.goal.is_problem:
             # A rehearsal caller whose problem is the goal keeps the call going toward getting it fixed.
             return self.pick(NOT_FIXED, "not-fixed")

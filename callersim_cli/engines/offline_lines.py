@@ -265,6 +265,8 @@ def offered_choices(line: str) -> list[str]:
         else:
             n = max(len(alts[1].split()), 1)
             alts[0] = " ".join(alts[0].split()[-n:])
+        # "Would you prefer inside or on the patio?": the choice starts after the verb of wanting.
+        alts[0] = re.sub(r"^.*\b(?:prefer|like|want|rather(?: have)?|choose)\s+", "", alts[0], flags=re.I)
         alts[0] = _CHOICE_LEAD.sub("", alts[0].strip(), count=1)
         alts[-1] = _CHOICE_TAIL.sub("", alts[-1])
         alts = [a.strip(" ,") for a in alts if a.strip(" ,")]
@@ -325,7 +327,8 @@ SLOT_PATTERNS: tuple[tuple[str, str], ...] = (
         "name",
         rf"\bname\b(?! of (?:the |your |this |that )?{_THING_NAMES})|"
         r"who (?:am i|do i have|is) (?:speaking|on the line|calling)|who's calling|"
-        r"who do i have the pleasure|who(?:'m| am) i (?:talking|speaking)|who(?:'s| is) this\b",
+        r"who do i have the pleasure|who(?:'m| am) i (?:talking|speaking)|who(?:'s| is) this\b|"
+        r"whom am i",
     ),
 )
 _REQUEST = re.compile(
