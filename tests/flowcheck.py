@@ -2,8 +2,9 @@
 
 A flow file holds a business description, the caller's goal and the operator lines in order, each with
 what a good caller does next; optionally the caller's ``persona`` (as a scenario file gives it) and the
-``verdict`` the call must end with (goal reached or not). ``check`` judges one parsed ``Reply`` (spoken text, keys pressed, hang-up);
-``run_flow`` plays a whole flow through the real conversation core and reports every turn.
+``verdict`` the call must end with (goal reached or not). ``check`` judges one parsed ``Reply`` (spoken
+text, keys pressed, hang-up); ``play_flow`` plays a whole flow through the real conversation core and
+reports every turn.
 """
 
 from __future__ import annotations
