@@ -68,3 +68,58 @@ def test_a_piped_call_is_played_whole_on_the_default_device(player: str, tmp_pat
     assert saved.duration_s - 0.1 <= played_s <= saved.duration_s + 0.6
     samples = array.array("h", played)
     assert max(abs(s) for s in samples) > 1000  # speech, not silence
+
+
+@pytest.mark.player
+@pytest.mark.piper
+def test_typing_the_next_line_while_the_caller_speaks_cuts_it_off(tmp_path: Path) -> None:
+    import sys
+
+    import pexpect
+    from test_repl_pty import expect
+
+    require("piper")
+    require("miniaudio")
+    device = AlsaFileDevice(tmp_path / "alsa", bytes_per_second=RATE * 2)
+    transcript = tmp_path / "t.jsonl"
+    env = {**os.environ, "ALSA_CONFIG_PATH": str(device.config_path), "TERM": "xterm-256color"}
+    try:
+        child = pexpect.spawn(
+            sys.executable,
+            [
+                "-m",
+                "callersim_cli",
+                "chat",
+                "-d",
+                "Skyline Fiber, home internet.",
+                "-s",
+                "report that my home internet has been down since this morning and find out when it will be "
+                "fixed",
+                "--tts",
+                "piper",
+                "--player",
+                "miniaudio",
+                "--transcript",
+                str(transcript),
+                "--no-judge",
+            ],
+            env=env,
+            encoding="utf-8",
+            timeout=30,
+            dimensions=(40, 120),
+        )
+        expect(child, "business ›")
+        child.sendline("Thanks for calling Skyline Fiber. In a few words, tell me what you're calling about.")
+        expect(child, "business ›")  # the prompt is back while the caller is still speaking
+        child.expect([pexpect.TIMEOUT], timeout=0.8)
+        child.sendline("Sorry, let me stop you there. What's your account number?")
+        expect(child, "business ›")
+        child.sendline("/quit")
+        expect(child, pexpect.EOF)
+    finally:
+        device.close()
+    audio = [e for e in read_jsonl(transcript) if e["type"] == "audio"]
+    assert audio[0]["interrupted"] is True
+    assert 0.3 < audio[0]["heard_s"] < audio[0]["duration_s"] - 0.5
+    # What reached the device is what was heard: the cut reply, then the second reply.
+    assert len(device.data) / (RATE * 2) < audio[0]["duration_s"] + audio[1]["duration_s"]
