@@ -50,17 +50,21 @@ def expect(child: pexpect.spawn, pattern: object, timeout: float = 20) -> None:
         child.send("\x1b[5;1R")
 
 
-def test_ctrl_c_cancels_a_slow_turn_and_the_call_goes_on(server: FakeOpenAI) -> None:
-    server.enqueue(Script(text="This reply is far too slow.", ttft_s=30), "Hi, a large pepperoni please.")
-    child = spawn(server)
-    expect(child, "engine: openai")  # the bottom line names the engine and model
-    child.sendline("Pizza Palace, how can I help?")
-    # Wait until the request is in flight, then interrupt it.
+def interrupt_in_flight(child: pexpect.spawn, server: FakeOpenAI) -> None:
+    """Ctrl-C once the turn's request has reached the server (the reply is still to come)."""
     for _ in range(100):
         if server.chat_requests:
             break
         child.expect([pexpect.TIMEOUT], timeout=0.05)
     child.sendintr()
+
+
+def test_ctrl_c_cancels_a_slow_turn_and_the_call_goes_on(server: FakeOpenAI) -> None:
+    server.enqueue(Script(text="This reply is far too slow.", ttft_s=30), "Hi, a large pepperoni please.")
+    child = spawn(server)
+    expect(child, "engine: openai")  # the bottom line names the engine and model
+    child.sendline("Pizza Palace, how can I help?")
+    interrupt_in_flight(child, server)
     expect(child, "Turn cancelled")
     expect(child, "business ›")
     child.sendline("Pizza Palace, how can I help?")
@@ -80,11 +84,7 @@ def test_ctrl_c_during_a_turn_then_ctrl_c_at_the_prompt_leaves(server: FakeOpenA
     server.enqueue(Script(text="Too slow.", ttft_s=30))
     child = spawn(server)
     child.sendline("Hello?")
-    for _ in range(100):
-        if server.chat_requests:
-            break
-        child.expect([pexpect.TIMEOUT], timeout=0.05)
-    child.sendintr()
+    interrupt_in_flight(child, server)
     expect(child, "Turn cancelled")
     expect(child, "business ›")
     child.sendintr()
