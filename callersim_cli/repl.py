@@ -69,6 +69,7 @@ class Repl:
                 # turn counts as the first.
                 if pending_interrupt or not self.term.interactive:
                     return self._finish(EndReason.INTERRUPTED)
+                self.session.settle_speech(interrupt=True)  # and the caller stops talking
                 pending_interrupt = True
                 self.term.notice("(Ctrl-C again or Ctrl-D to leave)")
                 continue
