@@ -5,6 +5,9 @@ pattern readers of ``offline_lines``, and answers from the goal (``offline_goal`
 once per call. Everything it knows is derived again on every turn from the history, the context and the
 seed, so the engine is a pure function: a retried turn gives the same reply, and a seed replays a call.
 Phrasings come from small pools, and a sentence already said in the call is not said again.
+The persona's patience and talkativeness (``offline_manner``) change how a reply is said, not what it
+does: the same keys, details and yes or no at every level, save that a caller with low patience asks a
+machine for a person after it failed to understand twice.
 """
 
 from __future__ import annotations
@@ -57,6 +60,21 @@ from callersim_cli.engines.offline_lines import (
     say_menu,
     success_phrase,
     yes_no_question,
+)
+from callersim_cli.engines.offline_manner import (
+    ASIDES,
+    ASK_AGENT,
+    CONFIRM_CHATTY,
+    DECLINE_HURRIED,
+    FIRM_AFTER,
+    GOODBYES_CHATTY,
+    GREETINGS,
+    HOLD_CALM,
+    HOLD_HURRIED,
+    TRANSFER_CALM,
+    TRANSFER_HURRIED,
+    firm,
+    terse,
 )
 from callersim_cli.engines.offline_text import (
     MONTHS,
@@ -221,6 +239,13 @@ _FIXED = re.compile(
     r"(?:corrected|updated|changed|fixed)|corrected|updated that|got it,? (?:a|an|the)\b)",
     re.I,
 )
+# Steps a caller in a hurry skips: surveys and tours of offers. Not updates on the goal itself ("a text
+# when your refill is ready"): a flow may count on those, and they cost the caller nothing now.
+_OPTIONAL = re.compile(
+    r"\b(?:survey|feedback|questionnaire|hear (?:about|more)|learn (?:about|more)|our (?:offers|specials|"
+    r"promotions|deals|other (?:products|services))|newsletter|stay on the line)\b",
+    re.I,
+)
 _EXTRA_REFUSED = re.compile(r"\b(?:out of|ran out|sold out|don't (?:have|carry) (?:any )?more)\b", re.I)
 _STILL_HAVE = re.compile(
     r"\b(?:do you (?:still )?have (?:it|the card|your card|the \w+)|in your possession|have you found|"
@@ -317,12 +342,19 @@ class _Turn:
         self.call_seed = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big")
         self.goal: Goal = parse_goal(context.scenario)
         invented = invent_persona(seed, context)
+        # The manner is the user's to choose: a persona without one (or no persona) is "medium" on both,
+        # never a seeded draw, so that a seed changes who the caller is but not how a rehearsal feels.
+        given = context.persona or Persona()
         # The scenario's own details win over a given persona, which wins over invented ones.
         self.persona: Persona = dataclasses.replace(
             merge_personas(self.goal.details, invented),
-            patience=invented.patience,
-            talkativeness=invented.talkativeness,
+            patience=given.patience,
+            talkativeness=given.talkativeness,
         )
+        self.terse = self.persona.talkativeness == "low"
+        self.chatty = self.persona.talkativeness == "high"
+        self.hurried = self.persona.patience == "low"
+        self.calm = self.persona.patience == "high"
         self.said = {s for reply in self.replies for s in _spoken_sentences(_strip_markers(reply))}
         self.rephrasing = False  # answering a prompt again after "sorry, I didn't get that"
         # The call's own words are real words even when no word list knows them ("Skyline", "lisinopril").
@@ -338,9 +370,14 @@ class _Turn:
         """A phrasing from the pool whose sentences were not said yet in this call."""
         start = self.rng(purpose).randrange(len(pool))
         ordered = [*pool[start:], *pool[:start]]
+        if self.terse:
+            # Judged as it will be said: a terse "Yes." is the same sentence whichever phrasing it came from.
+            ordered = [terse(option) for option in ordered]
         for option in ordered:
             if not any(s in self.said for s in _spoken_sentences(option)):
                 return option
+        if self.terse:
+            return ordered[0]  # a terse caller says "Yes." again rather than "Like I said, yes."
         for prefix in ("Like I said, ", "Again, ", "As I mentioned, ", "Just to repeat, ", "Once more, "):
             for option in ordered:
                 candidate = prefix + option[:1].lower() + option[1:]
@@ -369,7 +406,8 @@ class _Turn:
     def states_goal(self, reply: str) -> bool:
         spoken = _normal(_strip_markers(reply))
         core = _normal(self.goal.short.removeprefix("Hi, "))[:40]
-        return bool(core) and core in spoken
+        terse_core = _normal(terse(self.goal.short))[:40]  # "Order a large pizza." says the goal too
+        return bool(core) and (core in spoken or terse_core in spoken)
 
     def keys_tried_for(self, menu: list[MenuOption]) -> set[str]:
         """Keys already pressed for this same menu: it came back, so that choice did not get us on."""
@@ -384,13 +422,123 @@ class _Turn:
 
     def respond(self) -> str:
         reply = self.respond_freely()
+        if self.hurried and (self.repeated_prompt() or self.misunderstood() >= 2):
+            reply = self.firmly(reply)
         if re.search(r"\bsay (?:yes or no|yes or say no)\b", self.line, re.I) and HANGUP_MARKER not in reply:
             # A speech IVR that asks for yes or no understands exactly that word.
             if re.match(r"(?:yes|yeah|yep|sure|correct|that's right|right)\b", reply, re.I):
                 return "Yes."
             if re.match(r"(?:no|nope|not)\b", reply, re.I):
                 return "No."
+        if self.terse:
+            return self.tersely(reply)
+        if self.chatty:
+            return self.chattily(reply)
         return reply
+
+    # --- manner: the persona's traits -----------------------------------------------------------------
+
+    def automated(self, line: str) -> bool:
+        """A line only a machine says: a menu, "say X or Y", "press", "enter", "after the tone"."""
+        return bool(
+            parse_menu(line)
+            or say_menu(line)
+            or say_choices(line)
+            or re.search(r"\b(?:press|say|enter|keypad|after the tone|yes or no)\b", line, re.I)
+        )
+
+    def repeated_prompt(self) -> bool:
+        """The business asked the very same thing again right after the caller answered it."""
+        return (
+            self.index > 0
+            and not parse_menu(self.line)  # a menu heard again means the choice did not help, not "deaf"
+            and bool(questions(self.line) or detail_request(self.line))
+            and self.last_ask(self.operator_lines[-2]) == self.last_ask(self.operator_lines[-1])
+        )
+
+    @staticmethod
+    def last_ask(line: str) -> str:
+        """What a line asks last: "Okay, 6:30 for four. Name for the reservation?" -> its question."""
+        asked = questions(normalize_line(line))
+        return _normal(asked[-1] if asked else line)
+
+    def misunderstood(self) -> int:
+        """How many times in a row, up to this line, the business said it did not understand."""
+        count = 0
+        for line in reversed(self.operator_lines[1 : self.index + 1]):
+            if reprompt_rest(normalize_line(line)) is None:
+                break
+            count += 1
+        return count
+
+    def firmly(self, reply: str) -> str:
+        """The same answer with mild impatience; keys, a hang-up or a request for a person are left alone."""
+        if "[" in reply or reply in ASK_AGENT or not reply:
+            return reply
+        if re.match(r"(?:yes|yeah|yep|no|nope|correct|right|sure)\b", reply, re.I):
+            # The yes or no stays in front, where it is heard; the impatience comes after it.
+            return f"{reply} {self.pick(FIRM_AFTER, 'firm')}"
+        reply = re.sub(
+            r"^(?:(?:as|like) i (?:said|mentioned),?|again,|just to repeat,|once more,)\s*",
+            "",
+            reply,
+            flags=re.I,
+        )
+        return self.pick([firm(reply, p) for p in ("As I said", "Like I said", "Again")], "firm")
+
+    def escalate(self, prompt: str) -> str | None:
+        """Low patience, told twice by a machine that it did not understand: ask for a person.
+
+        A keypad menu with a person on it gets that key; a speech line gets "agent"; a keypad menu without
+        a person, or a human who did not hear well, gets the answer again instead (returns None).
+        """
+        if not self.hurried or self.misunderstood() < 2 or not self.automated(prompt):
+            return None
+        if menu := parse_menu(prompt):
+            person = next((o for o in menu if o.is_human), None)
+            return press_marker(person.key) if person else None
+        if spoken := say_menu(prompt):
+            person = next((o for o in spoken if o.is_human), None)
+            if person:
+                return f"{_capitalize(person.key)}."
+        if re.search(r"\b(?:press|enter|keypad)\b", prompt, re.I) and not re.search(r"\bsay\b", prompt, re.I):
+            return None  # keys only: it cannot hear "agent"
+        return self.pick(ASK_AGENT, "agent")
+
+    def tersely(self, reply: str) -> str:
+        """A reply with fillers and pleasantries dropped; keys and a hang-up kept where they were."""
+        markers = re.findall(r"\[[^\]]*\]", reply)
+        spoken = _strip_markers(reply)
+        if not spoken:
+            return reply
+        return " ".join([terse(spoken), *markers])
+
+    def chattily(self, reply: str) -> str:
+        """A greeting on the first spoken turn, an aside now and then; never with keys or to a machine."""
+        if "[" in reply or not reply or self.automated(self.line):
+            return reply
+        answer_word = re.match(r"(?:yes|yeah|yep|no|nope|correct|right|sure|not)\b", reply, re.I)
+        first_words = not any(_strip_markers(r) for r in self.replies)
+        if first_words and not answer_word:
+            greeting = self.pick(GREETINGS, "greeting")
+            return f"{greeting} {_capitalize(reply.removeprefix('Hi, '))}"
+        # Not after a correction or a question: the business should hear those alone.
+        if re.match(r"(?:no|nope|not)\b", reply, re.I) or "?" in reply:
+            return reply
+        if self.rng("aside").random() < 0.5:
+            aside = self.pick(ASIDES, "aside")
+            if not any(s in self.said for s in _spoken_sentences(aside)):
+                return f"{reply} {aside}"
+        return reply
+
+    def hold(self, line: str) -> str:
+        """Hold music or a transfer: taken in a hurry, calmly, or as it comes, by patience."""
+        pool: Sequence[str]
+        if is_transfer(line):
+            pool = TRANSFER_HURRIED if self.hurried else TRANSFER_CALM if self.calm else TRANSFER
+        else:
+            pool = HOLD_HURRIED if self.hurried else HOLD_CALM if self.calm else HOLD
+        return self.pick(pool, "hold")
 
     def respond_freely(self) -> str:
         rest = reprompt_rest(self.line)
@@ -400,6 +548,8 @@ class _Turn:
             if not rest:
                 return self.answer_again()
             self.line = rest
+            if agent := self.escalate(rest):
+                return agent
         return self.answer()
 
     def answer_again(self) -> str:
@@ -411,6 +561,8 @@ class _Turn:
         if not earlier:
             return self.pick(REPEAT, "repeat") if not self.goal_stated else self.state_goal()
         previous = earlier[-1]
+        if agent := self.escalate(normalize_line(self.operator_lines[previous])):
+            return agent
         if pressed := _pressed(self.replies[previous]):
             return press_marker(pressed)  # keys are keys: the same ones again
         if self.states_goal(self.replies[previous]):
@@ -423,7 +575,7 @@ class _Turn:
         line = self.line
         if is_hold(line) and not questions(line) and not parse_menu(line):
             # Hold music is not noise to complain about; a transfer is thanked for.
-            return self.pick(TRANSFER if is_transfer(line) else HOLD, "hold")
+            return self.hold(line)
         if not line or is_gibberish(line, self.known_words):
             return self.pick(REPEAT, "repeat")
         if is_goodbye(line, first_turn=self.index == 0):
@@ -474,7 +626,7 @@ class _Turn:
         if attribute := attribute_question(line):
             return self.answer_attribute(attribute)
         if is_hold(line):
-            return self.pick(TRANSFER if is_transfer(line) else HOLD, "hold")
+            return self.hold(line)
         if questions(line) and (which := self.answer_which(questions(line)[-1])):
             return which
         if questions(line):
@@ -581,7 +733,8 @@ class _Turn:
     def cannot_help(self) -> str:
         """Ask once what else the business can do; told no again, thank them and end the call."""
         asked = any(
-            failure_phrase(line) and any(_normal(b) in _normal(reply) for b in BAD_NEWS)
+            # The question as said: a terse caller asked it without the "Oh, okay."
+            failure_phrase(line) and any(_normal(terse(b)) in _normal(reply) for b in BAD_NEWS)
             for line, reply in zip(self.operator_lines[:-1], self.replies, strict=False)
         )
         if asked:
@@ -590,7 +743,7 @@ class _Turn:
 
     def goodbye(self) -> str:
         wished = re.search(r"\b(?:have a|enjoy|take care|good (?:day|night|evening))\b", self.line, re.I)
-        words_ = self.pick(WISHED_BACK if wished else GOODBYES, "bye")
+        words_ = self.pick(GOODBYES_CHATTY if self.chatty else WISHED_BACK if wished else GOODBYES, "bye")
         if is_anything_else(self.line):
             words_ = "No, that's all. " + words_
         return f"{words_} {HANGUP_MARKER}"
@@ -1117,7 +1270,7 @@ class _Turn:
         return None
 
     def confirm_readback(self) -> str:
-        return self.readback_error() or self.pick(CONFIRM, "confirm")
+        return self.readback_error() or self.pick(CONFIRM_CHATTY if self.chatty else CONFIRM, "confirm")
 
     # --- yes/no and attributes ------------------------------------------------------------------------
 
@@ -1165,6 +1318,8 @@ class _Turn:
             return self.keep_goal()
         if conflict := self.slot_conflict(offer):
             return conflict
+        if self.hurried and _OPTIONAL.search(q) and not self.serves_goal(q):
+            return self.pick(DECLINE_HURRIED, "no")  # in a hurry: no updates, surveys or tours of offers
         if _UPSELL.search(offer) and not self.serves_goal(offer):
             return self.pick(NO_THANKS, "no")
         # An extra ("would you like some garlic knots?") the goal never asked for is declined.
