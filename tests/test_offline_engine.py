@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
 import pytest
+from cli_helpers import run_cli
 from conftest import SAMPLES_DIR
 from flowcheck import Flow, affirms, check, denies, mentions, play_flow, report
 
@@ -665,3 +667,192 @@ def test_a_preference_between_places_is_said_plainly() -> None:
 def test_claim_questions_about_harm_are_not_a_blind_yes() -> None:
     conv = call("Greenway Auto Insurance.", "file a claim for a fender bender yesterday")
     assert denies(conv.say("Did anyone get hurt?").text)
+
+
+# --- the persona's manner: patience and talkativeness ----------------------------------------------------
+
+LEVELS = ("low", "medium", "high")
+TRAITS = [(p, t) for p in LEVELS for t in LEVELS]
+
+
+def with_traits(flow: Flow, patience: str = "medium", talkativeness: str = "medium") -> Flow:
+    """The flow as a caller of the given manner plays it: its own persona details kept."""
+    persona = dataclasses.replace(flow.persona or Persona(), patience=patience, talkativeness=talkativeness)
+    return dataclasses.replace(flow, persona=persona)
+
+
+def caller(description: str, scenario: str, seed: int | None = None, **traits: str) -> Conversation:
+    return Conversation(
+        Context.create(description, scenario, Persona(**traits)), OfflineEngine(EngineOptions(seed=seed))
+    )
+
+
+def words_per_reply(paths: list[Path], talkativeness: str) -> float:
+    """Words per spoken reply over whole flows (keys alone are not replies anyone hears)."""
+    counts = []
+    for path in paths:
+        for seed in (None, 7, 31337):
+            flow = with_traits(Flow.load(path), talkativeness=talkativeness)
+            _, results = play_flow(flow, OfflineEngine(EngineOptions(seed=seed)))
+            assert all(not r.problems for r in results), report(results)
+            counts += [len(r.reply.text.split()) for r in results if r.reply.text]
+    return sum(counts) / len(counts)
+
+
+@pytest.mark.parametrize("path", SAMPLE_FLOWS, ids=lambda p: p.stem)
+def test_talkativeness_sets_how_long_the_replies_are(path: Path) -> None:
+    terse, plain, chatty = (words_per_reply([path], level) for level in LEVELS)
+    assert terse < plain < chatty, (terse, plain, chatty)
+
+
+def test_talkativeness_over_every_flow_differs_clearly() -> None:
+    terse, plain, chatty = (words_per_reply(SAMPLE_FLOWS + OWN_FLOWS, level) for level in LEVELS)
+    assert terse <= plain - 1 and chatty >= plain + 2, (terse, plain, chatty)
+
+
+@pytest.mark.parametrize("patience, talkativeness", TRAITS, ids=lambda level: level)
+@pytest.mark.parametrize("path", SAMPLE_FLOWS + OWN_FLOWS, ids=lambda p: p.stem)
+def test_every_manner_passes_every_flow(path: Path, patience: str, talkativeness: str) -> None:
+    flow = with_traits(Flow.load(path), patience, talkativeness)
+    for seed in (None, 7, 31337):
+        engine = OfflineEngine(EngineOptions(seed=seed))
+        conv, results = play_flow(flow, engine)
+        assert len(results) == len(flow.turns), report(results)
+        assert all(not r.problems for r in results), report(results)
+        if flow.verdict is not None:
+            reached, why = engine.verdict(conv.context, conv.messages)
+            assert reached == flow.verdict, f"{why}\n{report(results)}"
+
+
+def test_a_terse_caller_drops_the_fillers_and_a_chatty_one_greets() -> None:
+    ask = "Pizza Palace, what would you like to order?"
+    terse = caller(PIZZA, "order a large pepperoni pizza", talkativeness="low").say(ask).text
+    assert mentions(terse, "large pepperoni") and not re.search(r"\b(?:hi|please|i'd like)\b", terse, re.I)
+    chatty = caller(PIZZA, "order a large pepperoni pizza", talkativeness="high").say(ask).text
+    assert mentions(chatty, "large pepperoni") and re.match(r"(?:hi|hello|oh hi)\b", chatty, re.I)
+    assert len(terse.split()) < 5 < len(chatty.split())
+
+
+@pytest.mark.parametrize("seed", [None, 7, 31337])
+def test_a_chatty_caller_presses_at_once_and_never_repeats_itself(seed: int | None) -> None:
+    conv = caller(BANK, "report a lost debit card", seed, talkativeness="high")
+    menu = conv.say("For balances, press 1. To report a lost card, press 3.")
+    assert menu.dtmf == "3" and menu.text == ""
+    said: list[str] = []
+    lines = ["How can I help?", "What's your name?", "And your phone number?", "And your address?"]
+    lines += ["Okay.", "Thank you.", "Alright.", "Got it.", "Perfect."]
+    for line in lines:
+        said += sentences_of(conv.say(line))
+    assert len(said) == len(set(said)), said
+    assert len(said) > len(lines) + 2  # asides on top of the answers
+
+
+@pytest.mark.parametrize("seed", [None, 7, 31337, 99])
+def test_a_persona_without_traits_is_a_medium_caller(seed: int | None) -> None:
+    lines = ["How can I help?", "Please hold.", "What's your phone number?", "Sorry, I didn't get that."]
+
+    def transcript(persona: Persona | None) -> list[str]:
+        conv = Conversation(
+            Context.create(PIZZA, "order a pizza", persona), OfflineEngine(EngineOptions(seed=seed))
+        )
+        return [conv.say(line).raw for line in lines]
+
+    plain = transcript(None)
+    assert plain == transcript(Persona(patience="medium", talkativeness="medium"))
+    assert plain != transcript(Persona(talkativeness="low"))
+    assert plain != transcript(Persona(talkativeness="high"))
+
+
+AGENT_MENU = (
+    "For balances, press 1. To report a lost or stolen card, press 3. To speak with an agent, press 0."
+)
+
+
+@pytest.mark.parametrize("seed", [None, 7, 31337])
+def test_low_patience_presses_for_an_agent_after_two_failures(seed: int | None) -> None:
+    hurried = caller(BANK, "report a lost card", seed, patience="low")
+    calm = caller(BANK, "report a lost card", seed, patience="high")
+    for conv in (hurried, calm):
+        assert conv.say(AGENT_MENU).dtmf == "3"
+        assert conv.say("Sorry, I didn't get that.").dtmf == "3"  # one failure: the same key again
+    assert hurried.say("Sorry, I didn't get that.").dtmf == "0"
+    assert calm.say("Sorry, I didn't get that.").dtmf == "3"
+
+
+@pytest.mark.parametrize("seed", [None, 7, 31337])
+def test_low_patience_asks_a_speech_line_for_an_agent(seed: int | None) -> None:
+    prompt = "Tell me what you're calling about. You can say balance, or lost card."
+    agent = re.compile(r"\b(?:agent|representative|operator|person|someone)\b", re.I)
+    hurried = caller(BANK, "report a lost card", seed, patience="low")
+    calm = caller(BANK, "report a lost card", seed, patience="high")
+    for conv in (hurried, calm):
+        assert mentions(conv.say(prompt).text, "lost card")
+        assert mentions(conv.say("Sorry, I didn't get that.").text, "lost card")
+    assert agent.search(hurried.say("Sorry, I didn't get that.").text)
+    patient = calm.say("Sorry, I didn't get that.").text
+    assert mentions(patient, "lost card") and not agent.search(patient)
+
+
+def test_low_patience_restates_firmly_to_a_person_instead_of_asking_for_an_agent() -> None:
+    hurried = caller(BANK, "report a lost card", patience="low")
+    hurried.say("How can I help?")
+    hurried.say("Sorry, I didn't catch that.")
+    again = hurried.say("Sorry, I didn't catch that.").text
+    assert re.match(r"(?:as|like) i said\b", again, re.I) and mentions(again, "lost card")
+    assert not re.search(r"\b(?:agent|representative|operator)\b", again, re.I)
+    calm = caller(BANK, "report a lost card", patience="high")
+    calm.say("How can I help?")
+    calm.say("Sorry, I didn't catch that.")
+    patient = calm.say("Sorry, I didn't catch that.").text
+    assert mentions(patient, "lost card") and not re.search(r"\bsaid\b", patient, re.I)
+
+
+def test_low_patience_answers_a_repeated_question_more_firmly() -> None:
+    conv = caller("Tony's Trattoria.", "book a table for four. My name is Rosa Diaz.", patience="low")
+    conv.say("Okay, Saturday for four. Name for the reservation?")
+    again = conv.say("Name for the reservation?").text
+    assert re.match(r"(?:as|like) i said|again\b", again, re.I) and mentions(again, "rosa diaz")
+
+
+HOLD_LINES = [
+    "Please hold.",
+    "One moment please.",
+    "Let me check on that.",
+    "Please hold while I transfer you.",
+]
+HURRY = re.compile(r"\b(?:hurry|quick|long(?:er)?|short on time)\b", re.I)
+
+
+def hold_replies(patience: str, seed: int | None) -> list[str]:
+    conv = caller(BANK, "report a lost card", seed, patience=patience)
+    return [conv.say(line).text for line in HOLD_LINES]
+
+
+@pytest.mark.parametrize("seed", [None, 7, 31337])
+def test_hold_is_taken_by_patience(seed: int | None) -> None:
+    hurried, plain, calm = (hold_replies(level, seed) for level in LEVELS)
+    assert all(HURRY.search(reply) for reply in hurried), hurried
+    assert not any(HURRY.search(reply) for reply in plain + calm), plain + calm
+    assert not set(calm) & set(hurried) and calm != plain
+
+
+def test_scenario_file_traits_reach_the_caller_through_the_cli(tmp_path: Path) -> None:
+    def first_reply(talkativeness: str) -> str:
+        scenario = tmp_path / f"{talkativeness}.toml"
+        scenario.write_text(
+            f'description = "{PIZZA}"\n'
+            'scenario = "order a large pepperoni pizza for delivery"\n'
+            'engine = "offline"\n'
+            "seed = 5\n\n"
+            f'[persona]\ntalkativeness = "{talkativeness}"\n'
+        )
+        result = run_cli(
+            "chat", "--file", str(scenario), "--no-audio", "--no-log", input="Pizza Palace, how can I help?\n"
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout.splitlines()[0]
+
+    terse, chatty = first_reply("low"), first_reply("high")
+    assert mentions(terse, "large pepperoni") and mentions(chatty, "large pepperoni")
+    assert not re.match(r"(?:hi|hello)\b", terse, re.I) and re.match(r"(?:hi|hello|oh hi)\b", chatty, re.I)
+    assert len(terse.split()) < len(chatty.split())

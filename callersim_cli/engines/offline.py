@@ -475,7 +475,7 @@ class _Turn:
         """The same answer with mild impatience; keys, a hang-up or a request for a person are left alone."""
         if "[" in reply or reply in ASK_AGENT or not reply:
             return reply
-        if re.match(r"(?:yes|yeah|yep|no|nope|correct|right|sure)\b", reply, re.I):
+        if re.match(r"(?:yes|yeah|yep|no|nope|correct|right)\b|sure\W*$", reply, re.I):
             # The yes or no stays in front, where it is heard; the impatience comes after it.
             return f"{reply} {self.pick(FIRM_AFTER, 'firm')}"
         reply = re.sub(

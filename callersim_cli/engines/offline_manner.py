@@ -128,7 +128,7 @@ HOLD_CALM = (
     "That's fine, I'm happy to wait.",
     "No rush at all, I'll be right here.",
     "Sure, whenever you're ready.",
-    "Absolutely, I'll wait as long as it takes.",
+    "Absolutely, I'll stay right on the line.",
 )
 TRANSFER_HURRIED = (
     "Okay, thanks. Hopefully this is quick.",
