@@ -59,7 +59,7 @@ def run_chat(options: ChatOptions, terminal: Terminal | None = None) -> int:
         term.error(str(exc))
         if options.debug:
             term.traceback()
-        return ExitCode.USAGE if isinstance(exc, UsageError) else ExitCode.FAILED
+        return ExitCode.USAGE
     try:
         reason = repl.run()
     finally:
@@ -167,17 +167,18 @@ def _transcript_opener(
     def kept_call(context: Context) -> TranscriptWriter | None:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         slug = re.sub(r"[^a-z0-9]+", "-", context.scenario.lower()).strip("-")[:40].rstrip("-") or "call"
-        path = calls_dir() / f"{stamp}-{slug}.jsonl"
-        n = 2
-        while path.exists():
-            path = calls_dir() / f"{stamp}-{slug}-{n}.jsonl"
-            n += 1
-        try:
-            return TranscriptWriter(path, redact, keep_if_empty=False)
-        except UsageError as exc:
-            # Keeping calls by default must not stop a call; an explicit --transcript does.
-            term.warning(f"{exc}; this call is not kept")
-            return None
+        for n in range(1, 1000):
+            path = calls_dir() / (f"{stamp}-{slug}.jsonl" if n == 1 else f"{stamp}-{slug}-{n}.jsonl")
+            try:
+                return TranscriptWriter(path, redact, keep_if_empty=False, new=True)
+            except FileExistsError:
+                continue  # another session took this name in the same second
+            except UsageError as exc:
+                # Keeping calls by default must not stop a call; an explicit --transcript does.
+                term.warning(f"{exc}; this call is not kept")
+                return None
+        term.warning("No free name for this call's transcript; this call is not kept")
+        return None
 
     return kept_call
 

@@ -184,5 +184,5 @@ def main() -> None:
         redact = Redactor([os.environ.get("OPENAI_API_KEY"), os.environ.get("ELEVENLABS_API_KEY")])
         message = redact(f"{type(exc).__name__}: {exc}")
         typer.echo(f"callersim: unexpected error: {message} (run with --debug for details)", err=True)
-        code = ExitCode.FAILED
+        code = ExitCode.INTERNAL
     sys.exit(code if isinstance(code, int) else 0)

@@ -46,9 +46,6 @@ def register(app: typer.Typer) -> None:
     """Add this module's commands to ``app``."""
     from callersim_cli.errors import CallersimError, UsageError
 
-    def code_for(exc: CallersimError) -> int:
-        return ExitCode.USAGE if isinstance(exc, UsageError) else ExitCode.FAILED
-
     @app.command()
     def init(
         name: Annotated[
@@ -62,7 +59,7 @@ def register(app: typer.Typer) -> None:
         try:
             write_example(path)
         except CallersimError as exc:
-            _fail(str(exc), code_for(exc))
+            _fail(str(exc), ExitCode.USAGE)
         typer.echo(f"Wrote {path}. Edit it, then: callersim chat --file {path}")
 
     @app.command("calls")
@@ -77,7 +74,7 @@ def register(app: typer.Typer) -> None:
         try:
             found = list_calls(calls_dir(), limit)
         except CallersimError as exc:
-            _fail(str(exc), code_for(exc))
+            _fail(str(exc), ExitCode.USAGE)
         if not found:
             err.print(f"No calls kept yet in {calls_dir()}.", style="dim", markup=False)
             return
@@ -110,7 +107,7 @@ def register(app: typer.Typer) -> None:
                 err.print(f"Wrote {output}", style="dim", markup=False)
                 return
         except CallersimError as exc:
-            _fail(str(exc), code_for(exc))
+            _fail(str(exc), ExitCode.USAGE)
         for entry in conversation(call):
             for renderable in entry.renderables:
                 out.print(renderable)
@@ -190,4 +187,4 @@ def register(app: typer.Typer) -> None:
                         notice(f"The business's lines are not voiced ({voices.why_not}).")
             session.run()
         except CallersimError as exc:
-            _fail(str(exc), code_for(exc))
+            _fail(str(exc), ExitCode.USAGE)

@@ -6,7 +6,7 @@ import enum
 class ExitCode(enum.IntEnum):
     OK = 0
     GOAL_NOT_REACHED = 1  # only with --check
-    FAILED = 1  # the command could not do its job (e.g. the engine failed on every turn of a script)
-    USAGE = 2
+    USAGE = 2  # the command could not start as asked: bad option, input, file or setting
     CALL_FAILED = 3  # a scripted call stopped: the caller engine failed on a turn
+    INTERNAL = 4  # a bug of ours
     INTERRUPTED = 130

@@ -181,6 +181,9 @@ class Repl:
         if not self.session.conversation.exchanges:
             self.term.error("The call has not started yet.")
             return
+        if self.session.ended:
+            self.term.error("The call has already ended; /reset starts a new call.")
+            return
         self._end_call(EndReason.BUSINESS_HUNG_UP)
 
     def cmd_reset(self, arg: str) -> None:
@@ -206,7 +209,7 @@ class Repl:
         self.session.new_call(context)
 
     def cmd_retry(self, arg: str) -> None:
-        """Send the last operator line again (after an error, or to hear the caller answer it again)."""
+        """Send the last operator line again (after an error, or to a new call after /reset)."""
         line = self.session.last_operator_line
         if line is None:
             self.term.error("Nothing to retry yet.")

@@ -40,6 +40,7 @@ class CallSummary:
     first_audio_worst_s: float | None = None
     verdict: Verdict | None = None
     verdict_error: str | None = None
+    audio_played: bool = True  # False: first audio is when the first clip was ready, not heard
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -245,6 +246,9 @@ class CallSession:
                 summary.verdict = Verdict(*judge(conv.context, conv.messages))
             except CallersimError as exc:
                 summary.verdict_error = str(exc)  # the call happened; only its judgement is missing
+            except KeyboardInterrupt:
+                summary.verdict_error = "skipped (Ctrl-C)"  # the call still ends, unjudged
+        summary.audio_played = self.speaker is not None and self.speaker.player is not None
         return summary
 
     def end(self, end_reason: str) -> CallSummary:

@@ -190,8 +190,9 @@ class Terminal:
         grid.add_row("keys pressed", " ".join(summary.keys) or "none")
         grid.add_row("ended", summary.end_reason)
         if summary.first_audio_median_s is not None:
+            label = "first audio" if summary.audio_played else "first audio saved"
             grid.add_row(
-                "first audio",
+                label,
                 f"median {summary.first_audio_median_s * 1000:.0f} ms, "
                 f"worst {(summary.first_audio_worst_s or 0) * 1000:.0f} ms",
             )

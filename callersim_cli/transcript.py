@@ -37,7 +37,9 @@ def _redact_value(value: Any, redact: Redactor) -> Any:
 class TranscriptWriter:
     """Appends events to a JSONL file; each event is one write of one whole line, flushed to disk."""
 
-    def __init__(self, path: Path, redact: Redactor | None = None, *, keep_if_empty: bool = True) -> None:
+    def __init__(
+        self, path: Path, redact: Redactor | None = None, *, keep_if_empty: bool = True, new: bool = False
+    ) -> None:
         self.path = path
         self.keep_if_empty = keep_if_empty  # False: a call in which nothing was said leaves no file
         self._redact = redact or Redactor()
@@ -45,7 +47,10 @@ class TranscriptWriter:
         self.counts: dict[str, int] = {}  # events written, by type
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self._file = open(path, "a", encoding="utf-8")  # noqa: SIM115 - held open for the call
+            # new=True: the file must not exist yet, so two sessions can never share one (FileExistsError).
+            self._file = open(path, "x" if new else "a", encoding="utf-8")  # noqa: SIM115 - held open
+        except FileExistsError:
+            raise
         except OSError as exc:
             raise UsageError(f"Can't write the transcript {path}: {exc.strerror}") from None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -269,3 +270,26 @@ def test_retry_after_reset_asks_the_new_call_the_same_line(server: FakeOpenAI) -
     )
     assert result.stdout.splitlines()[-1] == "Second caller."
     assert [m["content"] for m in server.chat_requests[-1].messages[1:]] == ["Pizza Palace?"]
+
+
+def test_sessions_started_in_the_same_second_keep_separate_files(isolated: Path) -> None:
+    import subprocess
+
+    env = {**os.environ, "COLUMNS": "200"}
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "callersim_cli", "chat", *PIZZA, "--no-audio", "--seed", str(i)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=env,
+            text=True,
+        )
+        for i in range(6)
+    ]
+    for proc in procs:
+        proc.communicate("Pizza Palace, how can I help?\n", timeout=60)
+    kept = list((isolated / "home" / ".local" / "share" / "callersim" / "calls").glob("*.jsonl"))
+    assert len(kept) == 6
+    for path in kept:
+        assert [e["type"] for e in read_jsonl(path)].count("context") == 1
