@@ -357,6 +357,7 @@ class _Turn:
         self.calm = self.persona.patience == "high"
         self.said = {s for reply in self.replies for s in _spoken_sentences(_strip_markers(reply))}
         self.rephrasing = False  # answering a prompt again after "sorry, I didn't get that"
+        self.reprompted = False  # this line is the last prompt again after "sorry, not a valid option"
         # The call's own words are real words even when no word list knows them ("Skyline", "lisinopril").
         self.known_words = frozenset(words(f"{context.description} {context.scenario}"))
 
@@ -548,6 +549,7 @@ class _Turn:
             if not rest:
                 return self.answer_again()
             self.line = rest
+            self.reprompted = True
             if agent := self.escalate(rest):
                 return agent
         return self.answer()
@@ -892,7 +894,9 @@ class _Turn:
             chosen = next((o for o in languages if o.language == want), None)
             if chosen and len(languages) >= len(menu) - 1:
                 return press_marker(chosen.key)
-        tried = self.keys_tried_for(menu)
+        # "Sorry, that is not a valid option. For billing, press 1...": the key did not register, the choice
+        # was right; only a menu that comes back unasked means the option led nowhere.
+        tried = set() if self.reprompted else self.keys_tried_for(menu)
         wants_human = has_word(
             self.goal.task, "representative", "operator", "agent", "person", "human", "someone"
         )
@@ -901,7 +905,8 @@ class _Turn:
         ]
         if not candidates:
             return None  # only a language we do not want ("para español, oprima nueve"): listen on
-        if reply := self.answer_confirm_menu(candidates):
+        # A read-back's "correct, press 1; re-enter, press 2" is judged afresh every time it is read back.
+        if reply := self.answer_confirm_menu([o for o in menu if not o.language]):
             return reply
         scored = sorted(
             candidates, key=lambda o: -self.option_score(o, wants_human)
@@ -1192,7 +1197,8 @@ class _Turn:
                     [f"No — {phrase}.", f"No, that should be {phrase}.", f"Not quite — it's {phrase}."], "fix"
                 )
         # Numbers read back: a known value whose digits are almost, but not exactly, what was read.
-        for run in re.findall(r"\d[\d\s-]{2,}\d", line):
+        # "You entered 7, 7, 3, 1, 9, 2, 0": an IVR reads digits one by one, with commas between them.
+        for run in re.findall(r"\d(?:(?:,\s*|[\s-])?\d){3,}", line):
             got = digits_in(run)
             values = {k: v for k, v in self.known_values().items() if len(digits_in(v)) >= 4}
             if any(digits_in(v) == got or got in digits_in(v) for v in values.values()):

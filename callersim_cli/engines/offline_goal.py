@@ -30,12 +30,30 @@ _NUMBER_KINDS = {
     "ticket": "ticket", "customer": "account_number", "pin": "pin", "zip": "zip", "invoice": "invoice",
     "group": "group", "patient": "patient", "record": "record", "license": "license", "plate": "plate",
     "flight": "flight", "loyalty": "member", "rewards": "member", "frequent": "member",
+    # A citation is a ticket to the caller; one number has many names, the business may use any of them.
+    "citation": "ticket", "violation": "ticket", "student": "student", "employee": "employee",
+    "vin": "vin", "vehicle": "vin", "serial": "serial", "reference": "reference", "file": "reference",
+    "shipment": "tracking", "package": "tracking", "parcel": "tracking", "incident": "case",
+    "complaint": "case", "service request": "case", "work order": "order",
+    "appointment": "confirmation", "application": "application", "loan": "loan", "meter": "meter",
+    "registration": "registration", "permit": "permit", "iccid": "iccid", "imei": "imei",
 }  # fmt: skip
+KIND_WORDS = "|".join(sorted(_NUMBER_KINDS, key=len, reverse=True))
 _NUMBER_RE = re.compile(
-    r"\b(" + "|".join(_NUMBER_KINDS) + r")(?:\s+flyer)?(?:\s+(?:number|no\.?|#|id|code|reference|ref\.?))?"
-    r"(?:\s+(?:is|was|of))?\s*[:#]?\s*([A-Z0-9]*-?\d[A-Z0-9-]*)",
+    r"\b(" + KIND_WORDS + r")(?:\s+flyer)?(?:\s+(?:number|no\.?|#|id|code|reference|ref\.?))?"
+    r"(?:\s+(?:is|was|of))?\s*[:#]?\s*"
+    # "flight SB 482": an airline's two letters, a space, the digits; otherwise one run with a digit in it.
+    r"((?-i:[A-Z]{2})\s\d{1,4}\b|[A-Z0-9]*-?\d[A-Z0-9-]*)",
     re.I,
 )
+
+
+def number_kind(label: str) -> str:
+    """The detail a labelled number is kept as: "citation" and "ticket" are the same number."""
+    label = " ".join(label.lower().split())
+    return _NUMBER_KINDS.get(label, label.replace(" ", "_"))
+
+
 _NAME_RE = re.compile(
     r"\b(?:[Mm]y name is|[Nn]ame(?: is|:)?|I am|I'm|[Tt]his is)\s+([A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){1,2})"
 )
@@ -68,7 +86,9 @@ _LIKE_VERBS = wordset(
     return exchange transfer upgrade downgrade speak talk request reserve arrange apply sign start stop
     replace move activate set up confirm know learn see find track"""
 )
-_CALLING_VERBS = wordset("report complain dispute follow inquire ask file let tell notify check")
+_CALLING_VERBS = wordset(
+    "report complain dispute follow inquire ask file let tell notify check contest appeal"
+)
 # Clauses that instruct the simulation rather than describe the caller's business.
 _META_RE = re.compile(
     r"^(?:and\s+)?(?:avoid|don't|do not|try not|never|be\s|stay\s|keep\s|if possible|if asked|when asked|"
@@ -117,7 +137,7 @@ def scenario_details(scenario: str) -> Persona:
     numbers: dict[str, str] = {}
     account = None
     for m in _NUMBER_RE.finditer(scenario):
-        kind = _NUMBER_KINDS[m.group(1).lower()]
+        kind = number_kind(m.group(1))
         value = m.group(2).strip("-")
         if kind == "account_number":
             account = account or value
@@ -162,7 +182,10 @@ def _identity_spans(text: str) -> list[tuple[int, int, str]]:
         spans += [(*m.span(), "") for m in regex.finditer(text)]
     spans += [(*m.span(), "card") for m in _CARD_RE.finditer(text)]
     # "the status of claim 88213904" keeps "claim": the number is a detail, the claim is the subject.
-    spans += [(*m.span(), m.group(1)) for m in _NUMBER_RE.finditer(text)]
+    # A flight stays in the sentence whole: "my bag did not arrive on flight SB 482" says which bag.
+    spans += [
+        (*m.span(), m.group(1)) for m in _NUMBER_RE.finditer(text) if number_kind(m.group(1)) != "flight"
+    ]
     spans.sort()
     merged: list[tuple[int, int, str]] = []
     for span in spans:
@@ -176,7 +199,7 @@ _IDENTITY_WORDS = wordset(
     """my your name is are it's date of birth dob born number no id phone cell mobile email address card
     ending in last four digits social security ssn zip code and the i am i'm this was on file account
     rx claim policy member order confirmation pin reference under"""
-) | frozenset(_NUMBER_KINDS)
+) | frozenset(w for kind in _NUMBER_KINDS for w in kind.split())
 _HOLE = "\x00"
 
 
@@ -208,8 +231,13 @@ def _task_clauses(scenario: str) -> list[str]:
                     continue  # the clause only states who the caller is
                 for word in kept_here:
                     clause = clause.replace(_HOLE, word, 1)
+                clause = re.sub(rf"\b(of|about|on|for|with|to)\s+({KIND_WORDS})\b", r"\1 my \2", clause)
+                # "pay parking ticket <n>" is said "pay my parking ticket": the number goes, a "my" comes.
                 clause = re.sub(
-                    r"\b(of|about|on|for|with|to)\s+(" + "|".join(_NUMBER_KINDS) + r")\b", r"\1 my \2", clause
+                    rf"^(\w+)\s+(?!(?:my|the|a|an|our|this|that|your|on|to|of|for|about|with)\b)"
+                    rf"(?=(?:[a-z]+\s+)?(?:{KIND_WORDS})\b)",
+                    r"\1 my ",
+                    clause,
                 )
                 clause = " ".join(clause.split()).rstrip(" ,")
                 if ends_in_detail:
@@ -224,7 +252,7 @@ def _first_person(task: str) -> str:
     task = re.sub(
         r"^(?:I\s+)?(?:want|wants|need|needs|would like|am trying|try|trying)\s+to\s+", "", task, flags=re.I
     )
-    task = re.sub(r"^to\s+", "", task, flags=re.I)
+    task = re.sub(r"^(?:to|please)\s+", "", task, flags=re.I)
     return task
 
 

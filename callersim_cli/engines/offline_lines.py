@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from callersim_cli.engines.offline_goal import KIND_WORDS, number_kind
 from callersim_cli.engines.offline_text import (
     COMMON_WORDS,
     COUNT_WORDS,
@@ -331,6 +332,9 @@ SLOT_PATTERNS: tuple[tuple[str, str], ...] = (
         r"whom am i",
     ),
 )
+_LABELLED = re.compile(
+    rf"\b({KIND_WORDS})(?:'s)?\s+(?:number|no\b|#|id\b|code\b|reference\b)|\b(vin|iccid|imei)\b", re.I
+)
 _REQUEST = re.compile(
     r"\b(?:what(?:'s| is| are)?|may i|can i|could i|could you|can you|would you|please|say|enter|"
     r"provide|give (?:me|us|your|the)|"
@@ -385,6 +389,12 @@ def detail_request(line: str) -> DetailRequest | None:
                 taken.append(m.span())
                 found.append((index * 10_000 + m.start(), slot))
                 break
+        # Any other labelled number ("your citation number", "the student ID", "flight number") is the goal's
+        # number of that kind, whatever synonym the business uses for it.
+        for m in _LABELLED.finditer(lowered):
+            if not any(s <= m.start() < e for s, e in taken):
+                taken.append(m.span())
+                found.append((index * 10_000 + m.start(), number_kind(m.group(1) or m.group(2))))
     if not found:
         return None
     # How to give them may be said in a sentence of its own ("Please say it now, one character at a time").
@@ -671,7 +681,11 @@ _REPROMPT = re.compile(
     r"(?:could|can|would) you (?:please )?repeat (?:that|yourself|it)|please repeat (?:that|yourself)|"
     r"i missed that|you(?:'re| are) breaking up|you cut out|what was that(?=\W*$)|"
     r"what did you (?:just )?say(?=\W*$)|"
-    r"(?:the )?line(?:'s| is) (?:really |very |pretty )?bad|bad (?:line|connection)|say it again)\b|"
+    r"(?:the )?line(?:'s| is) (?:really |very |pretty )?bad|bad (?:line|connection)|say it again|"
+    # A keypad IVR that did not take the key: the same key again, the line was bad, not the choice.
+    r"(?:(?:is|was) )?not (?:a )?(?:valid|recogni[sz]ed)(?: (?:option|selection|entry|choice|response))?|"
+    r"invalid (?:option|selection|entry|choice|response)|"
+    r"no (?:input|entry) (?:was )?(?:received|detected))\b|"
     r"^(?:i'm )?(?:sorry|pardon)(?: me)?\W*$",
     re.I,
 )
