@@ -103,7 +103,9 @@ class Repl:
             self.term.operator(line.strip())
         try:
             with self.term.typing_hidden():
-                for event in self.session.turn(line):
+                turn = self.session.turn(line)
+                self.term.start_waiting("the caller is thinking…")
+                for event in turn:
                     self.term.caller_event(event)
         except CallersimError as exc:
             self.term.error(str(exc))
@@ -132,7 +134,11 @@ class Repl:
         if self.session.ended:
             return
         self._show_warnings()
-        summary = self.session.end(reason.value)
+        self.term.start_waiting("ending the call…")
+        try:
+            summary = self.session.end(reason.value)
+        finally:
+            self.term.stop_waiting()
         self.summaries.append(summary)
         self.term.summary(summary)
 

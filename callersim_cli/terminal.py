@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sys
 import traceback as tb
 from collections.abc import Callable, Iterator
@@ -17,6 +18,7 @@ from typing import TextIO
 
 from rich.console import Console
 from rich.panel import Panel
+from rich.status import Status
 from rich.table import Table
 from rich.text import Text
 
@@ -25,6 +27,7 @@ from callersim_cli.redact import Redactor
 from callersim_cli.session import CallSummary
 
 CALLER_STYLE = "bold green"
+CALLER_PREFIX = "caller › "
 ACTION_STYLE = "cyan"
 
 
@@ -51,6 +54,9 @@ class Terminal:
         self._session = None  # the prompt_toolkit session, made on first use
         self._mid_line = False  # a streamed reply is being printed on the current line
         self._held_space = ""
+        self._partial_word = ""  # the start of a word whose end has not streamed in yet
+        self._column = 0  # where the cursor is on the current line of a reply
+        self._status: Status | None = None
 
     # --- input ----------------------------------------------------------------------------------------
 
@@ -96,6 +102,7 @@ class Terminal:
     # --- the caller -----------------------------------------------------------------------------------
 
     def caller_event(self, event: CallerEvent) -> None:
+        self.stop_waiting()
         if isinstance(event, Speech):
             text = event.text
             if not self._mid_line:
@@ -103,19 +110,42 @@ class Terminal:
                 if not text:
                     return
                 if self.interactive:
-                    self.out.print(Text("caller › ", style=CALLER_STYLE), end="")
+                    self.out.print(Text(CALLER_PREFIX, style=CALLER_STYLE), end="")
+                    self._column = len(CALLER_PREFIX)
                 self._mid_line = True
-            # Trailing spaces wait for the next piece, so no line ends in a space.
-            text = self._held_space + text
-            body = text.rstrip()
-            self._held_space = text[len(body) :]
-            if body:
-                self.out.print(Text(body), end="")
-                self.out.file.flush()
+            self._stream_words(text)
         elif isinstance(event, Press):
             self._action(f"☎ presses {event.digits}")
         elif isinstance(event, HangUp):
             self._action("☎ hangs up")
+
+    def _stream_words(self, text: str, *, final: bool = False) -> None:
+        """Print streamed text a whole word at a time.
+
+        Spaces wait for the next word, so no line ends in a space; on a terminal a word that would
+        cross the right edge starts a new, indented line instead of being cut in two.
+        """
+        pieces = re.split(r"(\s+)", self._partial_word + text)
+        # The last piece may be half a word ("t" of "the"): hold it until the rest arrives.
+        self._partial_word = "" if final or not pieces[-1] else pieces.pop()
+        out: list[str] = []
+        for piece in pieces:
+            if not piece:
+                continue
+            if piece.isspace():
+                self._held_space += " "
+                continue
+            gap = self._held_space
+            self._held_space = ""
+            past_edge = self._column + len(gap) + len(piece) > self.out.width
+            if self.interactive and self._column > len(CALLER_PREFIX) and past_edge:
+                gap = "\n" + " " * len(CALLER_PREFIX)
+                self._column = len(CALLER_PREFIX) - 1
+            out.append(gap + piece)
+            self._column += len(gap) + len(piece)
+        if out:
+            self.out.print(Text("".join(out)), end="")
+            self.out.file.flush()
 
     def operator(self, line: str) -> None:
         self.out.print(Text.assemble(("business › ", "bold blue"), line))
@@ -150,10 +180,25 @@ class Terminal:
         self.out.print(Text(("  " if self.interactive else "") + label, style=ACTION_STYLE))
 
     def end_reply(self) -> None:
+        self.stop_waiting()
         if self._mid_line:
+            self._stream_words("", final=True)
             self.out.print()
             self._mid_line = False
         self._held_space = ""
+        self._partial_word = ""
+        self._column = 0
+
+    def start_waiting(self, label: str) -> None:
+        """A spinner while nothing can be shown yet (the caller is thinking, the call is being judged)."""
+        if self.interactive and self._status is None:
+            self._status = self.out.status(Text(label, style="dim"), spinner="dots")
+            self._status.start()
+
+    def stop_waiting(self) -> None:
+        if self._status is not None:
+            self._status.stop()
+            self._status = None
 
     # --- messages ---------------------------------------------------------------------------------------
 

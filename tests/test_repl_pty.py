@@ -185,3 +185,26 @@ def test_without_a_description_it_asks_for_the_business_and_the_goal(server: Fak
     assert "Bright Smile Dental" in system and "book a cleaning" in system
     child.sendline("/quit")
     expect(child, pexpect.EOF)
+
+
+def test_a_long_reply_wraps_between_words_under_its_prefix(server: FakeOpenAI) -> None:
+    import re
+
+    reply = (
+        "I would like to order a large pepperoni pizza for delivery to my apartment on Maple Street please."
+    )
+    server.enqueue(reply)
+    child = spawn(server)
+    child.setwinsize(40, 50)
+    child.sendline("Hello?")
+    expect(child, "please.")
+    screen = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", child.before + child.after).replace("\r", "")
+    expect(child, "business ›")
+    start = screen.index("caller › ")
+    lines = screen[start : screen.index("please.") + len("please.")].split("\n")
+    assert len(lines) > 1
+    assert all(len(line) <= 50 for line in lines)
+    assert all(line.startswith(" " * len("caller › ")) for line in lines[1:])  # indented under the prefix
+    assert " ".join(line.strip() for line in lines).removeprefix("caller › ") == reply  # no word cut in two
+    child.sendline("/quit")
+    expect(child, pexpect.EOF)
