@@ -231,11 +231,12 @@ class Repl:
         if not conv.exchanges:
             self.term.info(Text("(no turns yet)", style="dim"))
         for exchange in conv.exchanges:
-            self.term.info(Text.assemble(("business › ", "bold blue"), exchange.operator))
+            # Dimmed and indented: the record of the call, not lines being typed now.
+            self.term.info(Text.assemble(("  business › ", "blue"), exchange.operator, style="dim"))
             reply = exchange.reply
             parts = [reply.text] if reply.text else []
             if reply.dtmf:
                 parts.append(f"☎ presses {reply.dtmf}")
             if reply.hangup:
                 parts.append("☎ hangs up")
-            self.term.info(Text.assemble(("caller › ", "bold green"), "  ".join(parts)))
+            self.term.info(Text.assemble(("  caller › ", "green"), "  ".join(parts), style="dim"))

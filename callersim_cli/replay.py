@@ -195,8 +195,8 @@ class Replay:
         for entry in entries:
             ts = entry.ts
             if previous is not None and ts is not None:
-                gap = min(max((ts - previous).total_seconds(), 0.0), self.max_gap_s)
-                due += gap / self.speed
+                # The cap is on the wait itself, so a slow --speed can't stretch a pause past it either.
+                due += min(max((ts - previous).total_seconds(), 0.0) / self.speed, self.max_gap_s)
             previous = ts or previous
             self._settle_caller_audio(entry.event)
             due = max(due, self.clock())  # time spent listening counts towards the gap

@@ -55,7 +55,7 @@ def load_scenario_file(path: Path) -> ScenarioFile:
     """Read and check ``path``. Raises ``UsageError`` with one line: file, line, key and what is wrong."""
     label = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = Path(path).read_text(encoding="utf-8-sig")  # -sig: editors on Windows may add a BOM
     except FileNotFoundError:
         raise UsageError(f"{label}: no such scenario file (callersim init writes an example)") from None
     except IsADirectoryError:

@@ -191,11 +191,18 @@ def test_gaps_are_capped_and_hurried_by_speed(monkeypatch: pytest.MonkeyPatch) -
 
     _, _, clock = replay_with(call, speed=2.0)
 
-    # Gaps between shown events: 1, 1, 88 (capped), 0, 1, 1.5, 0.5, 1, 1 seconds; the unshown audio
-    # event of a reply heard to its end is no stop of its own.
-    expected = (1 + 1 + MAX_GAP_S + 0 + 1 + 1.5 + 0.5 + 1 + 1) / 2
+    # Gaps between shown events: 1, 1, 88, 0, 1, 1.5, 0.5, 1, 1 seconds, halved, and no wait longer than
+    # the cap (the 88 s one); the unshown audio event of a reply heard to its end is no stop of its own.
+    expected = (1 + 1 + 0 + 1 + 1.5 + 0.5 + 1 + 1) / 2 + MAX_GAP_S
     assert sum(clock.slept) == pytest.approx(expected)
-    assert max(clock.slept) == pytest.approx(MAX_GAP_S / 2)
+    assert max(clock.slept) == pytest.approx(MAX_GAP_S)
+
+
+def test_a_slow_speed_stretches_pauses_but_never_past_the_cap(monkeypatch: pytest.MonkeyPatch) -> None:
+    call = pizza_call(monkeypatch)
+    _, _, clock = replay_with(call, speed=0.01)
+    assert max(clock.slept) == pytest.approx(MAX_GAP_S)
+    assert sum(clock.slept) <= 9 * MAX_GAP_S
 
 
 def test_the_callers_audio_plays_in_place_and_is_cut_where_it_was(monkeypatch: pytest.MonkeyPatch) -> None:
