@@ -34,6 +34,7 @@ from callersim_cli.engines.offline_facts import (
 )
 from callersim_cli.engines.offline_goal import Goal, parse_goal
 from callersim_cli.engines.offline_lines import (
+    SLOT_PATTERNS,
     DetailRequest,
     MenuOption,
     attribute_question,
@@ -108,8 +109,15 @@ _LABELS = {
     "ssn_last4": "Social Security number", "pin": "PIN", "order": "order number",
     "confirmation": "confirmation number", "claim": "claim number", "policy": "policy number",
     "member": "member ID", "prescription": "prescription number", "card_number": "card number",
-    "card_expiry": "expiration date", "cvv": "security code",
+    "card_expiry": "expiration date", "cvv": "security code", "pet_name": "pet's name",
+    "student": "student ID", "vin": "VIN", "iccid": "SIM number", "flight": "flight number",
 }  # fmt: skip
+SLOT_NAMES = frozenset(slot for slot, _ in SLOT_PATTERNS)
+PET_NAMES = ("Max", "Bella", "Charlie", "Milo", "Daisy", "Cooper", "Lucy", "Bailey")
+BAG_COLORS = ("black", "navy blue", "dark gray", "red", "dark green")
+BAG_KINDS = ("roller suitcase", "hard-shell suitcase", "duffel bag", "medium-sized rolling bag")
+BAG_BRANDS = ("Samsonite", "Travelpro", "American Tourister", "Delsey")
+CAR_MAKES = (("Toyota", "Camry"), ("Honda", "Accord"), ("Ford", "Escape"), ("Subaru", "Outback"))
 
 GOODBYES = (
     "Great, thank you so much. Bye!",
@@ -134,7 +142,7 @@ HOLD = (
     "Sure, I'll hold.",
     "Okay, take your time.",
     "No problem, I'll wait.",
-    "Sure thing.",
+    "Okay, I'll stay on the line.",
     "Okay, I'm still here.",
     "Still holding, no rush.",
 )
@@ -301,6 +309,18 @@ _FIXED_YET = re.compile(
     re.I,
 )
 # "Any allergies or special occasions we should know about?": a chance to add something, not an offer.
+# A goal that asks something ("check whether my transcripts arrived") is met by the answer, good or bad.
+_INQUIRY = re.compile(
+    r"^(?:check|ask|find out|learn|know|see|inquire|verify|confirm)\b|\bwhether\b|\bstatus\b|\bwhere\b", re.I
+)
+_STATUS_GIVEN = re.compile(
+    r"\b(?:is|are|was|were|has|have|had)(?: not|n't)?(?: yet)?(?: been)? (?:now |already |still )?"
+    r"(?:complete|incomplete|received|arrived|approved|denied|pending|processed|shipped|delivered|on file|"
+    r"missing|under review)\b|\barrived on\b|\bwe (?:have not|haven't|did not|didn't) (?:yet )?receive",
+    re.I,
+)
+_EXISTING = re.compile(r"\b(?:existing|already (?:have|filed|open)|status of (?:a|an|your) )", re.I)
+_NEW_MATTER = re.compile(r"^(?:report|file|open|start|make|submit|book|schedule)\b|\bnew\b", re.I)
 _ANYTHING_TO_ADD = re.compile(
     r"^(?:and\s+|also,?\s+|okay,?\s+)?(?:any|anything|are there any|is there anything|do you have any)\b"
     r".*\b(?:know|note|mention|aware|tell us|add|for us)\b",
@@ -326,6 +346,29 @@ def _strip_markers(raw: str) -> str:
 
 def _pressed(raw: str) -> str:
     return "".join(e.digits for e in parse_actions([raw]) if isinstance(e, PressEvent))
+
+
+def _clause(line: str, phrase: str) -> str:
+    """The clause of ``line`` a verdict phrase sits in: a reason quotes what the business said, not a
+    fragment ("claim number is ")."""
+    for sentence in sentences(normalize_line(line)):
+        if phrase.lower() in sentence.lower():
+            if len(sentence) <= 90:
+                return sentence.rstrip(".!?")
+            for part in re.split(r",\s+|;\s+|\s+(?:and|but)\s+", sentence):
+                if phrase.strip().lower() in part.lower():
+                    return part.rstrip(".!?")
+            return sentence.rstrip(".!?")
+    return phrase.strip()
+
+
+def _as_caller(choice: str) -> str:
+    """A choice put to "you", in the caller's mouth: "you be waiting" -> "I'll be waiting"."""
+    choice = re.sub(r"^(?:will |would )?you be (\w+ing)\b", r"I'll be \1", choice, flags=re.I)
+    choice = re.sub(
+        r"^(?:do |will |would )?you (need|want|like|prefer|have|take)\b", r"I'll \1", choice, flags=re.I
+    )
+    return re.sub(r"\byour\b", "my", choice, flags=re.I)
 
 
 class _Turn:
@@ -430,7 +473,8 @@ class _Turn:
             if re.match(r"(?:yes|yeah|yep|sure|correct|that's right|right)\b", reply, re.I):
                 return "Yes."
             if re.match(r"(?:no|nope|not)\b", reply, re.I):
-                return "No."
+                # A wrong number read back is put right in the same breath: "No, it's 415 555 0123."
+                return reply if re.search(r"\d", reply) else "No."
         if self.terse:
             return self.tersely(reply)
         if self.chatty:
@@ -443,6 +487,9 @@ class _Turn:
         """A line only a machine says: a menu, "say X or Y", "press", "enter", "after the tone"."""
         return bool(
             parse_menu(line)
+            or (
+                is_hold(line) and not questions(line)
+            )  # a recorded "please stay on the line" is no one to greet
             or say_menu(line)
             or say_choices(line)
             or re.search(r"\b(?:press|say|enter|keypad|after the tone|yes or no)\b", line, re.I)
@@ -539,6 +586,10 @@ class _Turn:
             pool = TRANSFER_HURRIED if self.hurried else TRANSFER_CALM if self.calm else TRANSFER
         else:
             pool = HOLD_HURRIED if self.hurried else HOLD_CALM if self.calm else HOLD
+            if pool is HOLD and not any(is_hold(earlier) for earlier in self.operator_lines[:-1]):
+                pool = HOLD[
+                    :4
+                ]  # "I'm still here" and "still holding" answer a hold that went on, not its start
         return self.pick(pool, "hold")
 
     def respond_freely(self) -> str:
@@ -600,7 +651,20 @@ class _Turn:
             return misheard
         if is_instruction(line):
             return self.do_instruction()
-        if request := detail_request(line):
+        if is_anything_else(line) and success_phrase(line):
+            # "The new SIM is now active. ... Is there anything else?": the closing question, whatever the
+            # line said before it ("restart your phone" is not a request for the phone number).
+            return self.done()
+        if described := self.describe():
+            return described
+        request = detail_request(line)
+        have = yes_no_question(line) or ""
+        if request and re.match(r"(?:and |so )?do you (?:already |still |happen to )?have\b", have, re.I):
+            # "Do you already have a file reference number?" for a loss being reported now: no such number.
+            if not self.holds(request):
+                return self.pick(("No, I don't have one yet.", "No, not yet.", "No, I don't."), "no-number")
+            return f"Yes. {self.give_details(request)}"
+        if request:
             reply = self.give_details(request)
             # A value the business just echoed wrong ("H X 4 4 8 2 1, got it") is put right first.
             if not request.press and (echo := self.echo_error()):
@@ -642,6 +706,49 @@ class _Turn:
         if failure_phrase(line):
             return self.cannot_help()
         return self.pick(ACK, "ack")
+
+    def describe(self) -> str | None:
+        """Questions about the goal's own thing that a person answers from memory, not from a record.
+
+        The goal's words first ("my 2019 Honda Civic", "delivered to my hotel"); what it does not say is
+        made up once per call from the seed, as a real caller would know it ("a black roller suitcase").
+        """
+        line = self.line.lower()
+        task = self.goal.task
+        if re.search(
+            r"\bdescribe\b.*\b(?:bag|luggage|suitcase)|\b(?:color|colour)\b.*\b(?:type|brand)\b", line
+        ):
+            rng = self.stable_rng("bag")
+            color, kind, brand = rng.choice(BAG_COLORS), rng.choice(BAG_KINDS), rng.choice(BAG_BRANDS)
+            return self.pick([f"A {color} {kind}, {brand}.", f"It's a {color} {brand} {kind}."], "describe")
+        if re.search(r"\b(?:year|make|model)\b.*\b(?:vehicle|car|truck)\b|\bmake and model\b", line):
+            return f"It's a {self.vehicle()}."
+        if re.search(r"\bmileage\b|\bhow many miles\b|\bmiles (?:on|does)\b", line):
+            year = re.search(r"\b((?:19|20)\d\d)\b", task)
+            age = max(1, 2026 - int(year.group(1))) if year else self.stable_rng("age").randint(3, 9)
+            miles = round(age * self.stable_rng("miles").randint(9_000, 13_000), -3)
+            return self.pick(
+                [f"Not exactly — around {miles:,} miles, I think.", f"Roughly {miles:,} miles, I'd say."],
+                "mileage",
+            )
+        if re.search(r"\bwhere\b.*\b(?:deliver|send|ship|drop)\w*", line) and (
+            m := re.search(
+                r"\b(?:deliver|sen[dt]|ship|brought|drop)\w*\s+(?:it\s+|them\s+)?to\s+((?:my|our|the)\s+\w+)",
+                task,
+                re.I,
+            )
+        ):
+            return self.pick([f"To {m.group(1)}, please.", f"{_capitalize(m.group(1))}, please."], "where")
+        return None
+
+    def vehicle(self) -> str:
+        """The goal's car as it names it ("my 2019 Honda Civic"), else one made up for the call."""
+        m = re.search(r"\b((?:19|20)\d\d)\s+((?:[A-Z][\w-]*\s?){1,3})", self.goal.task)
+        if m:
+            return f"{m.group(1)} {m.group(2).strip()}"
+        rng = self.stable_rng("car")
+        make, model = rng.choice(CAR_MAKES)
+        return f"{rng.randint(2012, 2023)} {make} {model}"
 
     def misheard(self) -> str | None:
         """ "I think you said billing. Is that right?" when the caller asked for something else."""
@@ -718,6 +825,11 @@ class _Turn:
             and not re.search(r"\b(?:birth|new|would you like|prefer)\b", q)
         ):
             return self.pick([f"{_capitalize(facts.date_text)}.", f"It was {facts.date_text}."], "fact")
+        # "What happened, and when was the visit?": the goal's own event, with its date, says both.
+        if re.search(r"\bwhat happened\b", q) and (
+            event := re.search(r"\bfor ((?:my|our|the)\b.+)$", self.goal.task, re.I)
+        ):
+            return f"It was {event.group(1)}."
         # "What procedure is the authorization for?" -> the goal's "for my knee MRI".
         if m := re.search(r"\b(?:what|which)\b.*\bfor\?$", q):
             found = re.search(
@@ -881,6 +993,13 @@ class _Turn:
         # What the caller wants done ("move my service") outweighs what it is about ("new apartment").
         if self.goal.action.overlap(option.terms):
             score += 3
+        # "To check on an existing claim, press 3" is not for reporting a new loss: nothing exists yet.
+        if (
+            _EXISTING.search(option.text)
+            and not _EXISTING.search(self.goal.task)
+            and _NEW_MATTER.search(self.goal.task)
+        ):
+            score -= 4
         if option.is_repeat:
             return -10.0
         if option.is_human and not wants_human:
@@ -1000,6 +1119,14 @@ class _Turn:
 
     def say_choice(self, choices: list[str]) -> str:
         choice = self.best_choice(choices)
+        # "Tell me why you're calling. You can say things like pay my bill, or upgrade my phone": examples,
+        # not a closed list. An example that is not what the caller wants is not said; the goal is, briefly.
+        if re.search(
+            r"\b(?:things like|for example|such as|in a few words|in your own words)\b", self.line, re.I
+        ):
+            terms = Terms.of(choice)
+            if not self.goal.action.overlap(terms) and self.goal.terms.overlap(terms) < 3:
+                return self.pick(self.goal_pool(short=True), "goal")
         return self.pick(
             [
                 f"{_capitalize(choice)}.",
@@ -1012,6 +1139,9 @@ class _Turn:
 
     def choose(self, alternatives: list[str]) -> str:
         choice = self.best_choice(alternatives)
+        if (mine := _as_caller(choice)) != choice:
+            # "Will you be waiting, or do you need a shuttle?" is answered "I'll be waiting.", not echoed.
+            return self.pick([f"{_capitalize(mine)}.", f"{_capitalize(mine)}, thanks."], "choose")
         timely = any(re.search(r"\d|\b(?:" + "|".join(WEEKDAYS) + r")\b", a.lower()) for a in alternatives)
         if timely:
             pool = [
@@ -1070,6 +1200,8 @@ class _Turn:
             "date_of_birth": persona.date_of_birth, "email": persona.email,
             "account_number": persona.account_number,
         }  # fmt: skip
+        if slot == "pet_name":
+            return self.pet_name()
         if direct.get(slot):
             value = str(direct[slot])
         elif slot in persona.numbers:
@@ -1126,7 +1258,7 @@ class _Turn:
         asked_before = sum(1 for line in self.operator_lines[:-1] if detail_request(line) == request)
         spoken = [(slot, self.spoken_value(slot, v, asked_before)) for slot, v in values]
         first_slot, first = spoken[0]
-        label = _LABELS.get(first_slot, first_slot.replace("_", " "))
+        label = self.label(first_slot)
         if request.spell and first_slot == "name":
             last = first.split()[-1]
             first = f"{first}, that's {'-'.join(last.upper())}"
@@ -1148,8 +1280,30 @@ class _Turn:
             pool.append(f"You can reach me at {first}.")
         reply = self.pick(pool, "detail")
         for slot, value in spoken[1:]:
-            reply = reply.rstrip(".") + f", and my {_LABELS.get(slot, slot.replace('_', ' '))} is {value}."
+            reply = reply.rstrip(".") + f", and my {self.label(slot)} is {value}."
         return reply
+
+    @staticmethod
+    def label(slot: str) -> str:
+        """How the caller names a detail: any number kind the goal labelled is "my <kind> number"."""
+        if slot in _LABELS:
+            return _LABELS[slot]
+        if slot in SLOT_NAMES:
+            return slot.replace("_", " ")
+        return f"{slot.replace('_', ' ')} number"
+
+    def pet_name(self) -> str:
+        """ "my cat Luna's vet visit" -> "Luna"; a pet the goal does not name gets a name of its own."""
+        m = re.search(
+            r"\b(?:my|our)\s+(?:cat|dog|pet|puppy|kitten|bird|rabbit|horse|parrot)(?:,)?\s+([A-Z][a-z]+)",
+            self.goal.scenario,
+        )
+        return m.group(1) if m else self.stable_rng("pet").choice(PET_NAMES)
+
+    def holds(self, request: DetailRequest) -> bool:
+        """Whether the caller has every detail asked for: its own, the goal's, or a card it pays with."""
+        own = set(self.persona.details()) | {"card_number", "card_expiry", "cvv", "pet_name"}
+        return all(slot in own or slot in SLOT_NAMES for slot in request.slots)
 
     # --- read-backs -----------------------------------------------------------------------------------
 
@@ -1270,7 +1424,8 @@ class _Turn:
             new |= {d for d in re.findall(r"\d{3,}", digits_in(reply))}
             for later in lines[i + 1 : before + 1]:
                 said = set(words(later)) | {digits_in(later)}
-                if new & said or _FIXED.search(later):
+                # Asking for the detail again ("Please say the mobile number again") takes the "no" on board.
+                if new & said or _FIXED.search(later) or detail_request(normalize_line(later)):
                     return None
             return reply
         return None
@@ -1309,6 +1464,9 @@ class _Turn:
             if self.goal.is_problem:
                 return self.pick(TRIED, "tried")
             return self.pick(YES_PLAIN, "yes")
+        if re.match(r"(?:and |so )?did you (?!say|mean|want|need|get|receive)", q):
+            # "Did you ask your school to send it?": something the caller would have done toward the goal.
+            return self.pick(("Yes, I did.", "Yes, I did, a couple of weeks ago.", "Yeah, I did."), "did")
         if re.search(r"\b(?:calling about|is this (?:about|for|regarding)|is that (?:about|for))\b", q):
             if related:
                 return self.pick(YES_PLAIN, "yes")
@@ -1505,6 +1663,15 @@ class OfflineEngine:
         hung_up = HANGUP_MARKER in replies[-1]
         ending = "and the caller ended the call politely" if hung_up else "though the call is still going"
         successes = [(i, p) for i, line in enumerate(lines) if (p := success_phrase(line))]
+        if _INQUIRY.search(turn.goal.task):
+            # A call to find something out is done when the business tells it ("We have not received it").
+            successes = sorted(
+                {
+                    *successes,
+                    *((i, m.group(0)) for i, line in enumerate(lines) if (m := _STATUS_GIVEN.search(line))),
+                }
+            )
+        successes = [(i, _clause(lines[i], p)) for i, p in successes]
         # A refusal counts when it is about the goal or says nothing of what it refuses ("we can't do
         # that"); "we don't have garlic knots" after the pizza was ordered is about an extra, not the goal.
         failures = [
@@ -1512,6 +1679,7 @@ class OfflineEngine:
             for i, line in enumerate(lines)
             if (p := failure_phrase(line)) and turn.refusal_counts(line)
         ]
+        failures = [(i, _clause(lines[i], p)) for i, p in failures]
         # The whole call decides, in order: a confirmation after a refusal wins, a refusal after it loses.
         if successes and (not failures or successes[-1][0] > failures[-1][0]):
             if (ignored := turn.unacknowledged_correction(successes[-1][0])) is not None:

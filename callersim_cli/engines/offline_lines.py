@@ -293,7 +293,9 @@ SLOT_PATTERNS: tuple[tuple[str, str], ...] = (
     ("card_expiry", r"expiration|expiry|exp\.? date|valid (?:thru|through)"),
     ("cvv", r"\bcvv2?\b|\bcvc\b|security code|verification (?:code|number|value)|code on the back"),
     ("date_of_birth", r"date of birth|birth ?date|birthday|\bdob\b|when were you born"),
-    ("email", r"e-?mail"),
+    # "Email it to claims at pawsure dot com" gives the business's address; it asks for none of ours.
+    ("email", r"e-?mail(?!\s+(?:it|them|us|this|that|a copy)\b|\s+to\b)"),
+    ("pet_name", r"\b(?:pet|dog|cat|puppy|kitten|animal)(?:'s)? name|name of (?:your|the) (?:pet|dog|cat)"),
     ("zip", r"\bzip\b|postal code"),
     # "associated with your account", "the account holder's name": the account only qualifies another detail.
     (
@@ -563,6 +565,7 @@ _SUCCESS = re.compile(
     r"(?:it|that|your (?!wait|hold)\w+|the (?!wait|hold)\w+)(?:'ll| will) be (?:there |ready |here |done )?"
     r"(?:in )?(?:about |around |approximately |roughly )?\d+ (?:minutes|mins|hours)|"
     r"(?:is|are) (?:now )?(?:confirmed|booked|scheduled|ready|on (?:its|the) way|approved|processed|placed)|"
+    r"(?:is|are) now (?:active|activated|live|enabled|working|unlocked|reset)|"
     r"confirmation (?:number|code) is|your total (?:is|comes)|expect (?:service|it|your)|restored by|"
     r"successfully|i(?:'ve| have) (?:booked|scheduled|placed|sent|submitted|moved|cancel+ed|updated|reserved|"
     r"put|set|processed|blocked|ordered|rescheduled)|we(?:'ll| will) (?:send|mail|ship|see you|deliver|have)|"

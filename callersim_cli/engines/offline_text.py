@@ -79,7 +79,13 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     # Fixing what the caller already has is "service"; buying something new is "sales".
     "repair": (
         "service", "servicing", "repair", "repairs", "fix", "fixed", "broken", "maintenance", "technician",
-        "tune-up", "leak", "leaking", "stopped",
+        "tune-up", "leak", "leaking", "stopped", "oil", "tire", "tires", "rotation", "brake", "brakes",
+        "alignment", "inspection", "diagnostic", "recall",
+    ),
+    # An applicant's questions (the application, the transcripts sent with it) are Admissions' business.
+    "admissions": (
+        "admission", "admissions", "apply", "applied", "application", "applicant", "transcript",
+        "transcripts", "prospective", "acceptance", "decision",
     ),
     "sales": ("sales", "buy", "purchase", "quote", "estimate", "new", "shop", "pricing"),
     "status": ("status", "track", "tracking", "check", "where", "update", "progress", "find", "eta"),
@@ -191,13 +197,20 @@ class Terms:
 
     @classmethod
     def of(cls, text: str) -> Terms:
+        # A "checked bag" is a kind of bag, not a check on anything: it must not pull toward "status".
+        text = re.sub(r"\bchecked\s+(?=bag|luggage|suitcase)", "", text, flags=re.I)
         found = content_words(text)
         concepts: set[str] = set()
         for w in found:
             concepts |= concepts_of(w)
         # Two-word phrases that mean one thing.
         lowered = " ".join(words(text))
-        for phrase, concept in (("pick up", "pickup"), ("not working", "outage"), ("speak to", "human")):
+        for phrase, concept in (
+            ("pick up", "pickup"), ("not working", "outage"), ("speak to", "human"),
+            # "my bag did not arrive" is a lost bag, whatever word the menu uses for it.
+            ("not arrive", "lost"), ("didn't arrive", "lost"), ("never arrive", "lost"),
+            ("didn't show up", "lost"), ("never showed up", "lost"),
+        ):  # fmt: skip
             if phrase in lowered:
                 concepts.add(concept)
         return cls(frozenset(stem(w) for w in found), frozenset(concepts))
