@@ -149,6 +149,8 @@ def _apply_scenario_file(options: ChatOptions) -> None:
         name = setting.name
         if name != "path" and getattr(options, name) is None:
             setattr(options, name, getattr(spec, name))
+    if not (options.description or "").strip():
+        raise UsageError(f'{options.file}: no description: add description = "the business the caller rings"')
 
 
 def _transcript_opener(

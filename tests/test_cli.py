@@ -293,3 +293,13 @@ def test_sessions_started_in_the_same_second_keep_separate_files(isolated: Path)
     assert len(kept) == 6
     for path in kept:
         assert [e["type"] for e in read_jsonl(path)].count("context") == 1
+
+
+def test_a_scenario_file_without_a_description_names_the_file(tmp_path: Path) -> None:
+    scenario = tmp_path / "empty.toml"
+    scenario.write_text('scenario = "order a pizza"\n')
+    result = run_cli("chat", "--file", str(scenario), "--no-audio", input="Hello\n")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f'{scenario}: no description: add description = "the business the caller rings"'
+    ]
