@@ -856,3 +856,86 @@ def test_scenario_file_traits_reach_the_caller_through_the_cli(tmp_path: Path) -
     assert mentions(terse, "large pepperoni") and mentions(chatty, "large pepperoni")
     assert not re.match(r"(?:hi|hello)\b", terse, re.I) and re.match(r"(?:hi|hello|oh hi)\b", chatty, re.I)
     assert len(terse.split()) < len(chatty.split())
+
+
+# --- QA round two: re-prompts, labelled numbers, read-backs, manner ---------------------------------------
+
+POWER = "Metro Power and Light, an electric utility."
+PARKING = "Millbrook Parking Violations Bureau."
+MENU = "For billing, press 1. For technical support, press 2. To speak with a representative, press 0."
+
+
+@pytest.mark.parametrize("seed", [None, 7, 31337])
+@pytest.mark.parametrize(
+    "after", ["Sorry, that is not a valid option.", "Sorry, I didn't get that.", "Invalid entry."]
+)
+def test_a_menu_said_again_after_a_bad_key_gets_the_same_key(after: str, seed: int | None) -> None:
+    conv = call(POWER, "ask why my electricity bill doubled this month", seed)
+    assert conv.say(MENU).dtmf == "1"
+    assert conv.say(f"{after} {MENU}").dtmf == "1"
+
+
+@pytest.mark.parametrize("seed", [None, 7, 31337])
+@pytest.mark.parametrize(
+    "after", ["That option is not available right now.", "You've reached the wrong department."]
+)
+def test_a_menu_after_the_option_could_not_help_gets_another_key(after: str, seed: int | None) -> None:
+    conv = call(POWER, "ask why my electricity bill doubled this month", seed)
+    assert conv.say(MENU).dtmf == "1"
+    assert conv.say(f"{after} {MENU}").dtmf not in (None, "1")
+
+
+@pytest.mark.parametrize("seed", [None, 7, 31337])
+def test_low_patience_asks_for_a_person_when_the_ivr_fails_twice(seed: int | None) -> None:
+    keys = caller(POWER, "ask why my electricity bill doubled this month", seed, patience="low")
+    replies = [keys.say(MENU), keys.say(f"Sorry, I didn't get that. {MENU}")]
+    replies.append(keys.say(f"Sorry, I didn't get that. {MENU}"))
+    assert [r.dtmf for r in replies] == ["1", "1", "0"]
+    prompt = "In a few words, tell me why you're calling."
+    speech = caller(POWER, "ask why my electricity bill doubled this month", seed, patience="low")
+    speech.say(prompt)
+    speech.say(f"Sorry, I didn't get that. {prompt}")
+    last = speech.say(f"Sorry, I didn't get that. {prompt}")
+    assert any(mentions(last.text, w) for w in ("representative", "agent", "person", "operator", "someone"))
+
+
+@pytest.mark.parametrize("seed", [None, 7, 31337])
+def test_a_labelled_number_in_the_goal_is_given_under_any_of_its_names(seed: int | None) -> None:
+    conv = call(PARKING, "pay parking ticket number 7731902 by credit card", seed)
+    first = conv.say("Parking Violations, how can I help?")
+    assert mentions(first.text, "my parking ticket")
+    assert "7731902" in re.sub(r"\D", "", conv.say("What's the citation number?").text)
+    student = call("Lakeview State University.", "check my application. My student ID is 40817723.", seed)
+    asked = student.say("Please enter your eight-digit student ID number, followed by the pound sign.")
+    assert asked.dtmf == "40817723#"
+
+
+@pytest.mark.parametrize("seed", [None, 7, 31337])
+def test_an_ivr_read_back_is_confirmed_only_when_it_matches(seed: int | None) -> None:
+    conv = call(PARKING, "pay parking ticket number 7731902 by credit card", seed)
+    conv.say("Please enter your citation number, followed by the pound key.")
+    wrong = "You entered 7, 7, 3, 1, 9, 2, 0. If this is correct, press 1. To re-enter, press 2."
+    assert conv.say(wrong).dtmf == "2"
+    conv.say("Please enter your citation number, followed by the pound key.")
+    assert conv.say(wrong.replace("9, 2, 0", "9, 0, 2")).dtmf == "1"
+
+
+@pytest.mark.parametrize("seed", [None, 7, 31337])
+def test_a_question_the_goal_cannot_answer_gets_no_yes(seed: int | None) -> None:
+    conv = call("Quick Lube.", "get an oil change today", seed)
+    asked = ("Do you happen to know what the amount was?", "Do you know roughly the current mileage?")
+    for question in asked:
+        answer = conv.say(question)
+        assert not affirms(answer.text), answer.text
+
+
+@pytest.mark.parametrize("seed", [None, 7, 31337])
+def test_terse_orders_name_the_thing_and_chatty_last_four_is_the_last_four(seed: int | None) -> None:
+    terse = caller(PIZZA, "order a large pepperoni pizza for delivery", seed, talkativeness="low")
+    for line in ("Pizza Palace, what can I get for you?", "Thanks for calling, how can I help?"):
+        assert not re.match(r"order\b", terse.say(line).text, re.I)
+    chatty = caller(BANK, "dispute a charge on my Visa card ending in 4417", seed, talkativeness="high")
+    chatty.say("Hi, this is Sam. How can I help?")
+    for line in ("Can I have the last four digits of the card?", "And the last four of your card again?"):
+        answer = chatty.say(line).text
+        assert "4417" in answer and not mentions(answer, "card number is"), answer

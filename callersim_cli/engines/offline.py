@@ -199,6 +199,7 @@ STILL_HERE = (
     "Yes, still with you.",
     "Yeah, I'm here.",
 )
+NOT_SURE = ("I'm not sure exactly, sorry.", "Hmm, I don't know offhand.", "Not exactly, no, sorry.")
 HEAR_YOU = ("Yes, I can hear you.", "Yes, I can hear you fine.", "Yep, loud and clear.", "Yes, I hear you.")
 GIVE_UP = (
     "Okay, I understand. Thanks anyway. Goodbye.",
@@ -487,9 +488,9 @@ class _Turn:
         """A line only a machine says: a menu, "say X or Y", "press", "enter", "after the tone"."""
         return bool(
             parse_menu(line)
-            or (
-                is_hold(line) and not questions(line)
-            )  # a recorded "please stay on the line" is no one to greet
+            # A recorded "please stay on the line" is no one to greet; "in a few words" is a speech IVR.
+            or (is_hold(line) and not questions(line))
+            or re.search(r"\b(?:in a few words|briefly|in your own words)\b", line, re.I)
             or say_menu(line)
             or say_choices(line)
             or re.search(r"\b(?:press|say|enter|keypad|after the tone|yes or no)\b", line, re.I)
@@ -695,10 +696,17 @@ class _Turn:
             return self.hold(line)
         if questions(line) and (which := self.answer_which(questions(line)[-1])):
             return which
+        if re.search(r"\b(?:do you (?:happen to |still )?(?:know|remember)|any idea)\b", line, re.I):
+            # "Do you happen to know what the amount was?" with nothing in the goal to say: honestly unsure.
+            return self.pick(NOT_SURE, "not-sure")
         if questions(line):
             unclear = self.pick(UNCLEAR, "unclear")
             # Not yet said why we call: that is the most useful answer to a question we cannot place.
             return unclear if self.goal_stated else self.state_goal()
+        if success_phrase(line) and self.replies and not questions(line):
+            return self.pick(
+                GOOD_NEWS, "good"
+            )  # "Your claim was approved": the news is taken, not talked over
         if not self.goal_stated:
             return self.state_goal()
         if success_phrase(line):
@@ -1270,6 +1278,9 @@ class _Turn:
             part = f"{request.part} name" if first_slot == "name" and request.part else label
             return f"And my {part} is {first}."
         pool = [f"It's {first}.", f"Sure, it's {first}.", f"My {label} is {first}.", f"That's {first}."]
+        if request.last_four:
+            # Asked for the last four, the caller says the last four: "My card number is 4417" is not true.
+            pool[2] = f"The last four are {first}."
         if first_slot == "email":
             pool.append(f"You can email me at {first}.")  # an address is never said capitalised
         else:

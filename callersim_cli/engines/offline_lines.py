@@ -715,7 +715,7 @@ def embedded_wh(question: str) -> bool:
     """ "Can you tell me which service you'd like to cancel?" is a wh-question in yes/no clothing."""
     return bool(
         re.match(
-            r"^(?:and\s+|so\s+)?(?:can|could|would|will|may|do|did)\s+(?:you|i)\s+(?:please\s+)?"
+            r"^(?:and\s+|so\s+)?(?:can|could|would|will|may|do|did)\s+(?:you|i)\s+(?:please\s+|happen to\s+)?"
             r"(?:tell me|ask|know|say|explain|let me know|describe|share)\b.*"
             r"\b(?:what|which|why|how|where|when|who)\b",
             question,

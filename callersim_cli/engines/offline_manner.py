@@ -64,6 +64,10 @@ def terse_sentence(sentence: str) -> str:
             out = f"It's {wanted}"  # an address cannot open a sentence: it is never said capitalised
         elif wanted != out and not re.match(r"(?:to|that|right|correct|it|all)\b", wanted, re.I):
             out = re.sub(r"\?$", ".", wanted)  # "Can I get a large pizza?" -> "A large pizza."
+            # "Order a large pizza." is an order barked at the business; the thing alone is terse and polite.
+            out = re.sub(
+                r"^(?:order|buy|purchase|get)\s+(?=(?:a|an|one|two|three|some|the)\b)", "", out, flags=re.I
+            )
     out = _TAIL_POLITE.sub("", out)
     if out and out[-1] not in ".!?":
         out += "."
@@ -158,4 +162,5 @@ DECLINE_HURRIED = (
 
 def firm(reply: str, prefix: str) -> str:
     """The same answer, said again more firmly: "As I said, I need to report a lost card."."""
-    return f"{prefix}, {reply[:1].lower()}{reply[1:]}" if reply[:2] != "I " else f"{prefix}, {reply}"
+    # "I" stays capital in all its forms: "Again, I'm calling to ...", never "Again, i'm ...".
+    return f"{prefix}, {reply}" if re.match(r"I\b", reply) else f"{prefix}, {reply[:1].lower()}{reply[1:]}"
