@@ -320,7 +320,12 @@ _STATUS_GIVEN = re.compile(
     r"missing|under review)\b|\barrived on\b|\bwe (?:have not|haven't|did not|didn't) (?:yet )?receive",
     re.I,
 )
-_EXISTING = re.compile(r"\b(?:existing|already (?:have|filed|open)|status of (?:a|an|your) )", re.I)
+# An option for a matter already open ("an existing claim"), not for an existing customer or patient.
+_EXISTING = re.compile(
+    r"\b(?:existing|already (?:have|filed|open)|status of (?:a|an|your))\s+(?:\w+\s+)?"
+    r"(?:claim|case|order|ticket|report|file|request|reservation|booking|dispute|application)",
+    re.I,
+)
 _NEW_MATTER = re.compile(r"^(?:report|file|open|start|make|submit|book|schedule)\b|\bnew\b", re.I)
 _ANYTHING_TO_ADD = re.compile(
     r"^(?:and\s+|also,?\s+|okay,?\s+)?(?:any|anything|are there any|is there anything|do you have any)\b"
@@ -503,6 +508,8 @@ class _Turn:
             and not parse_menu(self.line)  # a menu heard again means the choice did not help, not "deaf"
             and bool(questions(self.line) or detail_request(self.line))
             and self.last_ask(self.operator_lines[-2]) == self.last_ask(self.operator_lines[-1])
+            # Asked again after the caller's "No, it's HX44821": the business is checking the fix, not deaf.
+            and not re.match(r"(?:no|nope|not quite)\b", _strip_markers(self.replies[-1]), re.I)
         )
 
     @staticmethod
@@ -524,7 +531,10 @@ class _Turn:
         """The same answer with mild impatience; keys, a hang-up or a request for a person are left alone."""
         if "[" in reply or reply in ASK_AGENT or not reply:
             return reply
-        if re.match(r"(?:yes|yeah|yep|no|nope|correct|right)\b|sure\W*$", reply, re.I):
+        # "Sure, yes." is an answer word too; "Sure, it's Rosa Diaz." is a detail, said firmly as a whole.
+        if re.match(
+            r"(?:yes|yeah|yep|no|nope|correct|right)\b|sure(?:\W*$|,?\s+(?:yes|yeah|no)\b)", reply, re.I
+        ):
             # The yes or no stays in front, where it is heard; the impatience comes after it.
             return f"{reply} {self.pick(FIRM_AFTER, 'firm')}"
         reply = re.sub(
@@ -650,6 +660,9 @@ class _Turn:
             return self.say_choice(choices)
         if misheard := self.misheard():
             return misheard
+        if yes_no_question(line) and (echo := self.echo_error(sure_only=True)):
+            # "I have confirmation H X 4 4 8 1 2. Should I cancel it?" for HX44821: not that one, so no.
+            return f"No, sorry — {echo.removeprefix('Sorry, ')}"
         if is_instruction(line):
             return self.do_instruction()
         if is_anything_else(line) and success_phrase(line):
@@ -787,9 +800,15 @@ class _Turn:
             return self.pick(("Okay... done. It's back on.", "Alright, it's back on now."), "task")
         return self.pick(DONE_TASK, "task")
 
-    def echo_error(self) -> str | None:
-        """A detail the business repeated wrong in passing ("OK, H X 4 4 8 2 1, got it. And ...?")."""
+    def echo_error(self, sure_only: bool = False) -> str | None:
+        """A detail the business repeated wrong in passing ("OK, H X 4 4 8 2 1, got it. And ...?").
+
+        ``sure_only``: only a value the caller said on this call or the goal gives; a card the caller never
+        named ("your card ending in 2231") is the business's to know, not a misreading to correct.
+        """
         line = self.line
+        said = digits_in(" ".join(_strip_markers(r) + " " + _pressed(r) for r in self.replies))
+        given = digits_in(self.context.scenario)
         if re.search(
             r"\b(?:new|case|reference|ticket|cancellation|confirmation (?:number|code) is)\b", line, re.I
         ):
@@ -798,7 +817,11 @@ class _Turn:
             got = digits_in(run)
             for value in self.known_values().values():
                 want = digits_in(value)
-                if len(want) < 4 or len(want) != len(got) or want == got:
+                # A code with letters ("SB 221") is wrong by a digit as much as a long number is.
+                shortest = 3 if re.search(r"[A-Za-z]", value) else 4
+                if len(want) < shortest or len(want) != len(got) or want == got:
+                    continue
+                if sure_only and want not in said and want not in given:
                     continue
                 if sum(a != b for a, b in zip(want, got, strict=True)) <= 2:
                     # Said back the way the business said it: spaced out if it spelled it.

@@ -680,7 +680,7 @@ _REPROMPT = re.compile(
     r"\b(?:i (?:didn't|did not|couldn't|could not|don't) (?:quite )?"
     r"(?:get|catch|understand|hear|recogni[sz]e)"
     r"(?: (?:that|you|what you said|your (?:response|answer|entry)))?|"
-    r"(?:please |let's )?try (?:that )?again(?! later)|come again|say that again|"
+    r"(?<!to )(?<!or )(?:please |let's )?try (?:that )?again(?! later)|come again|say that again|"
     r"(?:could|can|would) you (?:please )?repeat (?:that|yourself|it)|please repeat (?:that|yourself)|"
     r"i missed that|you(?:'re| are) breaking up|you cut out|what was that(?=\W*$)|"
     r"what did you (?:just )?say(?=\W*$)|"
@@ -688,7 +688,8 @@ _REPROMPT = re.compile(
     # A keypad IVR that did not take the key: the same key again, the line was bad, not the choice.
     r"(?:(?:is|was) )?not (?:a )?(?:valid|recogni[sz]ed)(?: (?:option|selection|entry|choice|response))?|"
     r"invalid (?:option|selection|entry|choice|response)|"
-    r"no (?:input|entry) (?:was )?(?:received|detected))\b|"
+    r"no (?:input|entry) (?:was )?(?:received|detected)|"
+    r"(?:did not|didn't) (?:receive|get|detect) (?:your|an?|any) (?:entry|input|selection|response))\b|"
     r"^(?:i'm )?(?:sorry|pardon)(?: me)?\W*$",
     re.I,
 )
