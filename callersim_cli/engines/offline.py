@@ -326,6 +326,7 @@ _EXISTING = re.compile(
     r"(?:claim|case|order|ticket|report|file|request|reservation|booking|dispute|application)",
     re.I,
 )
+_MATTER_NUMBERS = frozenset({"claim", "case", "reference", "ticket", "confirmation", "order", "tracking"})
 _NEW_MATTER = re.compile(r"^(?:report|file|open|start|make|submit|book|schedule)\b|\bnew\b", re.I)
 _ANYTHING_TO_ADD = re.compile(
     r"^(?:and\s+|also,?\s+|okay,?\s+)?(?:any|anything|are there any|is there anything|do you have any)\b"
@@ -833,6 +834,11 @@ class _Turn:
         """Questions about the goal's subject: the charge, its amount, merchant and date, what it is for."""
         q = question.lower()
         facts = self.facts
+        # "What happened, and when was the visit?": the goal's own event, with its date, says both.
+        if re.search(r"\bwhat happened\b", q) and (
+            event := re.search(r"\bfor ((?!(?:me|us|it|them|that|this)\b).+)$", self.goal.task, re.I)
+        ):
+            return f"It was {event.group(1)}."
         if re.search(r"\b(?:which|what) (?:charge|transaction|payment|purchase|item)\b", q) and (
             facts.amount or facts.merchant
         ):
@@ -856,11 +862,6 @@ class _Turn:
             and not re.search(r"\b(?:birth|new|would you like|prefer)\b", q)
         ):
             return self.pick([f"{_capitalize(facts.date_text)}.", f"It was {facts.date_text}."], "fact")
-        # "What happened, and when was the visit?": the goal's own event, with its date, says both.
-        if re.search(r"\bwhat happened\b", q) and (
-            event := re.search(r"\bfor ((?:my|our|the)\b.+)$", self.goal.task, re.I)
-        ):
-            return f"It was {event.group(1)}."
         # "What procedure is the authorization for?" -> the goal's "for my knee MRI".
         if m := re.search(r"\b(?:what|which)\b.*\bfor\?$", q):
             found = re.search(
@@ -1162,7 +1163,13 @@ class _Turn:
             [
                 f"{_capitalize(choice)}.",
                 f"{_capitalize(choice)}, please.",
-                f"It's {choice}.",
+                # "It's debit." names a thing; "It's pay my bill." does not, a request is said as it is.
+                f"It's {choice}."
+                if not self.goal.action.overlap(Terms.of(choice.split()[0]))
+                and not re.match(
+                    r"(?:pay|talk|speak|get|make|check|report|cancel|upgrade|buy)\b", choice, re.I
+                )
+                else f"{_capitalize(choice)}, thanks.",
                 f"{_capitalize(choice)}, thanks.",
             ],
             "say",
@@ -1337,6 +1344,10 @@ class _Turn:
     def holds(self, request: DetailRequest) -> bool:
         """Whether the caller has every detail asked for: its own, the goal's, or a card it pays with."""
         own = set(self.persona.details()) | {"card_number", "card_expiry", "cvv", "pet_name"}
+        if _NEW_MATTER.match(self.goal.task):
+            # Filing a claim or reporting a loss now: no claim or file number exists yet unless the goal says.
+            own = {slot for slot in own if slot in self.given_slots or slot not in _MATTER_NUMBERS}
+            return all(slot in own for slot in request.slots)
         return all(slot in own or slot in SLOT_NAMES for slot in request.slots)
 
     # --- read-backs -----------------------------------------------------------------------------------
@@ -1527,6 +1538,15 @@ class _Turn:
             re.search(rf"\b{d}\b", q) for d in WEEKDAYS
         ):
             return self.pick(TIME_OK, "time-ok")  # a time offered that nothing in the goal rules out
+        if re.match(
+            r"(?:and |so )?(?:can|could|will|would) you "
+            r"(?:do that|do this|send|upload|e-?mail|mail|fax|bring)\b",
+            q,
+        ):
+            # "Upload the invoice ... Can you do that?": a task for the caller, agreed to as a task.
+            return self.pick(("Yes, I can do that.", "Yeah, I can do that.", "Yes, no problem."), "can-do")
+        if re.match(r"(?:and |so )?(?:is|are|was|were|has|have|had|does|did)\b", q) and not _NOTIFY.search(q):
+            return self.pick(YES_PLAIN, "yes")  # "Is this his first visit?" asks a fact: no "please do"
         if _NOTIFY.search(q) or related or re.search(r"\bwould you like\b", q):
             return self.pick(YES, "yes-please")
         return self.pick(YES_PLAIN, "yes")

@@ -266,6 +266,10 @@ def offered_choices(line: str) -> list[str]:
         else:
             n = max(len(alts[1].split()), 1)
             alts[0] = " ".join(alts[0].split()[-n:])
+        # "Will you be dropping it off, or waiting?": both are what "you" will be doing, said whole.
+        if be := re.match(r"^(?:and\s+|so\s+)?(?:will|would|are) you be\s+(\w+ing\b.*)$", body.strip(), re.I):
+            alts[0] = f"you be {_alternatives(be.group(1))[0]}"
+            alts[1:] = [f"you be {a}" if re.match(r"\w+ing\b", a) else a for a in alts[1:]]
         # "Would you prefer inside or on the patio?": the choice starts after the verb of wanting.
         alts[0] = re.sub(r"^.*\b(?:prefer|like|want|rather(?: have)?|choose)\s+", "", alts[0], flags=re.I)
         alts[0] = _CHOICE_LEAD.sub("", alts[0].strip(), count=1)
@@ -370,7 +374,10 @@ def detail_request(line: str) -> DetailRequest | None:
     for index, sentence in enumerate(sentences(line)):
         lowered = sentence.lower()
         if re.match(
-            r"^(?:would you like|do you want|shall|should we|is it|is that|is this|are you)\b", lowered
+            r"^(?:would you like|do you want|shall|should we|is it|is that|is this|are you|"
+            # "Can you send us photos by email?" asks the caller to do something, not for its email.
+            r"(?:can|could|would|will) you (?:send|upload|e-?mail|mail|fax|bring|forward|submit|do)\b)",
+            lowered,
         ):
             continue  # an offer or a yes/no question that mentions a detail ("sent to the address on file?")
         # A request verb, or a bare question ("And the date of birth?", "Your ZIP code?").
