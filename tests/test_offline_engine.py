@@ -939,3 +939,14 @@ def test_terse_orders_name_the_thing_and_chatty_last_four_is_the_last_four(seed:
     for line in ("Can I have the last four digits of the card?", "And the last four of your card again?"):
         answer = chatty.say(line).text
         assert "4417" in answer and not mentions(answer, "card number is"), answer
+
+
+@pytest.mark.parametrize("name", ["pet-insurance-claim", "wireless-sim-activation"])
+def test_a_verdict_quotes_a_whole_clause_of_what_the_business_said(name: str) -> None:
+    flow = Flow.load(FLOWS_DIR / f"{name}.json")
+    engine = OfflineEngine(EngineOptions())
+    conv, _ = play_flow(flow, engine)
+    reached, why = engine.verdict(conv.context, conv.messages)
+    quoted = re.search(r'\("([^"]+)"\)', why)
+    assert reached and quoted, why
+    assert len(quoted.group(1).split()) >= 4 and not quoted.group(1).endswith(" "), why
