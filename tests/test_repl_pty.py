@@ -17,21 +17,27 @@ def server():
         yield fake
 
 
-def spawn(server: FakeOpenAI, *extra: str) -> pexpect.spawn:
+def start_chat(server: FakeOpenAI, *args: str) -> pexpect.spawn:
+    """`callersim chat ARGS --no-audio --no-judge` in a pseudo-terminal, pointed at the fake server."""
     env = {
         **os.environ,
         "OPENAI_BASE_URL": server.url,
         "OPENAI_API_KEY": "sk-test-pty",
         "TERM": "xterm-256color",
     }
-    child = pexpect.spawn(
+    return pexpect.spawn(
         sys.executable,
-        ["-m", "callersim_cli", "chat", *PIZZA, "--no-audio", "--no-judge", *extra],
+        ["-m", "callersim_cli", "chat", *args, "--no-audio", "--no-judge"],
         env=env,
         encoding="utf-8",
         timeout=20,
         dimensions=(40, 120),
     )
+
+
+def spawn(server: FakeOpenAI, *extra: str) -> pexpect.spawn:
+    """The pizza call, at its first prompt."""
+    child = start_chat(server, *PIZZA, *extra)
     expect(child, "business ›")
     return child
 
@@ -158,20 +164,7 @@ def test_keys_typed_while_the_reply_streams_do_not_garble_it(server: FakeOpenAI)
 
 def test_without_a_description_it_asks_for_the_business_and_the_goal(server: FakeOpenAI, isolated) -> None:
     server.enqueue("Hello, I'd like a cleaning.")
-    env = {
-        **os.environ,
-        "OPENAI_BASE_URL": server.url,
-        "OPENAI_API_KEY": "sk-test-pty",
-        "TERM": "xterm-256color",
-    }
-    child = pexpect.spawn(
-        sys.executable,
-        ["-m", "callersim_cli", "chat", "--no-audio", "--no-judge"],
-        env=env,
-        encoding="utf-8",
-        timeout=20,
-        dimensions=(40, 120),
-    )
+    child = start_chat(server)
     expect(child, "Business description")
     child.sendline("")  # empty: asked again
     expect(child, "Business description")
