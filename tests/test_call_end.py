@@ -78,22 +78,32 @@ def test_business_talking_over_the_caller_cuts_it_off_and_the_transcript_says_so
     assert end["first_audio_median_s"] > 0 and end["first_audio_worst_s"] >= end["first_audio_median_s"]
 
 
-def script_of(flow: dict) -> str:
-    return "".join(turn["operator"] + "\n" for turn in flow["turns"])
+def call_flow(flow: dict, *args: str, lines: int | None = None) -> subprocess.CompletedProcess[str]:
+    """`callersim chat` for a sample flow's business and goal, with its operator lines piped in."""
+    script = "".join(turn["operator"] + "\n" for turn in flow["turns"][:lines])
+    return run_cli(
+        "chat",
+        "-d",
+        flow["description"],
+        "-s",
+        flow["scenario"],
+        "--no-audio",
+        *args,
+        input=script,
+        timeout=120,
+    )
 
 
 def test_check_exit_code_carries_the_offline_verdict(tmp_path: Path) -> None:
     flow = sample("bank-lost-card")
-    args = ["chat", "-d", flow["description"], "-s", flow["scenario"], "--no-audio", "--check"]
-    whole = run_cli(*args, "--transcript", str(tmp_path / "whole.jsonl"), input=script_of(flow))
+    whole = call_flow(flow, "--check", "--transcript", str(tmp_path / "whole.jsonl"))
     assert whole.returncode == 0, whole.stderr
     assert "goal reached" in whole.stderr and "caller hung up" in whole.stderr
     end = read_jsonl(tmp_path / "whole.jsonl")[-1]
     assert end["type"] == "end" and end["goal_reached"] is True and end["reason"]
 
     # Only the menus: the caller never got its card blocked.
-    menus_only = "".join(t["operator"] + "\n" for t in flow["turns"][:2])
-    partial = run_cli(*args, "--transcript", str(tmp_path / "partial.jsonl"), input=menus_only)
+    partial = call_flow(flow, "--check", "--transcript", str(tmp_path / "partial.jsonl"), lines=2)
     assert partial.returncode == 1
     assert "goal not reached" in partial.stderr
     assert read_jsonl(tmp_path / "partial.jsonl")[-1]["goal_reached"] is False
@@ -230,20 +240,7 @@ def test_no_audio_save_mp3_keeps_every_reply_with_the_offline_voice(tmp_path: Pa
 
     flow = sample("pizza-delivery")
     mp3 = tmp_path / "mp3"
-    result = run_cli(
-        "chat",
-        "-d",
-        flow["description"],
-        "-s",
-        flow["scenario"],
-        "--no-audio",
-        "--save-mp3",
-        str(mp3),
-        "--transcript",
-        str(tmp_path / "t.jsonl"),
-        input=script_of(flow),
-        timeout=120,
-    )
+    result = call_flow(flow, "--save-mp3", str(mp3), "--transcript", str(tmp_path / "t.jsonl"))
     assert result.returncode == 0, result.stderr
     callers = [e for e in read_jsonl(tmp_path / "t.jsonl") if e["type"] == "caller"]
     files = sorted(p.name for p in mp3.glob("*.mp3"))
@@ -263,18 +260,7 @@ def test_a_kept_call_is_found_listed_and_exported_with_its_saved_audio(tmp_path:
 
     flow = sample("dentist-reschedule")
     mp3 = tmp_path / "elsewhere" / "mp3"
-    made = run_cli(
-        "chat",
-        "-d",
-        flow["description"],
-        "-s",
-        flow["scenario"],
-        "--no-audio",
-        "--save-mp3",
-        str(mp3),
-        input=script_of(flow),
-        timeout=120,
-    )
+    made = call_flow(flow, "--save-mp3", str(mp3))
     assert made.returncode == 0, made.stderr
     listed = run_cli("calls")
     assert "Bright Smile Dental" in listed.stdout and "reached" in listed.stdout
