@@ -42,10 +42,8 @@ def test_sample_flows_are_found() -> None:
     assert len(OWN_FLOWS) >= 8
 
 
-@pytest.mark.parametrize("seed", [None, 7, 31337])
-@pytest.mark.parametrize("path", SAMPLE_FLOWS + OWN_FLOWS, ids=lambda p: p.stem)
-def test_flow_passes_every_turn(path: Path, seed: int | None) -> None:
-    flow = Flow.load(path)
+def assert_flow_passes(flow: Flow, seed: int | None) -> None:
+    """Every turn of ``flow`` meets its expectations, and the call ends with the flow's verdict."""
     engine = OfflineEngine(EngineOptions(seed=seed))
     conv, results = play_flow(flow, engine)
     assert len(results) == len(flow.turns), report(results)
@@ -53,6 +51,12 @@ def test_flow_passes_every_turn(path: Path, seed: int | None) -> None:
     if flow.verdict is not None:
         reached, why = engine.verdict(conv.context, conv.messages)
         assert reached == flow.verdict, f"{why}\n{report(results)}"
+
+
+@pytest.mark.parametrize("seed", [None, 7, 31337])
+@pytest.mark.parametrize("path", SAMPLE_FLOWS + OWN_FLOWS, ids=lambda p: p.stem)
+def test_flow_passes_every_turn(path: Path, seed: int | None) -> None:
+    assert_flow_passes(Flow.load(path), seed)
 
 
 # --- the checker itself ----------------------------------------------------------------------------------
@@ -715,13 +719,7 @@ def test_talkativeness_over_every_flow_differs_clearly() -> None:
 def test_every_manner_passes_every_flow(path: Path, patience: str, talkativeness: str) -> None:
     flow = with_traits(Flow.load(path), patience, talkativeness)
     for seed in (None, 7, 31337):
-        engine = OfflineEngine(EngineOptions(seed=seed))
-        conv, results = play_flow(flow, engine)
-        assert len(results) == len(flow.turns), report(results)
-        assert all(not r.problems for r in results), report(results)
-        if flow.verdict is not None:
-            reached, why = engine.verdict(conv.context, conv.messages)
-            assert reached == flow.verdict, f"{why}\n{report(results)}"
+        assert_flow_passes(flow, seed)
 
 
 def test_a_terse_caller_drops_the_fillers_and_a_chatty_one_greets() -> None:

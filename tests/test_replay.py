@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_calls import DENTIST, PIZZA, record
+from test_calls import DENTIST, PIZZA, one_line_exit_2, record
 from typer.testing import CliRunner
 
 from callersim_cli.audio import Clip
@@ -360,15 +360,6 @@ def test_a_failing_voice_leaves_silence_and_is_told_once(
 # --- where nothing can be written -----------------------------------------------------------------------
 
 
-def refusal(result: Any) -> str:
-    """The one line a refused command printed, after checking it printed nothing else."""
-    assert result.exit_code == 2, result.output
-    assert result.stdout == ""
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, lines
-    return lines[0]
-
-
 def test_export_to_a_folder_or_through_a_file_is_one_line(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -378,9 +369,10 @@ def test_export_to_a_folder_or_through_a_file_is_one_line(
     to_folder = CliRunner().invoke(app, ["replay", "last", "--export", str(tmp_path)])
     through_file = CliRunner().invoke(app, ["replay", "last", "--export", "notes.txt/call.mp3"])
 
-    assert refusal(to_folder) == f"Can't write {tmp_path}: it is a folder; give a file name"
+    assert one_line_exit_2(to_folder) == f"Can't write {tmp_path}: it is a folder; give a file name"
     assert (
-        refusal(through_file) == "Can't write notes.txt/call.mp3: a part of that path is a file, not a folder"
+        one_line_exit_2(through_file)
+        == "Can't write notes.txt/call.mp3: a part of that path is a file, not a folder"
     )
     assert Path("notes.txt").read_text() == "mine\n"
 
@@ -391,7 +383,7 @@ def test_export_where_no_file_can_be_made_is_one_line(monkeypatch: pytest.Monkey
 
     result = CliRunner().invoke(app, ["replay", "last", "--export", "/proc/x.mp3"])
 
-    assert refusal(result) == "Can't write /proc/x.mp3: No such file or directory"
+    assert one_line_exit_2(result) == "Can't write /proc/x.mp3: No such file or directory"
 
 
 # --- several calls in one file --------------------------------------------------------------------------
@@ -452,7 +444,7 @@ def test_a_voice_that_fails_to_load_is_named_not_the_install_hint(
 
     result = CliRunner().invoke(app, ["replay", "last", "--export", str(out)])
 
-    line = refusal(result)
+    line = one_line_exit_2(result)
     assert line.startswith(
         "Nothing to export: call 20250502-090000-book-a-cleaning has no saved caller audio"
     )

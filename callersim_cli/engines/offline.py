@@ -309,7 +309,6 @@ _FIXED_YET = re.compile(
     r"(?:has|have) (?:that|this|it|the \w+) (?:fixed|solved|resolved)|working (?:again|now))\b",
     re.I,
 )
-# "Any allergies or special occasions we should know about?": a chance to add something, not an offer.
 # A goal that asks something ("check whether my transcripts arrived") is met by the answer, good or bad.
 _INQUIRY = re.compile(
     r"^(?:check|ask|find out|learn|know|see|inquire|verify|confirm)\b|\bwhether\b|\bstatus\b|\bwhere\b", re.I
