@@ -66,7 +66,7 @@ def test_a_piped_call_is_played_whole_on_the_default_device(player: str, tmp_pat
     # The whole reply reached the device (a player may also send a short probe or some padding).
     played_s = len(played) / (RATE * 2)
     assert saved.duration_s - 0.1 <= played_s <= saved.duration_s + 0.6
-    samples = array.array("h", played)
+    samples = array.array("h", played[: len(played) // 2 * 2])  # the device reads whole bytes, not samples
     assert max(abs(s) for s in samples) > 1000  # speech, not silence
 
 
