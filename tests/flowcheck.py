@@ -32,6 +32,13 @@ _NO = re.compile(
 )
 
 
+# The keys a flow file and a turn's ``expect`` may hold (tests/test_flow_files.py checks every flow).
+FLOW_KEYS = {"name", "kind", "description", "scenario", "persona", "verdict", "sources", "notes", "turns"}
+EXPECT_KEYS = {
+    "press", "says_any", "says_none", "digits_at_least", "gives_digits", "affirms", "denies", "hangs_up",
+}  # fmt: skip
+
+
 def mentions(text: str, term: str) -> bool:
     """``term`` starts a word in ``text``; a term of three characters or fewer must be a whole word."""
     pattern = r"(?<![0-9a-z])" + re.escape(term.lower())

@@ -34,7 +34,7 @@ def server():
 def sample(name: str) -> dict:
     path = SAMPLES_DIR / f"{name}.json"
     if not path.exists():
-        pytest.fail(f"sample flow missing: {path} (set CALLERSIM_SAMPLES)")
+        pytest.fail(f"sample flow missing: {path}")
     return json.loads(path.read_text())
 
 
