@@ -14,7 +14,7 @@ from flowcheck import Flow, affirms, check, denies, mentions, play_flow, report
 from callersim_cli.conversation import Context, Conversation, Reply
 from callersim_cli.engines import EngineOptions, create_engine
 from callersim_cli.engines.offline import OfflineEngine
-from callersim_cli.engines.offline_goal import parse_goal
+from callersim_cli.engines.offline.goal import parse_goal
 from callersim_cli.errors import CallEndedError
 from callersim_cli.persona import Persona, invent_persona
 

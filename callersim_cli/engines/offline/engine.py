@@ -24,7 +24,7 @@ from callersim_cli.actions import HANGUP_MARKER, parse_actions, press_marker
 from callersim_cli.actions import Press as PressEvent
 from callersim_cli.actions import Speech as SpeechEvent
 from callersim_cli.conversation import Context, Message
-from callersim_cli.engines.offline_facts import (
+from callersim_cli.engines.offline.facts import (
     GoalFacts,
     amounts,
     goal_facts,
@@ -32,8 +32,8 @@ from callersim_cli.engines.offline_facts import (
     month_days,
     times_of_day,
 )
-from callersim_cli.engines.offline_goal import Goal, parse_goal
-from callersim_cli.engines.offline_lines import (
+from callersim_cli.engines.offline.goal import Goal, parse_goal
+from callersim_cli.engines.offline.lines import (
     SLOT_PATTERNS,
     DetailRequest,
     MenuOption,
@@ -62,7 +62,7 @@ from callersim_cli.engines.offline_lines import (
     success_phrase,
     yes_no_question,
 )
-from callersim_cli.engines.offline_manner import (
+from callersim_cli.engines.offline.manner import (
     ASIDES,
     ASK_AGENT,
     CONFIRM_CHATTY,
@@ -77,7 +77,7 @@ from callersim_cli.engines.offline_manner import (
     firm,
     terse,
 )
-from callersim_cli.engines.offline_text import (
+from callersim_cli.engines.offline.text import (
     MONTHS,
     SIZES,
     VALUE_GROUPS,
@@ -94,7 +94,7 @@ from callersim_cli.engines.offline_text import (
     words,
     wordset,
 )
-from callersim_cli.engines.offline_values import card_expiry, card_number, resized, security_code
+from callersim_cli.engines.offline.values import card_expiry, card_number, resized, security_code
 from callersim_cli.persona import Persona, invent_persona, merge_personas
 
 if TYPE_CHECKING:

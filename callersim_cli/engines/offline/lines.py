@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from callersim_cli.engines.offline_goal import KIND_WORDS, number_kind
-from callersim_cli.engines.offline_text import (
+from callersim_cli.engines.offline.goal import KIND_WORDS, number_kind
+from callersim_cli.engines.offline.text import (
     COMMON_WORDS,
     COUNT_WORDS,
     FILLERS,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from callersim_cli.engines.offline_text import COUNT_WORDS, MONTHS, WEEKDAYS
+from callersim_cli.engines.offline.text import COUNT_WORDS, MONTHS, WEEKDAYS
 
 _AMOUNT = re.compile(r"\$\s?(\d[\d,]*(?:\.\d\d)?)|\b(\d[\d,]*(?:\.\d\d)?)\s+dollars\b", re.I)
 _MONTH_DAY = re.compile(

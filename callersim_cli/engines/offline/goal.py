@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from callersim_cli.engines.offline_text import (
+from callersim_cli.engines.offline.text import (
     MONTHS,
     SIZES,
     WEEKDAYS,

@@ -1,0 +1,5 @@
+"""The offline caller: a scripted customer that needs no network and no model."""
+
+from callersim_cli.engines.offline.engine import OfflineEngine
+
+__all__ = ["OfflineEngine"]
