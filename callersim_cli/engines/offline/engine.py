@@ -1758,3 +1758,15 @@ class OfflineEngine:
         if turn.goal_stated:
             return False, "The caller stated the goal, but the business never confirmed it was done."
         return False, "The caller never got to say what it wanted."
+
+
+class OfflineJudge:
+    """The offline verdict: whether the caller got what it called for, from what was said on the call."""
+
+    name = "offline"
+
+    def __init__(self, options: EngineOptions | None = None) -> None:
+        self._engine = OfflineEngine(options)
+
+    def verdict(self, context: Context, messages: Sequence[Message]) -> tuple[bool, str]:
+        return self._engine.verdict(context, messages)
