@@ -35,7 +35,7 @@ _NO = re.compile(
 # The keys a flow file and a turn's ``expect`` may hold (tests/test_flow_files.py checks every flow).
 FLOW_KEYS = {"name", "kind", "description", "scenario", "persona", "verdict", "sources", "notes", "turns"}
 EXPECT_KEYS = {
-    "press", "says_any", "says_none", "digits_at_least", "gives_digits", "affirms", "denies", "hangs_up",
+    "press", "says_any", "says_all", "says_none", "digits_at_least", "gives_digits", "affirms", "denies", "hangs_up",
 }  # fmt: skip
 
 
@@ -67,6 +67,8 @@ def check(reply: Reply, expect: Mapping[str, Any]) -> list[str]:
         problems.append(f"expected to press {expect['press']!r}, pressed {reply.dtmf!r}")
     if "says_any" in expect and not any(mentions(text, t) for t in expect["says_any"]):
         problems.append(f"expected one of {expect['says_any']!r} in {text!r}")
+    if "says_all" in expect and (missing := [t for t in expect["says_all"] if not mentions(text, t)]):
+        problems.append(f"expected all of {missing!r} in {text!r}")
     if "says_none" in expect and (said := [t for t in expect["says_none"] if mentions(text, t)]):
         problems.append(f"expected none of {said!r} in {text!r}")
     if "digits_at_least" in expect and len(_digits(reply)) < expect["digits_at_least"]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,7 @@ FAMILIES = {
 EXPECT_TYPES = {
     "press": str,
     "says_any": list,
+    "says_all": list,
     "says_none": list,
     "digits_at_least": int,
     "gives_digits": str,
@@ -51,8 +53,10 @@ def test_flow_file_is_well_formed(path: Path) -> None:
         for key, value in turn.get("expect", {}).items():
             assert key in EXPECT_TYPES, f"turn {i}: unknown expect key {key!r}"
             assert isinstance(value, EXPECT_TYPES[key]), f"turn {i}: {key} should be {EXPECT_TYPES[key]}"
-            if key == "gives_digits" or key == "press":
-                assert value.replace("#", "").replace("*", "").isdigit() or value == "", f"turn {i}: {key}"
+            if key == "press":
+                assert re.fullmatch(r"[0-9*#]*", value), f"turn {i}: keys are digits, * and #"
+            if key == "gives_digits":
+                assert value.isdigit(), f"turn {i}: gives_digits holds digits only"
 
 
 @pytest.mark.parametrize("path", CORPUS, ids=lambda p: f"{p.parent.name}/{p.stem}")
