@@ -1,0 +1,28 @@
+"""The corpus split stays honest: which flows are held out is decided by a hash, not by how they score.
+
+The held-out flows (tests/flows/heldout) are never used to tune the offline caller; moving a flow the
+caller fails from there into dev would make the held-out figure a lie, so the rule is checked here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from pathlib import Path
+
+FLOWS = Path(__file__).parent / "flows"
+SALT = "callersim-heldout-2026-12:"
+
+
+def test_the_held_out_third_is_the_one_the_hash_picks() -> None:
+    by_kind: dict[str, list[Path]] = defaultdict(list)
+    for split in ("dev", "heldout"):
+        for path in (FLOWS / split).glob("*.json"):
+            by_kind[json.loads(path.read_text(encoding="utf-8"))["kind"]].append(path)
+    assert len(by_kind) >= 15 and sum(map(len, by_kind.values())) >= 150
+    for kind, paths in by_kind.items():
+        ranked = sorted(paths, key=lambda p: hashlib.sha256((SALT + p.stem).encode()).hexdigest())
+        held = round(len(ranked) / 3)
+        assert {p.parent.name for p in ranked[:held]} == {"heldout"}, kind
+        assert {p.parent.name for p in ranked[held:]} <= {"dev"}, kind
