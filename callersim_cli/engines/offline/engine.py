@@ -33,35 +33,6 @@ from callersim_cli.engines.offline.facts import (
     times_of_day,
 )
 from callersim_cli.engines.offline.goal import Goal, parse_goal
-from callersim_cli.engines.offline.lines import (
-    SLOT_PATTERNS,
-    DetailRequest,
-    MenuOption,
-    attribute_question,
-    detail_request,
-    embedded_wh,
-    failure_phrase,
-    is_anything_else,
-    is_closed,
-    is_gibberish,
-    is_goodbye,
-    is_hold,
-    is_instruction,
-    is_open_question,
-    is_readback,
-    is_reason_question,
-    is_transfer,
-    offered_choices,
-    parse_menu,
-    preference_question,
-    presence_check,
-    questions,
-    reprompt_rest,
-    say_choices,
-    say_menu,
-    success_phrase,
-    yes_no_question,
-)
 from callersim_cli.engines.offline.manner import (
     ASIDES,
     ASK_AGENT,
@@ -76,6 +47,39 @@ from callersim_cli.engines.offline.manner import (
     TRANSFER_HURRIED,
     firm,
     terse,
+)
+from callersim_cli.engines.offline.menus import (
+    MenuOption,
+    offered_choices,
+    parse_menu,
+    say_choices,
+    say_menu,
+)
+from callersim_cli.engines.offline.requests import (
+    SLOT_PATTERNS,
+    DetailRequest,
+    detail_request,
+)
+from callersim_cli.engines.offline.signals import (
+    attribute_question,
+    embedded_wh,
+    failure_phrase,
+    is_anything_else,
+    is_closed,
+    is_gibberish,
+    is_goodbye,
+    is_hold,
+    is_instruction,
+    is_open_question,
+    is_readback,
+    is_reason_question,
+    is_transfer,
+    preference_question,
+    presence_check,
+    questions,
+    reprompt_rest,
+    success_phrase,
+    yes_no_question,
 )
 from callersim_cli.engines.offline.text import (
     MONTHS,

@@ -119,6 +119,8 @@ class Goal:
     next_week: bool = False
     values: dict[str, str] = field(default_factory=dict)  # chosen value per VALUE_GROUPS index
     also: str = ""  # what the caller adds after the item: "and I'll pay by card"
+    terse_statement: str = ""  # the statement as a terse caller says it: "A large pepperoni pizza."
+    terse_short: str = ""
 
     @property
     def is_problem(self) -> bool:
@@ -273,6 +275,18 @@ def _statement(task: str) -> str:
     return f"Hi, I'm calling about {task}."
 
 
+_TERSE_LEAD = re.compile(r"^(?:I'd like to|I'm calling to|I need to)\s+", re.I)
+
+
+def terse_form(statement: str) -> str:
+    """The goal said without the polite frame: "Hi, I'd like to order a large pizza." -> "A large pizza."."""
+    text = statement.removeprefix("Hi, ")
+    text = _TERSE_LEAD.sub("", text, count=1)
+    # "Order a large pizza." is an order barked at the business; the thing alone is terse and polite.
+    text = re.sub(r"^(?:order|buy|purchase|get)\s+(?=(?:a|an|one|two|three|some|the)\b)", "", text, flags=re.I)
+    return text[:1].upper() + text[1:]
+
+
 def _item(task: str) -> str:
     """What the goal asks for: "order a large pepperoni pizza" -> "a large pepperoni pizza"."""
     m = re.match(r"^(?:order|buy|get|book|reserve|request|purchase|refill)\s+(.*)$", task, re.I)
@@ -382,11 +396,14 @@ def parse_goal(scenario: str) -> Goal:
         if has_word(task, size):
             values["size"] = size
             break
+    statement, short = _statement(task), _statement(short_task)
     return Goal(
         scenario=scenario,
         task=task,
-        statement=_statement(task),
-        short=_statement(short_task),
+        statement=statement,
+        short=short,
+        terse_statement=terse_form(statement),
+        terse_short=terse_form(short),
         item=_item(task),
         also=_split_also(task)[1],
         # "on flight SB 482" names which bag, not what the call is about: the menu's "flight status" is no
