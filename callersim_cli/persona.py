@@ -83,6 +83,12 @@ def _digits(rng: random.Random, n: int) -> str:
     return str(rng.randint(1, 9)) + "".join(str(rng.randint(0, 9)) for _ in range(n - 1))
 
 
+def seeded_random(key: str) -> random.Random:
+    """A generator that ``key`` always starts the same way: hashlib, not hash(), whose str hashes change
+    between runs, and a seed must reproduce a call."""
+    return random.Random(int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big"))
+
+
 def invent_persona(rng_or_seed: random.Random | int | str | None, context: Context | None = None) -> Persona:
     """A complete, consistent caller: name, phone, address, birth date, email and the usual numbers.
 
@@ -96,8 +102,7 @@ def invent_persona(rng_or_seed: random.Random | int | str | None, context: Conte
         key = (
             f"{rng_or_seed}\n{context.description if context else ''}\n{context.scenario if context else ''}"
         )
-        # hashlib, not hash(): str hashes change between runs, and a seed must reproduce a call.
-        rng = random.Random(int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big"))
+        rng = seeded_random(key)
     first, last = rng.choice(_FIRST_NAMES), rng.choice(_LAST_NAMES)
     city, state, zip_prefix = rng.choice(_CITIES)
     zip_code = zip_prefix + _digits(rng, 2)

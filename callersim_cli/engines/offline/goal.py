@@ -283,7 +283,9 @@ def terse_form(statement: str) -> str:
     text = statement.removeprefix("Hi, ")
     text = _TERSE_LEAD.sub("", text, count=1)
     # "Order a large pizza." is an order barked at the business; the thing alone is terse and polite.
-    text = re.sub(r"^(?:order|buy|purchase|get)\s+(?=(?:a|an|one|two|three|some|the)\b)", "", text, flags=re.I)
+    text = re.sub(
+        r"^(?:order|buy|purchase|get)\s+(?=(?:a|an|one|two|three|some|the)\b)", "", text, flags=re.I
+    )
     return text[:1].upper() + text[1:]
 
 

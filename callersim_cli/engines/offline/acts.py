@@ -1,0 +1,182 @@
+"""The offline caller's dialogue acts: one row each, tried in order, the first that answers wins.
+
+A row names what it recognises (a cheap test of the line and the call so far), the responder that
+decides the move, example lines it must take and lines it must leave to a later row. The order is the
+only precedence there is, and ``tests/test_offline_acts.py`` checks it: every example is classified, and
+a row that takes another row's example fails naming the pair. A responder may still decline (return
+None) when a closer look shows the line is not its kind after all; the next row then gets it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from callersim_cli.engines.offline import respond_call as call
+from callersim_cli.engines.offline import respond_checks as checks
+from callersim_cli.engines.offline import respond_goal as goal
+from callersim_cli.engines.offline import respond_menus as menus
+from callersim_cli.engines.offline import respond_questions as questions
+from callersim_cli.engines.offline import respond_yes_no as yes_no
+from callersim_cli.engines.offline.details import give_details, holds
+from callersim_cli.engines.offline.moves import Move, speak
+from callersim_cli.engines.offline.signals import embedded_wh
+from callersim_cli.engines.offline.turn import Turn
+
+Example = str | tuple[str, ...]  # a line, or earlier lines played first and then the line
+
+
+@dataclass(frozen=True)
+class Act:
+    name: str
+    recognise: Callable[[Turn], bool]
+    respond: Callable[[Turn], Move | None]
+    takes: tuple[Example, ...]
+    leaves: tuple[Example, ...] = ()
+
+    def take(self, turn: Turn) -> Move | None:
+        if not self.recognise(turn):
+            return None
+        move = self.respond(turn)
+        return None if move is None else replace(move, act=self.name)
+
+
+def _always(turn: Turn) -> bool:
+    return True
+
+
+def _has_menu_or_question(turn: Turn) -> bool:
+    return bool(turn.line.menu or turn.line.questions)
+
+
+_HAVE = re.compile(r"(?:and |so )?do you (?:already |still |happen to )?have\b", re.I)
+_DO_YOU_KNOW = re.compile(r"\b(?:do you (?:happen to |still )?(?:know|remember)|any idea)\b", re.I)
+
+
+def _asks_if_caller_has(turn: Turn) -> bool:
+    return bool(turn.line.request) and bool(_HAVE.match(turn.line.yes_no or ""))
+
+
+def _have_detail(turn: Turn) -> Move:
+    """ "Do you already have a file reference number?" for a loss reported now: no such number yet."""
+    request = turn.line.request
+    assert request is not None
+    if not holds(turn, request):
+        return speak("no_number_yet", "no-number").explained("no such number exists yet")
+    return speak("yes_lead").then(give_details(turn, request))
+
+
+def _detail(turn: Turn) -> Move:
+    request = turn.line.request
+    assert request is not None
+    move = give_details(turn, request)
+    # A value the business just echoed wrong ("H X 4 4 8 2 1, got it") is put right first.
+    if not request.press and (echo := checks.echo_error(turn)):
+        move = echo.then(give_details(turn, request, also=True))
+    # "Can I get your name and what you're calling about?": both questions get an answer.
+    if turn.line.is_open_question and not turn.goal_stated and not request.press:
+        move = move.then(goal.state_goal(turn))
+    return move
+
+
+def _unplaced_question(turn: Turn) -> Move:
+    # Not yet said why we call: that is the most useful answer to a question we cannot place.
+    if turn.goal_stated:
+        return speak("unclear").explained("a question the caller cannot place")
+    return goal.state_goal(turn)
+
+
+def _fresh(turn: Turn) -> bool:
+    """Answering the line as said, not a prompt a re-prompt pointed back to."""
+    return turn.index > 0 and not turn.rephrasing and not turn.reprompted
+
+
+ACTS: tuple[Act, ...] = (
+    Act("answer-again", lambda t: _fresh(t) and t.line.reprompt_rest == "", call.answer_again,
+        takes=(("How can I help?", "Sorry, I didn't catch that."), ("What's your name?", "Pardon?")),
+        leaves=("Sorry, I didn't catch that.", "Sorry for the wait. How can I help?")),
+    Act("reprompt", lambda t: _fresh(t) and bool(t.line.reprompt_rest), call.reprompt_rest,
+        takes=(("Hello.", "Sorry, I didn't understand. How can I help you today?"),),
+        leaves=("I'm sorry to hear that. What's the account number?",)),
+    Act("hold", lambda t: t.line.is_hold and not _has_menu_or_question(t), call.hold,
+        takes=("Please hold.", "One moment please.", "Please hold while I transfer you."),
+        leaves=("Can you hold for a moment?", "Let me check. What's your date of birth?")),
+    Act("noise", lambda t: not t.line.text or t.line.is_gibberish(t.frame.known_words), call.repeat,
+        takes=("[static]", "asdf qwer zxcv", "Xkcd brrrp vvvt?"),
+        leaves=("Thank you for calling First Harbor Bank.",)),
+    Act("goodbye", lambda t: t.line.is_goodbye(t.first_turn), call.goodbye,
+        takes=("Thanks for calling. Goodbye!", "Have a great day!", "Anything else? No? Okay, bye now."),
+        leaves=("Thank you for calling First Harbor Bank. For balances, press 1.",)),
+    Act("presence", lambda t: bool(t.line.presence) and (t.line.presence == "hear" or bool(t.state.replies)),
+        call.presence, takes=("Can you hear me?", ("How can I help?", "Are you still there?"))),
+    Act("closed", lambda t: t.line.is_closed and not _has_menu_or_question(t), call.closed,
+        takes=("Our office is currently closed. Please call back during business hours.",),
+        leaves=("We're closed right now. For our hours, press 1.",)),
+    Act("menu", lambda t: bool(t.line.menu), menus.answer_menu,
+        takes=("For balances, press 1. To report a lost card, press 3.",
+        "Press 1 for English, 2 for Spanish.",
+               "Para español, oprima dos. For English, press 1."),
+        leaves=("Please enter your account number, then press pound.",)),
+    Act("spoken-menu", lambda t: bool(t.line.spoken_menu), menus.spoken_menu,
+        takes=("To report an outage, say outage. For billing, say billing.",)),
+    Act("say-choice", lambda t: bool(t.line.say_choices), menus.say_choice,
+        takes=("Is the card debit or credit? Please say debit or credit.",),
+        leaves=("Please say your account number.", "Please say yes or no.")),
+    Act("misheard", menus.heard_wrong, menus.misheard,
+        takes=(("How can I help?", "I think you said billing. Is that right?"),)),
+    Act("echo-wrong", lambda t: bool(t.line.yes_no), lambda t: checks.echo_error(t, sure_only=True),
+        takes=(("What's the confirmation number?", "I have H X 4 4 8 1 2 for Friday. Should I cancel it?"),)),
+    Act("instruction", lambda t: t.line.is_instruction, call.instruction,
+        takes=("Unplug the modem, then plug it back in and tell me when you're done.",)),
+    Act("closing-question", lambda t: t.line.is_anything_else and bool(t.line.success), call.done,
+        takes=(("How can I help?", "Your card has been blocked. Is there anything else?"),)),
+    Act("describe", _always, questions.describe,
+        takes=("Can you describe the bag?", "What's the make and model of the vehicle?")),
+    Act("have-detail", _asks_if_caller_has, _have_detail,
+        takes=("Do you already have a claim number?",), leaves=("What's your claim number?",)),
+    Act("detail", lambda t: bool(t.line.request), _detail,
+        takes=("What's your date of birth?", "Please enter your account number, followed by the pound key.",
+               "Can I get your name and what you're calling about?"),
+        leaves=("Would you like a replacement sent to the address on file?",)),
+    Act("readback", lambda t: t.line.is_readback and (bool(t.line.questions) or not t.line.is_hold),
+        checks.confirm_readback, takes=("So that's a large pepperoni for delivery, is that correct?",)),
+    Act("offered", lambda t: bool(t.line.offered), menus.choose,
+        takes=("I have Tuesday at 9 or Wednesday at 2. Which works?", "Delivery or pickup?")),
+    Act("anything-else", lambda t: t.line.is_anything_else, call.done, takes=("Is there anything else?",)),
+    Act("open-question", lambda t: t.line.is_open_question, goal.state_goal,
+        takes=("How can I help you today?", "What brings you in?", "Hello?")),
+    Act("reason", lambda t: t.line.is_reason_question, goal.give_reason,
+        takes=("May I ask why you're cancelling?",)),
+    Act("preference", lambda t: t.line.preference is not None, questions.state_preference,
+        takes=("Do you have a preference for the location?",)),
+    Act("yes-no", lambda t: bool(t.line.yes_no) and not embedded_wh(t.line.yes_no or ""),
+    yes_no.answer_yes_no,
+        takes=("Would you like a replacement card?", "Is this your first visit?"),
+        leaves=("Can you tell me which service you'd like to cancel?",)),
+    Act("fact", _always, questions.answer_fact, takes=("What was the amount?",)),
+    Act("attribute", lambda t: bool(t.line.attribute), questions.answer_attribute,
+        takes=("What size would you like?", "How many people?")),
+    Act("hold-late", lambda t: t.line.is_hold, call.hold, takes=("Let me check on that. One moment.",)),
+    Act("which", _always, questions.answer_which, takes=("Which service would you like to cancel?",)),
+    Act("do-you-know", lambda t: bool(_DO_YOU_KNOW.search(t.line.text)), lambda t: speak("not_sure",
+    "not-sure"),
+        takes=("Do you happen to know what the amount was?",)),
+    Act("question", lambda t: bool(t.line.questions), _unplaced_question,
+    takes=("Where is the nearest moon?",)),
+    Act("good-news", lambda t: bool(t.line.success) and bool(t.state.replies),
+    lambda t: speak("good_news", "good"),
+        takes=(("How can I help?", "Your claim was approved."),)),
+    Act("goal-unsaid", lambda t: not t.goal_stated, goal.state_goal, takes=("Thank you for calling Acme.",)),
+    Act("bad-news", lambda t: bool(t.line.failure), call.cannot_help,
+        takes=(("How can I help?", "We are unable to do that."),)),
+    Act("ack", _always, lambda t: speak("ack"), takes=(("How can I help?", "Okay."),)),
+)  # fmt: skip
+
+
+def decide(turn: Turn) -> Move:
+    """The move of the first act that answers the line."""
+    for act in ACTS:
+        if (move := act.take(turn)) is not None:
+            return move
+    raise AssertionError("the last act answers every line")  # pragma: no cover

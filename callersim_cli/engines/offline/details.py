@@ -1,0 +1,169 @@
+"""The caller's details: which value answers a request, and how it is given (pressed, said, spelled).
+
+A detail comes from the frame's persona (the scenario's own details first); one the persona lacks is made
+up once per call from the seed and kept for the rest of it, at the length the business asked for.
+"""
+
+from __future__ import annotations
+
+import re
+
+from callersim_cli.engines.offline.moves import Move, say
+from callersim_cli.engines.offline.requests import SLOT_PATTERNS, DetailRequest
+from callersim_cli.engines.offline.text import MONTHS, digits_in, has_word, say_phone, spoken_digits
+from callersim_cli.engines.offline.turn import Turn
+from callersim_cli.engines.offline.values import card_expiry, card_number, resized, security_code
+
+LABELS = {
+    "name": "name", "phone": "phone number", "address": "address", "date_of_birth": "date of birth",
+    "email": "email", "account_number": "account number", "zip": "ZIP code", "card_last4": "card number",
+    "ssn_last4": "Social Security number", "pin": "PIN", "order": "order number",
+    "confirmation": "confirmation number", "claim": "claim number", "policy": "policy number",
+    "member": "member ID", "prescription": "prescription number", "card_number": "card number",
+    "card_expiry": "expiration date", "cvv": "security code", "pet_name": "pet's name",
+    "student": "student ID", "vin": "VIN", "iccid": "SIM number", "flight": "flight number",
+}  # fmt: skip
+SLOT_NAMES = frozenset(slot for slot, _ in SLOT_PATTERNS)
+MATTER_NUMBERS = frozenset({"claim", "case", "reference", "ticket", "confirmation", "order", "tracking"})
+NEW_MATTER = re.compile(r"^(?:report|file|open|start|make|submit|book|schedule)\b|\bnew\b", re.I)
+PET_NAMES = ("Max", "Bella", "Charlie", "Milo", "Daisy", "Cooper", "Lucy", "Bailey")
+_DETAIL_BANKS = {"email": "detail_email", "name": "detail_name", "phone": "detail_phone"}
+
+
+def label(slot: str) -> str:
+    """How the caller names a detail: any number kind the goal labelled is "my <kind> number"."""
+    if slot in LABELS:
+        return LABELS[slot]
+    if slot in SLOT_NAMES:
+        return slot.replace("_", " ")
+    return f"{slot.replace('_', ' ')} number"
+
+
+def asked_lengths(turn: Turn) -> dict[str, int]:
+    """Digit counts the business named so far ("your 10-digit account number"), by detail."""
+    lengths: dict[str, int] = {}
+    for line in turn.state.lines:
+        request = line.request
+        if request and request.length and not request.last_four:
+            lengths[request.slots[0]] = request.length
+    return lengths
+
+
+def pet_name(turn: Turn) -> str:
+    """ "my cat Luna's vet visit" -> "Luna"; a pet the goal does not name gets a name of its own."""
+    m = re.search(
+        r"\b(?:my|our)\s+(?:cat|dog|pet|puppy|kitten|bird|rabbit|horse|parrot)(?:,)?\s+([A-Z][a-z]+)",
+        turn.goal.scenario,
+    )
+    return m.group(1) if m else turn.frame.stable_rng("pet").choice(PET_NAMES)
+
+
+def value(turn: Turn, slot: str) -> str:
+    frame = turn.frame
+    persona = frame.persona
+    if slot == "card_number":
+        return card_number(frame.stable_rng("card"), value(turn, "card_last4"))
+    if slot == "card_expiry":
+        return card_expiry(frame.stable_rng("expiry"))
+    if slot == "cvv":
+        amex = has_word(frame.context.scenario, "amex", "american express")
+        return security_code(frame.stable_rng("cvv"), amex)
+    if slot == "pet_name":
+        return pet_name(turn)
+    direct = {
+        "name": persona.name, "phone": persona.phone, "address": persona.address,
+        "date_of_birth": persona.date_of_birth, "email": persona.email,
+        "account_number": persona.account_number,
+    }  # fmt: skip
+    if direct.get(slot):
+        found = str(direct[slot])
+    elif slot in persona.numbers:
+        found = persona.numbers[slot]
+    else:
+        # A number kind the persona lacks: made up, the same all call.
+        found = str(frame.stable_rng(f"number:{slot}").randint(10_000_000, 99_999_999))
+    # An invented number takes the length the business asked for, and keeps it for the rest of the call.
+    want = asked_lengths(turn).get(slot)
+    if want and slot not in frame.given_slots and found.isdigit() and len(found) != want:
+        found = resized(found, want, frame.stable_rng(f"resize:{slot}"))
+    return found
+
+
+def known_values(turn: Turn) -> dict[str, str]:
+    known = turn.frame.persona.details()
+    known.update({slot: value(turn, slot) for slot in asked_lengths(turn)})
+    return known
+
+
+def keypad_digits(slot: str, found: str, length: int | None = None) -> str:
+    if slot == "date_of_birth":
+        m = re.match(r"([A-Za-z]+)\.?\s+(\d{1,2})\D+(\d{4})", found)
+        if m and m.group(1).lower() in MONTHS:
+            year = m.group(3)[-2:] if length == 6 else m.group(3)
+            return f"{MONTHS.index(m.group(1).lower()) + 1:02d}{int(m.group(2)):02d}{year}"
+    if slot == "card_expiry" and length == 6:
+        return found[:2] + "20" + found[-2:]
+    return digits_in(found)
+
+
+def spoken_value(slot: str, found: str, variant: int) -> str:
+    if slot == "phone":
+        return say_phone(found)
+    if slot == "email":
+        return found.lower()
+    if slot in ("name", "address", "date_of_birth", "card_expiry"):
+        return found
+    digits = digits_in(found)
+    if digits == found and len(digits) >= 6:
+        # Digits grouped on the first asking, one by one when asked again: how people repeat a number.
+        group = 3 if len(digits) % 4 and not len(digits) % 3 else 4
+        return spoken_digits(digits, group if variant == 0 else 0)
+    return found
+
+
+def holds(turn: Turn, request: DetailRequest) -> bool:
+    """Whether the caller has every detail asked for: its own, the goal's, or a card it pays with."""
+    own = set(turn.frame.persona.details()) | {"card_number", "card_expiry", "cvv", "pet_name"}
+    if NEW_MATTER.match(turn.goal.task):
+        # Filing a claim or reporting a loss now: no claim or file number exists yet unless the goal says.
+        own = {slot for slot in own if slot in turn.frame.given_slots or slot not in MATTER_NUMBERS}
+        return all(slot in own for slot in request.slots)
+    return all(slot in own or slot in SLOT_NAMES for slot in request.slots)
+
+
+def give_details(turn: Turn, request: DetailRequest, also: bool = False) -> Move:
+    values = []
+    for slot in request.slots:
+        found = value(turn, slot)
+        if slot == "name" and request.part:
+            found = found.split()[0] if request.part == "first" else found.split()[-1]
+        if request.last_four and not slot.endswith("last4"):
+            found = digits_in(found)[-4:] or found
+        values.append((slot, found))
+    slots = tuple(slot for slot, _ in values)
+    if request.press:
+        # One value per entry: an IVR takes one number at a time, and two run together are neither.
+        slot, v = next(((sl, v) for sl, v in values if keypad_digits(sl, v, request.length)), values[0])
+        if digits := keypad_digits(slot, v, request.length):
+            keys = digits + ("#" if request.pound else "")
+            return Move(keys=keys, why=f"keyed in the {label(slot)}", facts=(slot,))
+    asked_before = sum(1 for line in turn.state.earlier if line.request == request)
+    spoken = [(slot, spoken_value(slot, v, asked_before)) for slot, v in values]
+    first_slot, first = spoken[0]
+    first_label = label(first_slot)
+    why = f"asked for {', '.join(label(s) for s in slots)}"
+    if request.after_tone and len(spoken) == 1:
+        return Move(says=(say("detail_alone", value=first),), why=why, facts=slots)
+    if also:  # after a correction: "Sorry, it's H X 4 4 8 1 2. And my last name is Patel."
+        part = f"{request.part} name" if first_slot == "name" and request.part else first_label
+        return Move(says=(say("also_detail", label=part, value=first),), why=why, facts=slots)
+    if request.spell and first_slot == "name":
+        spelled = "-".join(first.split()[-1].upper())
+        first_say = say("detail_spelled_name", "detail", value=first, label=first_label, spelled=spelled)
+    else:
+        if request.spell and re.fullmatch(r"[A-Za-z0-9-]+", first):
+            first = "-".join(first.replace("-", "").upper())
+        bank = "detail_last_four" if request.last_four else _DETAIL_BANKS.get(first_slot, "detail")
+        first_say = say(bank, "detail", value=first, label=first_label)
+    more = tuple(say("and_detail", label=label(slot), value=v) for slot, v in spoken[1:])
+    return Move(says=(first_say, *more), why=why, facts=slots)

@@ -1,0 +1,264 @@
+"""Menus and choices in what the business says: keypad menus, speech menus, "say X or Y", offered options.
+
+Each reader looks for a pattern of phone talk (a key after "press"/"oprima", alternatives joined by "or"),
+not for fixed sentences, so new businesses and new wordings are understood the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from callersim_cli.engines.offline.text import COUNT_WORDS, NUMBER_WORDS, Terms, has_word, sentences, words
+
+COUNTS = "|".join(sorted(COUNT_WORDS, key=len, reverse=True))
+_KEY_WORDS = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+_KEY = rf"(?:[0-9]|[*#]|{_KEY_WORDS})"
+_PRESS_VERB = (
+    r"(?:press(?:\s+or\s+say)?|say\s+or\s+press|oprima|marque|pulse|presione|"
+    r"dial|push|hit|select|choose|enter)"
+)
+_KEY_MENTION = re.compile(
+    rf"\b{_PRESS_VERB}\s+(?:the\s+|el\s+|la\s+)?(?:number\s+|"
+    rf"n[uú]mero\s+)?({_KEY})(?:\s+key)?\b(?!\s*(?:-?\s*digit|number))",
+    re.I,
+)
+# "Press 1 for billing, 2 for support, or 3 for sales": keys listed after one verb.
+_KEY_LISTED = re.compile(rf"(?:,\s*|\bor\s+)({_KEY})\s+(?=for\b|to\b|if\b|para\b)", re.I)
+_LEAD_IN = re.compile(
+    r"^(?:[,.;:\s]|or\b|and\b|now\b|please\b)*(?:for|to|if you(?:'re| are)? calling (?:about|to|"
+    r"for|regarding)|"
+    r"if you(?:'d| would) like to|if you want to|if you need to|if you have|if|para|si|to hear)?\s*",
+    re.I,
+)
+
+HUMAN_WORDS = (
+    "representative",
+    "operator",
+    "agent",
+    "associate",
+    "human",
+    "person",
+    "someone",
+    "staff member",
+)
+OTHER_WORDS = ("all other", "other questions", "anything else", "everything else", "other inquiries", "other")
+REPEAT_WORDS = (
+    "repeat",
+    "hear these",
+    "hear this",
+    "again",
+    "main menu",
+    "previous menu",
+    "go back",
+    "return to",
+)
+
+
+@dataclass(frozen=True)
+class MenuOption:
+    key: str
+    text: str  # the option as the menu described it: "report a lost or stolen card"
+
+    @property
+    def terms(self) -> Terms:
+        return Terms.of(self.text)
+
+    @property
+    def is_human(self) -> bool:
+        return has_word(self.text, *HUMAN_WORDS)
+
+    @property
+    def is_other(self) -> bool:
+        return has_word(self.text, *OTHER_WORDS)
+
+    @property
+    def is_repeat(self) -> bool:
+        return has_word(self.text, *REPEAT_WORDS)
+
+    @property
+    def language(self) -> str | None:
+        if has_word(self.text, "english", "inglés", "ingles"):
+            return "english"
+        if has_word(self.text, "español", "espanol", "spanish", "castellano"):
+            return "spanish"
+        return None
+
+
+def _key(token: str) -> str:
+    token = token.lower()
+    return NUMBER_WORDS.get(token, token)
+
+
+def _option_text(text: str) -> str:
+    text = _LEAD_IN.sub("", text.strip(), count=1)
+    return text.strip(" ,.;:!?").strip()
+
+
+def parse_menu(line: str) -> list[MenuOption]:
+    """The options of a keypad menu, in the order they were offered."""
+    options: list[MenuOption] = []
+    for sentence in sentences(line):
+        # "enter your claim number, then press pound" ends an entry; it is not a menu option.
+        mentions = [
+            (m.start(), m.end(), _key(m.group(1)))
+            for m in _KEY_MENTION.finditer(sentence)
+            if not re.search(r"(?:then|followed by|and)\s*$", sentence[: m.start()], re.I)
+        ]
+        if mentions:
+            mentions += [
+                (m.start(), m.end(), _key(m.group(1)))
+                for m in _KEY_LISTED.finditer(sentence)
+                if not any(s <= m.start(1) < e for s, e, _ in mentions)
+            ]
+            mentions.sort()
+        if not mentions:
+            continue
+        # The description sits before the key ("For billing, press 2") or after it ("press 2 for billing");
+        # which one is decided by the first key: is there a description in front of it?
+        before_first = _option_text(sentence[: mentions[0][0]])
+        describe_before = bool(Terms.of(before_first).stems)
+        for i, (start, end, key) in enumerate(mentions):
+            if describe_before:
+                text = sentence[mentions[i - 1][1] if i else 0 : start]
+            else:
+                text = sentence[end : mentions[i + 1][0] if i + 1 < len(mentions) else len(sentence)]
+            options.append(MenuOption(key, _option_text(text)))
+    return options
+
+
+_SAY = re.compile(
+    r"\b(?:please\s+|just\s+|you can\s+|simply\s+)?say\b(?!\s+or\b)(?:\s+things\s+like)?\s+(.+)", re.I
+)
+
+
+def _alternatives(text: str) -> list[str]:
+    parts = [
+        p.strip(" '\"“”.?!:") for p in re.split(r",\s*(?:or\s+)?|\s+or\s+", text) if p.strip(" '\"“”.?!")
+    ]
+    return [p for p in parts if p]
+
+
+def say_choices(line: str) -> list[str]:
+    """The words a speech menu asks for: "Please say debit or credit" -> ["debit", "credit"]."""
+    for sentence in sentences(line):
+        # "Tell me which you need: payments, repairs, or service changes" lists them after a colon.
+        m = _SAY.search(sentence) or re.search(
+            r"\b(?:which|choose|pick|select|options?|say|need|choices)\b[^:]*:\s*(.+)", sentence, re.I
+        )
+        if not m:
+            continue
+        rest = m.group(1)
+        rest = re.split(
+            r"[.?!]|,?\s*(?:or|and)\s+(?:press|oprima)\b|,?\s+(?:now|at any time|to continue)\b", rest
+        )[0]
+        if re.match(r"(?:your|the|it|that|a|an|my)\b", rest, re.I):
+            continue  # "say your account number" asks for a detail, not a choice
+        alts = _alternatives(rest)
+        if (
+            len(alts) >= 2
+            and all(len(words(a)) <= 5 for a in alts)
+            and {a.lower() for a in alts} != {"yes", "no"}
+        ):
+            return alts
+    return []
+
+
+_SAY_BEFORE = re.compile(
+    r"^(?P<desc>.+?),?\s+(?:please\s+|just\s+)?say\s+(?P<word>['\"][^'\"]+['\"]|\w+)\W*$", re.I
+)
+_SAY_AFTER = re.compile(
+    r"^(?:please\s+|or\s+)?say\s+(?P<word>['\"][^'\"]+['\"]|\w+(?:\s\w+)?)\s+(?:for|to|if)\s+(?P<desc>.+?)\W*$",
+    re.I,
+)
+
+
+def say_menu(line: str) -> list[MenuOption]:
+    """A speech menu told one option a sentence: "To report an outage, say 'outage'. For billing, say ...".
+
+    Each option's "key" is the word to say; its text is what it is for, read like a keypad menu's.
+    """
+    options = []
+    for sentence in sentences(line):
+        m = _SAY_BEFORE.match(sentence) or _SAY_AFTER.match(sentence)
+        if not m or re.match(r"(?:your|the|it|that|a|an|my|yes|no)\b", m.group("word").strip("'\""), re.I):
+            continue
+        word = m.group("word").strip("'\"")
+        options.append(MenuOption(word, f"{_option_text(m.group('desc'))} {word}"))
+    return options if len(options) >= 2 else []
+
+
+_CHOICE_QUESTION = re.compile(
+    r"\b(?:which (?:one |of those |of these |time |day |option )?(?:works|would|do you|is|suits|sounds)|"
+    r"what works|what would you prefer|would you prefer|do you prefer|which do you|which would)\b",
+    re.I,
+)
+
+
+# "Any allergies or special occasions?" asks whether there is anything at all: a yes/no question.
+_ANY_QUESTION = re.compile(
+    r"^(?:and\s+|also,?\s+|okay,?\s+)?(?:any|anything|are there any|is there (?:any|anything)|"
+    r"do you have any|have you got any|did you have any)\b",
+    re.I,
+)
+_OFFER = re.compile(
+    r"\b(?:i can do|i can offer|i could (?:do|offer|give you|fit you in)|we could do|we can do|we have|"
+    r"we've got|i have|i've got|there's|there is|available|you can choose|how about)\b",
+    re.I,
+)
+# Words around the alternatives that are not part of them: "Are [mornings] or [afternoons] better for you?"
+_CHOICE_LEAD = re.compile(
+    r"^(?:(?:and|so|but|okay|ok|well)\b,?\s*)*(?:(?:is|are|was|would|will|do|does|did|should|can|could)\b\s*"
+    r"(?:it\s+)?)?(?:(?:availability|openings?|slots?|appointments?|times?|space|room)\s+)?"
+    r"(?:(?:on|at|for|either|with|in)\s+)?",
+    re.I,
+)
+_CHOICE_TAIL = re.compile(
+    r"\s+(?:(?:work|works|suit|suits|sound|sounds|is|are|would|will|be)\b.*|better\b.*|for you\b.*|"
+    r"(?:which|what) (?:works|would|do|is|suits|sounds)\b.*|instead\b.*)$",
+    re.I,
+)
+
+
+def offered_choices(line: str) -> list[str]:
+    """Alternatives offered in a question ("debit or credit card?", "Tuesday at 9 or Wednesday at 2?")."""
+    parts = sentences(line)
+    for i, sentence in enumerate(parts):
+        if (
+            not re.search(r"\s+or\s+", sentence)
+            or has_word(sentence, "yes or no")
+            or _KEY_MENTION.search(sentence)
+            or _ANY_QUESTION.match(sentence)
+        ):
+            continue
+        # An offer after a refusal ("We don't have seven, but I could do 6:30 or 8") starts after "but".
+        sentence = re.split(r"\bbut\s+(?=i\b|we\b)", sentence, flags=re.I)[-1]
+        offer = _OFFER.search(sentence)
+        asked = sentence.endswith("?") or bool(offer) or any(_CHOICE_QUESTION.search(p) for p in parts[i:])
+        if not asked:
+            continue
+        body = re.sub(
+            r"\b(?:which|what) (?:works|would you prefer|do you prefer).*$", "", sentence, flags=re.I
+        )
+        alts = _alternatives(body)
+        if len(alts) < 2:
+            continue
+        # The first alternative carries the sentence's lead-in ("We have openings next Tuesday at 9 am"):
+        # the words after the offer when there is one, else as many of its last words as the second has.
+        if offer and offer.start() < len(alts[0]):
+            alts[0] = alts[0][offer.end() - offer.start() + alts[0].lower().find(offer.group(0).lower()) :]
+        else:
+            n = max(len(alts[1].split()), 1)
+            alts[0] = " ".join(alts[0].split()[-n:])
+        # "Will you be dropping it off, or waiting?": both are what "you" will be doing, said whole.
+        if be := re.match(r"^(?:and\s+|so\s+)?(?:will|would|are) you be\s+(\w+ing\b.*)$", body.strip(), re.I):
+            alts[0] = f"you be {_alternatives(be.group(1))[0]}"
+            alts[1:] = [f"you be {a}" if re.match(r"\w+ing\b", a) else a for a in alts[1:]]
+        # "Would you prefer inside or on the patio?": the choice starts after the verb of wanting.
+        alts[0] = re.sub(r"^.*\b(?:prefer|like|want|rather(?: have)?|choose)\s+", "", alts[0], flags=re.I)
+        alts[0] = _CHOICE_LEAD.sub("", alts[0].strip(), count=1)
+        alts[-1] = _CHOICE_TAIL.sub("", alts[-1])
+        alts = [a.strip(" ,") for a in alts if a.strip(" ,")]
+        if len(alts) >= 2 and all(len(a.split()) <= 7 for a in alts):
+            return alts
+    return []

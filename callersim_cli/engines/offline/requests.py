@@ -1,0 +1,151 @@
+"""Requests for the caller's details: which details a line asks for, and how they are to be given."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from callersim_cli.engines.offline.goal import KIND_WORDS, number_kind
+from callersim_cli.engines.offline.menus import COUNTS
+from callersim_cli.engines.offline.text import COUNT_WORDS, normalize_line, sentences
+
+_THING_NAMES = (
+    r"(?:merchant|company|business|store|shop|vendor|seller|retailer|restaurant|hotel|pharmacy|doctor|"
+    r"dentist|provider|clinic|hospital|drug|medication|medicine|product|item|plan|procedure|street|pet|"
+    r"dog|cat|employer|school|bank|airline|app|website|service|program|file|user)"
+)
+# Details a business asks for, the words that name them, most specific first.
+SLOT_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("ssn_last4", r"social security|\bssn\b"),
+    (
+        "card_last4",
+        r"(?:last (?:four|4)(?: digits)?(?: of)? (?:your |the )?(?:debit |credit )?card)|card ending",
+    ),
+    # The whole card, its expiry and the code on its back: asked when a payment is taken by phone.
+    ("card_number", r"card(?:'s)? number|number on (?:the front of )?(?:your |the )card|full card"),
+    ("card_expiry", r"expiration|expiry|exp\.? date|valid (?:thru|through)"),
+    ("cvv", r"\bcvv2?\b|\bcvc\b|security code|verification (?:code|number|value)|code on the back"),
+    ("date_of_birth", r"date of birth|birth ?date|birthday|\bdob\b|when were you born"),
+    # "Email it to claims at pawsure dot com" gives the business's address; it asks for none of ours.
+    ("email", r"e-?mail(?!\s+(?:it|them|us|this|that|a copy)\b|\s+to\b)"),
+    ("pet_name", r"\b(?:pet|dog|cat|puppy|kitten|animal)(?:'s)? name|name of (?:your|the) (?:pet|dog|cat)"),
+    ("zip", r"\bzip\b|postal code"),
+    # "associated with your account", "the account holder's name": the account only qualifies another detail.
+    (
+        "account_number",
+        r"account (?:number|id|#)|customer (?:number|id)|"
+        r"(?<!with your )(?<!with the )(?<!on your )(?<!on the )(?<!for your )(?<!for the )(?<!to your )"
+        r"(?<!under your )(?<!under the )\baccount\b(?! holder| owner| on file)",
+    ),
+    ("order", r"order (?:number|id|#)"),
+    (
+        "confirmation",
+        r"confirmation (?:number|code|#)|reservation (?:number|code)|booking (?:number|reference|"
+        r"code)|record locator",
+    ),
+    ("claim", r"claim (?:number|id|#)"),
+    ("policy", r"policy (?:number|id|#)"),
+    ("member", r"member(?:ship)? (?:number|id|#)|\bmember id\b|loyalty number|rewards number"),
+    ("prescription", r"prescription (?:number|#)|\brx (?:number|#)"),
+    ("pin", r"\bpin\b|passcode|pass code|access code"),
+    ("tracking", r"tracking (?:number|#|id|code)"),
+    ("license", r"licen[cs]e (?:number|#|id)|driver'?s? licen[cs]e|licen[cs]e plate"),
+    (
+        "phone",
+        r"phone number|phone|mobile number|callback number|call ?back|contact number|best number|"
+        r"number (?:where|to reach|we can)|\bcell\b",
+    ),
+    (
+        "address",
+        r"(?<!e-mail )(?<!email )address|where\b[^?.]*\b(?:deliver|send|ship)|street",
+    ),
+    (
+        "name",
+        rf"\bname\b(?! of (?:the |your |this |that )?{_THING_NAMES})|"
+        r"who (?:am i|do i have|is) (?:speaking|on the line|calling)|who's calling|"
+        r"who do i have the pleasure|who(?:'m| am) i (?:talking|speaking)|who(?:'s| is) this\b|"
+        r"whom am i",
+    ),
+)
+_LABELLED = re.compile(
+    rf"\b({KIND_WORDS})(?:'s)?\s+(?:number|no\b|#|id\b|code\b|reference\b)|\b(vin|iccid|imei)\b", re.I
+)
+_REQUEST = re.compile(
+    r"\b(?:what(?:'s| is| are)?|may i|can i|could i|could you|can you|would you|please|say|enter|"
+    r"provide|give (?:me|us|your|the)|"
+    r"tell|state|spell|verify|confirm|key in|type|need|i'll need|read me|let me have|"
+    r"get (?:your|the|a|an))\b",
+    re.I,
+)
+_PRESS_MODE = re.compile(
+    r"\b(?:enter|key in|keypad|touch-?tone|type in|using your (?:phone|keypad)|dial pad)\b", re.I
+)
+_POUND = re.compile(r"\b(?:followed by|then press|and then|then)\s+(?:the\s+)?(?:pound|hash|#)", re.I)
+
+
+@dataclass(frozen=True)
+class DetailRequest:
+    slots: tuple[str, ...]  # in the order asked
+    part: str | None  # "first" or "last" for a name
+    press: bool  # "enter ... using your keypad": press the digits instead of saying them
+    pound: bool  # "followed by the pound key"
+    last_four: bool
+    spell: bool
+    length: int | None = None  # "your 10-digit account number": how many digits the business expects
+    after_tone: bool = False  # "state your name after the tone": the answer alone, as a recording wants it
+
+
+def detail_request(line: str) -> DetailRequest | None:
+    """The caller details this line asks for, if it asks for any."""
+    found: list[tuple[int, str]] = []
+    press = pound = last_four = spell = False
+    part: str | None = None
+    for index, sentence in enumerate(sentences(line)):
+        lowered = sentence.lower()
+        if re.match(
+            r"^(?:would you like|do you want|shall|should we|is it|is that|is this|are you|"
+            # "Can you send us photos by email?" asks the caller to do something, not for its email.
+            r"(?:can|could|would|will) you (?:send|upload|e-?mail|mail|fax|bring|forward|submit|do)\b)",
+            lowered,
+        ):
+            continue  # an offer or a yes/no question that mentions a detail ("sent to the address on file?")
+        # A request verb, or a bare question ("And the date of birth?", "Your ZIP code?").
+        if not (_REQUEST.search(sentence) or sentence.endswith("?")):
+            continue
+        if len(re.sub(r"\D", "", sentence)) >= 4 and not re.search(r"\b(?:enter|say|what)\b", lowered):
+            continue  # a read-back ("Is your number 415...?") is confirmed, not answered with the detail
+        taken: list[tuple[int, int]] = []
+        for slot, pattern in SLOT_PATTERNS:
+            for m in re.finditer(pattern, lowered):
+                if any(s <= m.start() < e for s, e in taken):
+                    continue
+                if slot == "address" and re.search(r"address on file|same address", lowered):
+                    continue
+                # "the merchant name", "the name of the pharmacy" name a business or a thing, not the caller.
+                if slot == "name" and re.search(rf"\b{_THING_NAMES}(?:'s)?\s+$", lowered[: m.start()]):
+                    continue
+                taken.append(m.span())
+                found.append((index * 10_000 + m.start(), slot))
+                break
+        # Any other labelled number ("your citation number", "the student ID", "flight number") is the goal's
+        # number of that kind, whatever synonym the business uses for it.
+        for m in _LABELLED.finditer(lowered):
+            if not any(s <= m.start() < e for s, e in taken):
+                taken.append(m.span())
+                found.append((index * 10_000 + m.start(), number_kind(m.group(1) or m.group(2))))
+    if not found:
+        return None
+    # How to give them may be said in a sentence of its own ("Please say it now, one character at a time").
+    lowered = normalize_line(line).lower()
+    press = bool(_PRESS_MODE.search(lowered)) and not re.search(r"\bsay\b", lowered)
+    pound = bool(_POUND.search(lowered))
+    last_four = bool(re.search(r"last (?:four|4)", lowered))
+    spell = bool(re.search(r"\bspell\b|one (?:character|letter) at a time", lowered))
+    if name_part := re.search(r"\b(first|last|sur)\s*name\b", lowered):
+        part = "first" if name_part.group(1) == "first" else "last"
+    slots = tuple(dict.fromkeys(slot for _, slot in sorted(found)))
+    length = None
+    if count := re.search(rf"\b(\d{{1,2}}|{COUNTS})[\s-]+digits?\b", lowered):
+        length = int(count.group(1)) if count.group(1).isdigit() else COUNT_WORDS[count.group(1)]
+    after_tone = bool(re.search(r"\b(?:after|at) the (?:tone|beep)\b", lowered))
+    return DetailRequest(slots, part, press, pound, last_four, spell, length, after_tone)

@@ -1,0 +1,124 @@
+"""Responders for the call itself: holds, noise, goodbyes, "are you there", closed lines, news taken."""
+
+from __future__ import annotations
+
+import re
+
+from callersim_cli.engines.offline.moves import Move, press, say, speak
+from callersim_cli.engines.offline.phrases import BANKS
+from callersim_cli.engines.offline.reading import Line
+from callersim_cli.engines.offline.state import normal
+from callersim_cli.engines.offline.turn import Turn
+
+_WISHED = re.compile(r"\b(?:have a|enjoy|take care|good (?:day|night|evening))\b", re.I)
+_KEYS_ONLY = re.compile(r"\b(?:press|enter|keypad)\b", re.I)
+
+
+def hold(turn: Turn) -> Move:
+    """Hold music or a transfer: taken in a hurry, calmly, or as it comes, by patience."""
+    if turn.line.is_transfer:
+        return speak("transfer", "hold").explained("a transfer")
+    started = any(line.is_hold for line in turn.state.lines[:-1])
+    return speak("hold" if started else "hold_start", "hold").explained("a hold")
+
+
+def repeat(turn: Turn) -> Move:
+    return speak("repeat").explained("could not make out the line")
+
+
+def goodbye(turn: Turn) -> Move:
+    bank = "bye_wished" if _WISHED.search(turn.line.text) else "bye"
+    bye = Move(says=(say(bank, "bye"),), hangup=True, why="the business said goodbye")
+    if turn.line.is_anything_else:
+        return Move(says=(say("all_done"),)).then(bye)
+    return bye
+
+
+def presence(turn: Turn) -> Move:
+    bank = "hear_you" if turn.line.presence == "hear" else "still_here"
+    return speak(bank, "presence").explained("asked whether the caller is there")
+
+
+def closed(turn: Turn) -> Move:
+    """Closed for the day: nothing to do on this call but to try again later."""
+    return Move(says=(say("call_back", "closed"),), hangup=True, why="the business is closed")
+
+
+def done(turn: Turn) -> Move:
+    from callersim_cli.engines.offline.respond_goal import state_goal
+
+    if not turn.goal_stated and not turn.state.replies:
+        return state_goal(turn)
+    return speak("done").explained("nothing else is needed")
+
+
+def instruction(turn: Turn) -> Move:
+    """ "Unplug the modem, wait thirty seconds, plug it back in, and tell me when you're done."."""
+    line = turn.line.text.lower()
+    if re.search(r"\bplug\w* (?:it |them |\w+ )?back in\b", line):
+        return speak("plugged_in", "task").explained("a step to do")
+    if re.search(r"\b(?:turn|switch|power)\w* (?:it |them |\w+ )?back on|restart|reboot", line):
+        return speak("back_on", "task").explained("a step to do")
+    return speak("task_done", "task").explained("a step to do")
+
+
+def cannot_help(turn: Turn) -> Move:
+    """Ask once what else the business can do; told no again, thank them and end the call."""
+    asked = any(
+        line.failure
+        and any(normal(p) in reply.normal for p in (*BANKS["bad_news"].plain, *BANKS["bad_news"].terse))
+        for line, reply in turn.state.exchanges()
+    )
+    if asked:
+        return Move(says=(say("give_up"),), hangup=True, why="refused twice")
+    return speak("bad_news", "bad").explained("the business cannot do it")
+
+
+def escalate(turn: Turn, prompt: Line) -> Move | None:
+    """Low patience, told twice by a machine that it did not understand: ask for a person.
+
+    A keypad menu with a person on it gets that key; a speech line gets "agent"; a keypad menu without
+    a person, or a human who did not hear well, gets the answer again instead (returns None).
+    """
+    if not turn.frame.hurried or turn.state.misunderstood() < 2 or not prompt.automated:
+        return None
+    why = "the machine failed to understand twice"
+    if prompt.menu:
+        person = next((o for o in prompt.menu if o.is_human), None)
+        return press(person.key, why) if person else None
+    if prompt.spoken_menu:
+        person = next((o for o in prompt.spoken_menu if o.is_human), None)
+        if person:
+            return speak("say_word", "say", word=person.key.lower()).explained(why)
+    if _KEYS_ONLY.search(prompt.text) and not re.search(r"\bsay\b", prompt.text, re.I):
+        return None  # keys only: it cannot hear "agent"
+    return speak("ask_agent", "agent").explained(why)
+
+
+def answer_again(turn: Turn) -> Move:
+    """ "Sorry, I didn't get that": the last real prompt answered again, in other words."""
+    from callersim_cli.engines.offline.acts import decide
+    from callersim_cli.engines.offline.respond_goal import state_goal
+
+    state = turn.state
+    earlier = [i for i in range(turn.index) if state.lines[i].reprompt_rest != "" and i < len(state.replies)]
+    if not earlier:
+        return repeat(turn) if not turn.goal_stated else state_goal(turn)
+    previous = earlier[-1]
+    prompt = state.lines[previous]
+    if agent := escalate(turn, prompt):
+        return agent
+    reply = state.replies[previous]
+    if reply.pressed:
+        return press(reply.pressed, "asked again: the same keys")  # keys are keys: the same ones again
+    if turn.states_goal(reply.normal):
+        return state_goal(turn)  # "what was that?" after the goal: the goal again, in other words
+    return decide(turn.answering(prompt.text, rephrasing=True))
+
+
+def reprompt_rest(turn: Turn) -> Move:
+    """ "Sorry, I didn't understand. How can I help?": the rest of the line, answered as asked."""
+    from callersim_cli.engines.offline.acts import decide
+
+    rest = turn.answering(turn.line.reprompt_rest or "", reprompted=True)
+    return escalate(rest, rest.line) or decide(rest)

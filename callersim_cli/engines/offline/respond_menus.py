@@ -1,0 +1,239 @@
+"""Responders for menus and choices: which key, which word, which of the offered options."""
+
+from __future__ import annotations
+
+import re
+
+from callersim_cli.engines.offline.facts import times_of_day
+from callersim_cli.engines.offline.menus import MenuOption
+from callersim_cli.engines.offline.moves import Move, press, say, speak
+from callersim_cli.engines.offline.text import WEEKDAYS, Terms, has_word, words
+from callersim_cli.engines.offline.turn import Turn
+
+# "If you are a provider ...", "if you're calling from a doctor's office ...": a menu that sorts callers.
+_ROLE = re.compile(
+    r"\b(?:you are|you're|you're calling (?:from|as|on behalf of)|calling (?:from|as|on behalf of)|are you)"
+    r"\s+(?:an?\s+|the\s+)?(.+)",
+    re.I,
+)
+_CUSTOMER_ROLE = re.compile(
+    r"^(?:current |existing |new |plan |health plan |our |residential |home |personal |individual )?"
+    r"(?:customer|member|patient|policy ?holder|"
+    r"subscriber|client|guest|consumer|cardholder|card member|account ?holder|resident|homeowner|renter|"
+    r"tenant|passenger|traveler|traveller|student|parent|individual|enrollee|beneficiary|insured|caller|"
+    r"shopper|buyer)s?\b",
+    re.I,
+)
+# An option for a matter already open ("an existing claim"), not for an existing customer or patient.
+_EXISTING = re.compile(
+    r"\b(?:existing|already (?:have|filed|open)|status of (?:a|an|your))\s+(?:\w+\s+)?"
+    r"(?:claim|case|order|ticket|report|file|request|reservation|booking|dispute|application)",
+    re.I,
+)
+_NEW_MATTER = re.compile(r"^(?:report|file|open|start|make|submit|book|schedule)\b|\bnew\b", re.I)
+_EXAMPLES = re.compile(r"\b(?:things like|for example|such as|in a few words|in your own words)\b", re.I)
+_REQUEST_VERB = re.compile(r"(?:pay|talk|speak|get|make|check|report|cancel|upgrade|buy)\b", re.I)
+# The business read back what it heard the caller say: "I think you said billing. Is that right?"
+_HEARD = re.compile(
+    r"\b(?:i think you said|i heard|did you say|you said|it sounds like you(?:'re| are)? (?:calling about|"
+    r"asking about|want|need)|you(?:'re| are) calling about|you want(?: to)?|you'd like(?: to)?)\s+(.+?)"
+    r"(?:[.?!]|,?\s+(?:is that|right|correct|did i)\b|$)",
+    re.I,
+)
+
+
+def option_score(turn: Turn, option: MenuOption) -> float:
+    goal = turn.goal
+    score = goal.terms.overlap(option.terms)
+    # "If you are a provider, press 1. If you are a member, press 2": the caller is the customer.
+    if role := _ROLE.search(option.text):
+        score += 4 if _CUSTOMER_ROLE.search(role.group(1)) else -6
+    # What the caller wants done ("move my service") outweighs what it is about ("new apartment").
+    if goal.action.overlap(option.terms):
+        score += 3
+    # "To check on an existing claim, press 3" is not for reporting a new loss: nothing exists yet.
+    if _EXISTING.search(option.text) and not _EXISTING.search(goal.task) and _NEW_MATTER.search(goal.task):
+        score -= 4
+    if option.is_repeat:
+        return -10.0
+    if option.is_human and not turn.frame.wants_human:
+        score -= 3
+    return score
+
+
+def _fallback(options: list[MenuOption]) -> MenuOption | None:
+    """Nothing fits: a general line before a person, a person before a random topic."""
+    return (
+        next((o for o in options if o.is_other and not o.is_human), None)
+        or next((o for o in options if o.is_human), None)
+        or next((o for o in options if not o.is_repeat), None)
+    )
+
+
+def answer_menu(turn: Turn) -> Move | None:
+    menu = turn.line.menu
+    languages = [o for o in menu if o.language]
+    if languages:
+        want = "spanish" if has_word(turn.goal.scenario, "spanish", "español", "espanol") else "english"
+        chosen = next((o for o in languages if o.language == want), None)
+        if chosen and len(languages) >= len(menu) - 1:
+            return press(chosen.key, f"the {want} option")
+    # "Sorry, that is not a valid option. For billing, press 1...": the key did not register, the choice
+    # was right; only a menu that comes back unasked means the option led nowhere.
+    tried = set() if turn.reprompted else turn.state.keys_tried_for(turn.line)
+    others = [o for o in menu if not o.language]
+    candidates = [o for o in others if o.key not in tried] or others
+    if not candidates:
+        return None  # only a language we do not want ("para español, oprima nueve"): listen on
+    # A read-back's "correct, press 1; re-enter, press 2" is judged afresh every time it is read back.
+    if confirmed := confirm_menu(turn, others):
+        return confirmed
+    best = sorted(candidates, key=lambda o: -option_score(turn, o))[0]  # stable: ties keep order
+    if option_score(turn, best) <= 0:
+        if any(line.success for line in turn.state.lines):
+            done = Move(says=(say("menu_done"), say("bye_short", "bye")), hangup=True)
+            return done.explained("the goal was already done")
+        fallback = _fallback(candidates)
+        if fallback is None:
+            return None
+        return press(fallback.key, f"nothing fits the goal: '{fallback.text}'")
+    return press(best.key, f"'{best.text}' fits the goal best")
+
+
+def best_option(turn: Turn, menu: list[MenuOption]) -> MenuOption:
+    """The option that fits the goal; nothing fits: a general line, then a person, then the first."""
+    best = max(menu, key=lambda o: option_score(turn, o))  # max keeps the first of ties
+    if option_score(turn, best) > 0:
+        return best
+    return (
+        next((o for o in menu if o.is_other and not o.is_human), None)
+        or next((o for o in menu if o.is_human), None)
+        or best
+    )
+
+
+def confirm_menu(turn: Turn, menu: list[MenuOption]) -> Move | None:
+    """ "To confirm, press 1. To cancel, press 2": confirm what was read back right, else go back."""
+    from callersim_cli.engines.offline.respond_checks import readback_error
+
+    confirm = next(
+        (o for o in menu if has_word(o.text, "confirm", "correct", "accept", "continue", "proceed")), None
+    )
+    undo = next(
+        (o for o in menu if has_word(o.text, "cancel", "change", "re-enter", "start over", "incorrect")), None
+    )
+    goal = turn.goal
+    if confirm is None or undo is None or goal.terms.overlap(undo.terms) > goal.terms.overlap(confirm.terms):
+        return None
+    if readback_error(turn):
+        return press(undo.key, "what was read back is wrong")
+    return press(confirm.key, "what was read back is right")
+
+
+def spoken_menu(turn: Turn) -> Move:
+    # A speech menu is a menu even when one option is "for anything else, say other".
+    option = best_option(turn, turn.line.spoken_menu)
+    return speak("say_word", "say", word=option.key.lower()).explained(f"'{option.text}' fits the goal")
+
+
+def choice_score(turn: Turn, alternative: str) -> float:
+    goal = turn.goal
+    score = goal.terms.overlap(Terms.of(alternative))
+    lowered = alternative.lower()
+    score += 3 * sum(1 for d in goal.prefer_days if d in lowered)
+    score -= 5 * sum(1 for d in goal.avoid_days if d in lowered)
+    if goal.next_week and re.search(r"\bnext\b", lowered):
+        score += 1
+    for part in goal.prefer_parts:
+        hour = re.search(r"\b(\d{1,2})(?::\d\d)?\s*(am|pm)\b", lowered)
+        if part in lowered:
+            score += 2
+        elif hour:
+            h = int(hour.group(1)) % 12 + (12 if hour.group(2) == "pm" else 0)
+            slot = "morning" if h < 12 else "afternoon" if h < 17 else "evening"
+            score += 2 if slot == part else 0
+    if (size := goal.values.get("size")) and size in lowered:
+        score += 3
+    # "I could do six thirty or eight forty-five" for a 7 pm table: the nearest time wins.
+    if (wanted := turn.frame.facts.minutes) is not None and (
+        offered := times_of_day(lowered, evening=wanted >= 720)
+    ):
+        score += max(0.0, 4 - abs(offered[0] - wanted) / 60)
+    # The goal's action ("change my flight") outweighs its topic when options share the topic.
+    action = Terms.of(" ".join(words(goal.task)[:1]))
+    score += 2 * len(action.stems & Terms.of(alternative).stems)
+    if goal.action.overlap(Terms.of(alternative)):
+        score += 2
+    return score
+
+
+def best_choice(turn: Turn, alternatives: list[str]) -> str:
+    # Asked the same thing again right after answering: the first answer did not take, try the next one.
+    state = turn.state
+    repeated = turn.index > 0 and not turn.rephrasing and state.lines[-2].normal == turn.line.normal
+    ranked = sorted(alternatives, key=lambda a: -choice_score(turn, a))
+    if repeated and len(ranked) > 1 and choice_score(turn, ranked[0]) <= 0:
+        return ranked[1]
+    return ranked[0]
+
+
+def say_choice(turn: Turn) -> Move:
+    from callersim_cli.engines.offline.respond_goal import goal_again
+
+    choice = best_choice(turn, turn.line.say_choices)
+    # "Tell me why you're calling. You can say things like pay my bill, or upgrade my phone": examples,
+    # not a closed list. An example that is not what the caller wants is not said; the goal is, briefly.
+    if _EXAMPLES.search(turn.line.text):
+        terms = Terms.of(choice)
+        if not turn.goal.action.overlap(terms) and turn.goal.terms.overlap(terms) < 3:
+            return Move(says=(goal_again(turn, short=True),), why="no example fits: the goal in brief")
+    # "It's debit." names a thing; "It's pay my bill." does not, a request is said as it is.
+    request = bool(turn.goal.action.overlap(Terms.of(choice.split()[0]))) or bool(_REQUEST_VERB.match(choice))
+    bank = "say_request" if request else "say_choice"
+    return speak(bank, "say", choice=choice).explained(f"said '{choice}', the choice that fits the goal")
+
+
+def as_caller(choice: str) -> str:
+    """A choice put to "you", in the caller's mouth: "you be waiting" -> "I'll be waiting"."""
+    choice = re.sub(r"^(?:will |would )?you be (\w+ing)\b", r"I'll be \1", choice, flags=re.I)
+    choice = re.sub(
+        r"^(?:do |will |would )?you (need|want|like|prefer|have|take)\b", r"I'll \1", choice, flags=re.I
+    )
+    return re.sub(r"\byour\b", "my", choice, flags=re.I)
+
+
+def choose(turn: Turn) -> Move:
+    alternatives = turn.line.offered
+    choice = best_choice(turn, alternatives)
+    why = f"chose '{choice}' of {len(alternatives)} offered"
+    if (mine := as_caller(choice)) != choice:
+        # "Will you be waiting, or do you need a shuttle?" is answered "I'll be waiting.", not echoed.
+        return speak("choose_mine", "choose", mine=mine).explained(why)
+    timely = any(re.search(r"\d|\b(?:" + "|".join(WEEKDAYS) + r")\b", a.lower()) for a in alternatives)
+    if timely:
+        return speak("choose_time", "choose", choice=choice).explained(why)
+    # "It's a debit card." names a thing; "It's inside." says nothing, so only things get "It's".
+    thing = re.match(r"(?:a|an|the|my)\b", choice, re.I)
+    return speak("choose_thing" if thing else "choose_other", "choose", choice=choice).explained(why)
+
+
+def misheard(turn: Turn) -> Move | None:
+    """ "I think you said billing. Is that right?" when the caller asked for something else."""
+    from callersim_cli.engines.offline.respond_goal import goal_again
+
+    m = _HEARD.search(turn.line.text)
+    if not m or re.search(r"\d", m.group(1)):
+        return None  # a number read back is checked digit by digit elsewhere
+    heard = Terms.of(m.group(1))
+    last = turn.state.replies[-1].spoken if turn.state.replies else ""
+    if not heard.stems or heard.overlap(Terms.of(last)) or heard.overlap(turn.goal.terms):
+        return None
+    why = f"the business heard '{m.group(1)}'"
+    wanted = last.rstrip(".!?").removesuffix(", please") if len(words(last)) <= 6 else ""
+    if wanted and not re.match(r"(?:sorry|hi|hello|yes|no|okay)\b", wanted, re.I):
+        return speak("heard_wrong", "heard", wanted=wanted[:1].lower() + wanted[1:]).explained(why)
+    return Move(says=(say("not_that"), goal_again(turn, short=True)), why=why)
+
+
+def heard_wrong(turn: Turn) -> bool:
+    return bool(turn.line.questions) and misheard(turn) is not None

@@ -1,0 +1,227 @@
+"""Questions the goal answers: what, which, when, how many, what size, a preference, the thing itself."""
+
+from __future__ import annotations
+
+import re
+
+from callersim_cli.engines.offline.moves import Move, speak
+from callersim_cli.engines.offline.text import MONTHS, SIZES, WEEKDAYS, has_word, stem, words
+from callersim_cli.engines.offline.turn import Turn
+
+_PEOPLE = frozenset(
+    [
+        "person",
+        "dentist",
+        "doctor",
+        "hygienist",
+        "stylist",
+        "barber",
+        "technician",
+        "provider",
+        "physician",
+        "nurse",
+        "therapist",
+        "agent",
+        "specialist",
+        "trainer",
+        "groomer",
+        "vet",
+        "veterinarian",
+        "mechanic",
+        "instructor",
+        "surgeon",
+        "pharmacist",
+        "representative",
+        "advisor",
+        "adviser",
+        "counselor",
+        "banker",
+        "driver",
+    ]
+)
+BAG_COLORS = ("black", "navy blue", "dark gray", "red", "dark green")
+BAG_KINDS = ("roller suitcase", "hard-shell suitcase", "duffel bag", "medium-sized rolling bag")
+BAG_BRANDS = ("Samsonite", "Travelpro", "American Tourister", "Delsey")
+CAR_MAKES = (("Toyota", "Camry"), ("Honda", "Accord"), ("Ford", "Escape"), ("Subaru", "Outback"))
+_DATE_NAMES = "|".join(
+    (*WEEKDAYS, *MONTHS, "tomorrow", "tonight", "next week", "this week", "weekend", "nights?")
+)
+
+
+def describe(turn: Turn) -> Move | None:
+    """Questions about the goal's own thing that a person answers from memory, not from a record.
+
+    The goal's words first ("my 2019 Honda Civic", "delivered to my hotel"); what it does not say is
+    made up once per call from the seed, as a real caller would know it ("a black roller suitcase").
+    """
+    line = turn.line.text.lower()
+    task = turn.goal.task
+    frame = turn.frame
+    if re.search(r"\bdescribe\b.*\b(?:bag|luggage|suitcase)|\b(?:color|colour)\b.*\b(?:type|brand)\b", line):
+        rng = frame.stable_rng("bag")
+        color, kind, brand = rng.choice(BAG_COLORS), rng.choice(BAG_KINDS), rng.choice(BAG_BRANDS)
+        return speak("bag", "describe", color=color, kind=kind, brand=brand).explained("described the bag")
+    if re.search(r"\b(?:year|make|model)\b.*\b(?:vehicle|car|truck)\b|\bmake and model\b", line):
+        return speak("vehicle", vehicle=vehicle(turn)).explained("described the car")
+    if re.search(r"\bmileage\b|\bhow many miles\b|\bmiles (?:on|does)\b", line):
+        year = re.search(r"\b((?:19|20)\d\d)\b", task)
+        age = max(1, 2026 - int(year.group(1))) if year else frame.stable_rng("age").randint(3, 9)
+        miles = round(age * frame.stable_rng("miles").randint(9_000, 13_000), -3)
+        return speak("mileage", miles=f"{miles:,}").explained("guessed the mileage")
+    if re.search(r"\bwhere\b.*\b(?:deliver|send|ship|drop)\w*", line) and (
+        m := re.search(
+            r"\b(?:deliver|sen[dt]|ship|brought|drop)\w*\s+(?:it\s+|them\s+)?to\s+((?:my|our|the)\s+\w+)",
+            task,
+            re.I,
+        )
+    ):
+        return speak("deliver_to", "where", place=m.group(1)).explained("where the goal says")
+    return None
+
+
+def vehicle(turn: Turn) -> str:
+    """The goal's car as it names it ("my 2019 Honda Civic"), else one made up for the call."""
+    m = re.search(r"\b((?:19|20)\d\d)\s+((?:[A-Z][\w-]*\s?){1,3})", turn.goal.task)
+    if m:
+        return f"{m.group(1)} {m.group(2).strip()}"
+    rng = turn.frame.stable_rng("car")
+    make, model = rng.choice(CAR_MAKES)
+    return f"{rng.randint(2012, 2023)} {make} {model}"
+
+
+def answer_fact(turn: Turn) -> Move | None:
+    """Questions about the goal's subject: the charge, its amount, merchant and date, what it is for."""
+    if not turn.line.questions:
+        return None
+    q = turn.line.questions[-1].lower()
+    facts = turn.frame.facts
+    task = turn.goal.task
+    # "What happened, and when was the visit?": the goal's own event, with its date, says both.
+    if re.search(r"\bwhat happened\b", q) and (
+        event := re.search(r"\bfor ((?!(?:me|us|it|them|that|this)\b).+)$", task, re.I)
+    ):
+        return speak("it_was", "fact", value=event.group(1)).explained("what happened, from the goal")
+    if re.search(r"\b(?:which|what) (?:charge|transaction|payment|purchase|item)\b", q) and (
+        facts.amount or facts.merchant
+    ):
+        noun = next(n for n in ("charge", "transaction", "payment", "purchase", "item") if n in q)
+        parts = [f"the {facts.amount or ''} {noun}".replace("  ", " ")]
+        if facts.merchant:
+            parts.append(f"from {facts.merchant}")
+        if facts.date_text:
+            parts.append(f"on {facts.date_text}")
+        return speak("sentence", text=" ".join(parts)).explained("the charge, from the goal", "amount")
+    if facts.amount and re.search(r"\b(?:amount|how much)\b", q):
+        return speak("amount", "fact", value=facts.amount).explained("the amount, from the goal", "amount")
+    if facts.merchant and re.search(
+        r"\b(?:merchant|vendor|company|store|retailer|business|who (?:is|was) (?:the|it)|from whom)\b", q
+    ):
+        return speak("merchant", "fact", value=facts.merchant).explained("the merchant, from the goal")
+    if (
+        facts.date_text
+        and re.search(r"\b(?:date|when|what day)\b", q)
+        and not re.search(r"\b(?:birth|new|would you like|prefer)\b", q)
+    ):
+        return speak("date_was", "fact", value=facts.date_text).explained("the date, from the goal", "date")
+    # "What procedure is the authorization for?" -> the goal's "for my knee MRI".
+    if re.search(r"\b(?:what|which)\b.*\bfor\?$", q):
+        found = re.search(
+            r"\bfor (my|an?|the) ((?:[\w'-]+ ?){1,4}?)(?=$|[,.]| (?:and|because|that|which|on|at|from)\b)",
+            task,
+            re.I,
+        )
+        if found:
+            thing = found.group(2).strip()
+            article = "an" if thing[:1].lower() in "aeiou" else "a"
+            return speak("for_thing", "fact", article=article, thing=thing).explained("what it is for")
+    return None
+
+
+def answer_which(turn: Turn) -> Move | None:
+    """ "Which service would you like to cancel?" -> the goal's own words: "My internet service." """
+    if not turn.line.questions:
+        return None
+    m = re.search(r"\b(?:which|what)\s+(?:kind of |type of )?([a-z]+)", turn.line.questions[-1].lower())
+    if not m or m.group(1) in ("is", "are", "was", "would", "do", "did", "can", "you", "time", "day"):
+        return None
+    noun = stem(m.group(1))
+    found = re.search(
+        rf"\b((?:my|the|a|an|our)\s+(?:[\w'-]+\s+){{0,3}}?{re.escape(noun)}\w*)", turn.goal.task, re.I
+    )
+    if not found:
+        return None
+    return speak("which", phrase=found.group(1)).explained(f"the goal's {noun}")
+
+
+def named_choice(turn: Turn) -> str | None:
+    """Someone the goal asks for by name: "with Dr. Patel" -> "Dr. Patel"."""
+    m = re.search(
+        r"\bwith ((?:Dr\.?|Doctor|Nurse|Mr\.?|Mrs\.?|Ms\.?)\s+[A-Z][a-z]+|[A-Z][a-z]+)\b", turn.goal.task
+    )
+    if not m or m.group(1).lower() in (*WEEKDAYS, *MONTHS):
+        return None
+    return m.group(1)
+
+
+def state_preference(turn: Turn) -> Move:
+    """ "Is there a particular dentist you prefer?": the one the goal names, else no preference."""
+    about = turn.line.preference or ""
+    if about in ("time", "times", "day", "days", "date", "dates"):
+        return answer_attribute(turn, "time")
+    why = f"asked for a preferred {about or 'choice'}"
+    if about in ("location", "locations", "branch", "store", "office", "clinic", "pharmacy", "site"):
+        return speak("prefer_location", "prefer").explained(why)
+    named = named_choice(turn)
+    people = not about or about in _PEOPLE
+    if named and people:
+        return speak("prefer_named", "prefer", named=named).explained(why)
+    return speak("prefer_anyone" if people and about else "prefer_anything", "prefer").explained(why)
+
+
+def goal_when(turn: Turn) -> str:
+    """The goal's own words about dates: "arriving Friday June 13, for two nights"."""
+    parts = [
+        p.strip()
+        for p in re.split(r",|\band\b", turn.goal.task)
+        if re.search(rf"\b(?:{_DATE_NAMES})\b", p, re.I)
+    ]
+    return ", ".join(parts)
+
+
+def answer_attribute(turn: Turn, attribute: str | None = None) -> Move:
+    goal = turn.goal
+    attribute = attribute or turn.line.attribute or ""
+    why = f"asked {attribute}"
+    if attribute == "size":
+        size = goal.values.get("size")
+        if not size:
+            offered = [s for s in SIZES if has_word(turn.frame.context.description, s)]
+            size = "medium" if "medium" in offered or not offered else offered[0]
+        return speak("size", size=size).explained(why)
+    if attribute == "how many":
+        m = re.search(r"\b(\d+|two|three|four|five|six|a dozen)\b", goal.task)
+        return speak("count", count=m.group(1) if m else "one").explained(why)
+    # "What new date would you like?" for "move my pickup from Friday to Saturday": just "Saturday".
+    if (
+        attribute in ("date", "dates", "day", "days")
+        and goal.prefer_days
+        and (
+            len(words(goal_when(turn))) > 6
+            or re.search(r"\b(?:new|instead|different|other)\b", turn.line.text, re.I)
+        )
+    ):
+        return speak("day", "dates", day=goal.prefer_days[0].capitalize()).explained(why)
+    if attribute in ("date", "dates") and (when := goal_when(turn)):
+        return speak("dates", when=when).explained(why)
+    if attribute in ("time", "times", "day", "days", "date", "dates", "when"):
+        parts = []
+        if goal.prefer_days:
+            parts.append(goal.prefer_days[0].capitalize())
+        elif goal.next_week:
+            parts.append("sometime next week")
+        if goal.prefer_parts:
+            parts.append(f"in the {goal.prefer_parts[0]}")
+        if parts:
+            return speak("when", when=" ".join(parts)).explained(why)
+        return speak("soonest", "when").explained(why)
+    return speak("item", "attr", item=goal.item).explained(why)

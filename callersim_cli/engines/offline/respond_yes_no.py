@@ -1,0 +1,174 @@
+"""The yes/no questions a business asks, answered for the goal: offers, facts, tasks, times."""
+
+from __future__ import annotations
+
+import re
+
+from callersim_cli.engines.offline.moves import Move, say, speak
+from callersim_cli.engines.offline.text import WEEKDAYS, Terms, sentences
+from callersim_cli.engines.offline.turn import Turn
+
+_NOTIFY = re.compile(
+    r"\b(?:text|sms|e-?mail|notif\w*|remind\w*|receipt|updates?|alert\w*|call you back|callback|"
+    r"confirmation)\b",
+    re.I,
+)
+_UPSELL = re.compile(
+    r"\b(?:add|upgrade|special|offer|promotion|promo|survey|sign up|enroll|subscribe|newsletter|"
+    r"donat\w*|dessert|"
+    r"drink|side|paperless|autopay|membership|credit card offer|extended warranty|premium|free trial|"
+    r"trial|rewards program|protection plan|cash back)\b",
+    re.I,
+)
+UPSELL = _UPSELL
+_KEEP_OFFER = re.compile(
+    r"\b(?:if you stay|stay(?:ing)? with us|keep (?:your|the|it|you)|percent off|% off|discount\w*|"
+    r"free (?:month|months|upgrade)|instead|reconsider|rather than|before you (?:go|cancel|leave)|pause|"
+    r"suspend|downgrade|lower (?:rate|price|plan|bill)|cheaper|special (?:offer|rate|price|deal)|save you|"
+    r"retention|remain|continue (?:your|with your|as a)|credit (?:of|to your))\b|\$\d",
+    re.I,
+)
+_ENDS = re.compile(r"\b(?:cancel\w*|close|terminate|disconnect|return|refund|go ahead|proceed)\b", re.I)
+_EXTRA = re.compile(
+    r"^(?:and\s+)?(?:would you (?:like|care for)|do you want|can i (?:get|interest) you in|how about|"
+    r"any interest in)\s+(?:a|an|some|any|to add|to include|to try|to hear about|to learn about|to sign up|"
+    r"to join|to switch)\b",
+    re.I,
+)
+# Steps a caller in a hurry skips: surveys and tours of offers. Not updates on the goal itself ("a text
+# when your refill is ready"): a flow may count on those, and they cost the caller nothing now.
+_OPTIONAL = re.compile(
+    r"\b(?:survey|feedback|questionnaire|hear (?:about|more)|learn (?:about|more)|our (?:offers|specials|"
+    r"promotions|deals|other (?:products|services))|newsletter|stay on the line)\b",
+    re.I,
+)
+_STILL_HAVE = re.compile(
+    r"\b(?:do you (?:still )?have (?:it|the card|your card|the \w+)|in your possession|have you found|"
+    r"is it with you)\b",
+    re.I,
+)
+_TRIED = re.compile(
+    # "Have you tried restarting it?", not "would you like to try our premium plan?"
+    r"\b(?:(?:have|did) you (?:already |also )?(?:tried|try)|restart\w*|reboot\w*|unplug\w*|"
+    r"turn(?:ed|ing)? (?:it )?off|reset\w*|power[- ]cycl\w*)\b",
+    re.I,
+)
+# "Did that fix it?", "Is the picture back now?": whether the business's fix worked.
+_FIXED_YET = re.compile(
+    r"\b(?:did (?:that|this|it|the \w+) (?:fix|solve|resolve|help|work|take care of)|"
+    r"(?:is|are) (?:it|that|things|everything|the \w+|your \w+)(?: \w+)? (?:working|back|fixed|up|online|"
+    r"resolved|better)|(?:does|do) (?:it|that|everything|the \w+|your \w+) work (?:now|again)|"
+    r"(?:has|have) (?:that|this|it|the \w+) (?:fixed|solved|resolved)|working (?:again|now))\b",
+    re.I,
+)
+_ANYTHING_TO_ADD = re.compile(
+    r"^(?:and\s+|also,?\s+|okay,?\s+)?(?:any|anything|are there any|is there anything|do you have any)\b"
+    r".*\b(?:know|note|mention|aware|tell us|add|for us)\b",
+    re.I,
+)
+_HURT = re.compile(
+    r"\b(?:anyone|anybody|someone|you|people) (?:get |got |been )?(?:hurt|injured)\b|\bany(?:one)? injur"
+)
+_CHANGED = re.compile(r"\bany (?:changes|allergies|new|other (?:symptoms|medications))|\bchanged\b")
+_REPEAT_OFFER = re.compile(r"\b(?:would|do) you (?:like|want|need) me to repeat\b")
+_DID = re.compile(r"(?:and |so )?did you (?!say|mean|want|need|get|receive)")
+_ABOUT = re.compile(r"\b(?:calling about|is this (?:about|for|regarding)|is that (?:about|for))\b")
+_HAVE_DETAIL = re.compile(r"\bdo you have (?:your|the|a|an)\b")
+_TIMES = re.compile(
+    r"\d\s*(?:am|pm)\b|\b(?:noon|morning|afternoon|evening|tomorrow)\b|\b(?:" + "|".join(WEEKDAYS) + r")\b"
+)
+_CAN_DO = re.compile(
+    r"(?:and |so )?(?:can|could|will|would) you (?:do that|do this|send|upload|e-?mail|mail|fax|bring)\b"
+)
+_FACT_QUESTION = re.compile(r"(?:and |so )?(?:is|are|was|were|has|have|had|does|did)\b")
+
+
+def serves_goal(turn: Turn, offer: str) -> bool:
+    """A sales pitch serves the goal only if it shares the goal's action or more than its topic word."""
+    terms = Terms.of(offer)
+    return bool(turn.goal.action.overlap(terms)) or len(turn.goal.terms.stems & terms.stems) >= 2
+
+
+def slot_conflict(turn: Turn, offer: str) -> Move | None:
+    """A single time offered ("Does 10 am tomorrow work?") on a day or at a time the goal rules out."""
+    goal = turn.goal
+    days = [d for d in WEEKDAYS if re.search(rf"\b{d}\b", offer)]
+    if days and all(d in goal.avoid_days for d in days):
+        return speak("day_conflict", "slot").explained("a day the goal rules out")
+    hour = re.search(r"\b(\d{1,2})(?::\d\d)?\s*(am|pm)\b", offer)
+    if goal.prefer_parts and hour:
+        h = int(hour.group(1)) % 12 + (12 if hour.group(2) == "pm" else 0)
+        part = "morning" if h < 12 else "afternoon" if h < 17 else "evening"
+        if part not in goal.prefer_parts:
+            return speak("part_conflict", "slot", part=goal.prefer_parts[0]).explained(
+                "a time the goal rules out"
+            )
+    return None
+
+
+def answer_yes_no(turn: Turn) -> Move:
+    from callersim_cli.engines.offline.details import give_details
+    from callersim_cli.engines.offline.requests import detail_request
+    from callersim_cli.engines.offline.respond_goal import keep_goal, state_goal
+
+    question = turn.line.yes_no or ""
+    q = question.lower()
+    goal = turn.goal
+    # "Would you like that?" points back at the offer made before it: judge the offer, not the pronoun.
+    anaphoric = (
+        re.search(r"\b(?:that|this|it|those|them|interest\w*)\b", q) and len(sentences(turn.line.text)) > 1
+    )
+    offer = turn.line.text.lower() if anaphoric else q
+    related = goal.terms.overlap(Terms.of(offer)) > 0
+    if _ANYTHING_TO_ADD.search(q) and not goal.terms.stems & Terms.of(q).stems:
+        return speak("nothing_to_add", "nothing").explained("asked for anything to add")
+    if _REPEAT_OFFER.search(q):
+        return speak("no_repeat", "no-repeat").explained("offered to repeat")
+    if _CHANGED.search(q):
+        return speak("no_change", "no-change").explained("asked about changes")
+    if _HURT.search(q) and not re.search(r"\binjur|\bhurt", goal.task, re.I):
+        return speak("nobody_hurt", "hurt").explained("asked whether anyone was hurt")
+    if _FIXED_YET.search(q) and goal.is_problem:
+        # A rehearsal caller whose problem is the goal keeps the call going toward getting it fixed.
+        return speak("not_fixed", "not-fixed").explained("asked whether the problem is fixed")
+    if _TRIED.search(q):
+        if goal.is_problem:
+            return speak("tried", "tried").explained("asked whether a fix was tried")
+        return speak("yes", "yes").explained("a question of fact")
+    if _DID.match(q):
+        # "Did you ask your school to send it?": something the caller would have done toward the goal.
+        return speak("did", "did").explained("asked whether the caller did something")
+    if _ABOUT.search(q):
+        if related:
+            return speak("yes", "yes").explained("asked whether the call is about the goal")
+        return Move(says=(say("no_actually"),)).then(state_goal(turn))
+    if "lost" in goal.terms.concepts and _STILL_HAVE.search(q):
+        return speak("still_lost", "lost").explained("asked whether the lost thing is found")
+    if _HAVE_DETAIL.search(q) and (request := detail_request(question + "?")):
+        return Move(says=(say("yes_lead"),)).then(give_details(turn, request))
+    # Taking a deal to stay would undo a goal that ends something: decline and say the goal again.
+    # "Are you sure you want to cancel?" goes on with the goal; "instead of cancelling, ..." does not.
+    proceeds = _ENDS.search(re.sub(r"\b(?:instead of|rather than|before)\s+\w+", "", q))
+    if goal.ends_service and _KEEP_OFFER.search(offer) and not proceeds:
+        return keep_goal(turn)
+    if conflict := slot_conflict(turn, offer):
+        return conflict
+    if turn.frame.hurried and _OPTIONAL.search(q) and not serves_goal(turn, q):
+        return speak("no_thanks", "no").explained("an optional step, and the caller is in a hurry")
+    if _UPSELL.search(offer) and not serves_goal(turn, offer):
+        return speak("no_thanks", "no").explained("an offer the goal does not want")
+    # An extra ("would you like some garlic knots?") the goal never asked for is declined.
+    if _EXTRA.search(q) and not related and not _NOTIFY.search(q):
+        return speak("no_thanks", "no").explained("an extra the goal does not want")
+    if _TIMES.search(q):
+        return speak("time_ok", "time-ok").explained("a time nothing in the goal rules out")
+    if _CAN_DO.match(q):
+        # "Upload the invoice ... Can you do that?": a task for the caller, agreed to as a task.
+        return speak("can_do", "can-do").explained("a task for the caller")
+    if _FACT_QUESTION.match(q) and not _NOTIFY.search(q):
+        return speak("yes", "yes").explained(
+            "a question of fact"
+        )  # "Is this his first visit?": no "please do"
+    if _NOTIFY.search(q) or related or re.search(r"\bwould you like\b", q):
+        return speak("yes_please", "yes-please").explained("an offer that serves the goal")
+    return speak("yes", "yes").explained("a yes/no question")
