@@ -34,6 +34,7 @@ class Act:
     respond: Callable[[Turn], Move | None]
     takes: tuple[Example, ...]
     leaves: tuple[Example, ...] = ()
+    scenario: str = "report a lost debit card"  # the goal the examples are read under
 
     def take(self, turn: Turn) -> Move | None:
         if not self.recognise(turn):
@@ -126,7 +127,8 @@ ACTS: tuple[Act, ...] = (
     Act("misheard", menus.heard_wrong, menus.misheard,
         takes=(("How can I help?", "I think you said billing. Is that right?"),)),
     Act("echo-wrong", lambda t: bool(t.line.yes_no), lambda t: checks.echo_error(t, sure_only=True),
-        takes=(("What's the confirmation number?", "I have H X 4 4 8 1 2 for Friday. Should I cancel it?"),)),
+        takes=(("What's the confirmation number?", "I have H X 4 4 8 1 2 for Friday. Should I cancel it?"),),
+        scenario="cancel my reservation, confirmation number HX44821"),
     Act("instruction", lambda t: t.line.is_instruction, call.instruction,
         takes=("Unplug the modem, then plug it back in and tell me when you're done.",)),
     Act("closing-question", lambda t: t.line.is_anything_else and bool(t.line.success), call.done,
@@ -154,11 +156,13 @@ ACTS: tuple[Act, ...] = (
     yes_no.answer_yes_no,
         takes=("Would you like a replacement card?", "Is this your first visit?"),
         leaves=("Can you tell me which service you'd like to cancel?",)),
-    Act("fact", _always, questions.answer_fact, takes=("What was the amount?",)),
+    Act("fact", _always, questions.answer_fact, takes=("What was the amount?", "And the merchant?"),
+        scenario="dispute a $54.20 charge from Amazon"),
     Act("attribute", lambda t: bool(t.line.attribute), questions.answer_attribute,
         takes=("What size would you like?", "How many people?")),
-    Act("hold-late", lambda t: t.line.is_hold, call.hold, takes=("Let me check on that. One moment.",)),
-    Act("which", _always, questions.answer_which, takes=("Which service would you like to cancel?",)),
+    Act("hold-late", lambda t: t.line.is_hold, call.hold, takes=("One moment while I pull that up, okay?",)),
+    Act("which", _always, questions.answer_which, takes=("Which service would you like to cancel?",),
+        scenario="cancel my internet service"),
     Act("do-you-know", lambda t: bool(_DO_YOU_KNOW.search(t.line.text)), lambda t: speak("not_sure",
     "not-sure"),
         takes=("Do you happen to know what the amount was?",)),

@@ -66,9 +66,9 @@ _OPEN_QUESTION = re.compile(
     r"what(?:'s| is) (?:this|your call|the call) (?:regarding|about|concerning)|how can we help|"
     r"what do you need|what seems to be|what(?:'s| is) going on|what(?:'s| is) the (?:problem|issue)|"
     r"describe (?:the|your) (?:problem|issue)|what can i get(?: started)?(?: for)? you|"
-    r"what are you looking for|^(?:hello|hi|hey|yes)\W*$|"
+    r"what are you looking for|"
     r"what (?:are you|is it) you(?:'re)? (?:calling|looking)|how can i be of|what do you want|"
-    r"help you (?:with )?today|what would you like)\b",
+    r"help you (?:with )?today|what would you like)\b|^(?:hello|hi|hey|yes)\W*$",
     re.I,
 )
 _READBACK = re.compile(
