@@ -10,6 +10,7 @@ import re
 
 from callersim_cli.engines.offline.moves import Move, say
 from callersim_cli.engines.offline.requests import SLOT_PATTERNS, DetailRequest
+from callersim_cli.engines.offline.scenario_facts import ME
 from callersim_cli.engines.offline.text import MONTHS, digits_in, has_word, say_phone, spoken_digits
 from callersim_cli.engines.offline.turn import Turn
 from callersim_cli.engines.offline.values import card_expiry, card_number, resized, security_code
@@ -56,6 +57,51 @@ def pet_name(turn: Turn) -> str:
         turn.goal.scenario,
     )
     return m.group(1) if m else turn.frame.stable_rng("pet").choice(PET_NAMES)
+
+
+_CHILDREN = frozenset({"son", "daughter", "child", "kid", "grandson", "granddaughter", "niece", "nephew"})
+_ELDERS = frozenset({"mother", "mom", "father", "dad", "grandmother", "grandfather", "aunt", "uncle"})
+
+
+def owner_of(turn: Turn, request: DetailRequest, slot: str) -> str:
+    """Whose detail answers the request: the caller's, or the person the call is for."""
+    frame = turn.frame
+    subject = frame.subject
+    if (
+        subject is None
+        or request.whose == "mine"
+        or (slot in ("phone", "email") and request.whose != "theirs")
+    ):
+        return ME
+    if request.whose == "theirs" or frame.fact(slot, subject.relation) is not None:
+        return subject.relation
+    if slot in ("name", "date_of_birth") and re.search(
+        r"\b(?:patient|passenger|member|insured)\b", turn.line.text, re.I
+    ):
+        return subject.relation
+    return ME
+
+
+def their_value(turn: Turn, slot: str, relation: str) -> str:
+    """A detail of the person the call is for: the scenario's, else one a relative would know."""
+    frame = turn.frame
+    if (given := frame.fact(slot, relation)) is not None:
+        return given
+    person = frame.read.person(relation)
+    mine = value(turn, "name").split()
+    if slot == "name":
+        rng = frame.stable_rng(f"name:{relation}")
+        first = rng.choice(("Ruth", "Leo", "Maya", "Sam", "Ella", "Noah", "Rose", "Ben"))
+        return person.name if person and person.name else f"{first} {mine[-1]}"
+    if slot == "last_name":
+        return person.name.split()[-1] if person and person.name else mine[-1]
+    if slot == "date_of_birth":
+        rng = frame.stable_rng(f"dob:{relation}")
+        years = (
+            (2008, 2020) if relation in _CHILDREN else (1938, 1958) if relation in _ELDERS else (1960, 1995)
+        )
+        return f"{MONTHS[rng.randrange(12)].capitalize()} {rng.randint(1, 28)}, {rng.randint(*years)}"
+    return value(turn, slot)
 
 
 def value(turn: Turn, slot: str) -> str:
@@ -134,7 +180,8 @@ def holds(turn: Turn, request: DetailRequest) -> bool:
 def give_details(turn: Turn, request: DetailRequest, also: bool = False) -> Move:
     values = []
     for slot in request.slots:
-        found = value(turn, slot)
+        owner = owner_of(turn, request, slot)
+        found = value(turn, slot) if owner == ME else their_value(turn, slot, owner)
         if slot == "name" and request.part:
             found = found.split()[0] if request.part == "first" else found.split()[-1]
         if request.last_four and not slot.endswith("last4"):

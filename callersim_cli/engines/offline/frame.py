@@ -17,6 +17,8 @@ from functools import cached_property, lru_cache
 from callersim_cli.conversation import Context
 from callersim_cli.engines.offline.facts import GoalFacts, goal_facts
 from callersim_cli.engines.offline.goal import Goal, parse_goal
+from callersim_cli.engines.offline.scenario import Scenario
+from callersim_cli.engines.offline.scenario_facts import ME, Person
 from callersim_cli.engines.offline.text import has_word, words
 from callersim_cli.persona import Persona, invent_persona, merge_personas, seeded_random
 
@@ -58,6 +60,18 @@ class GoalFrame:
         """The call's own words are real words even when no word list knows them ("Skyline")."""
         return frozenset(words(f"{self.context.description} {self.context.scenario}"))
 
+    @property
+    def read(self) -> Scenario:
+        return self.goal.read
+
+    @cached_property
+    def subject(self) -> Person | None:
+        """The person the call is for, when it is not the caller."""
+        return self.goal.read.subject
+
+    def fact(self, kind: str, owner: str = ME) -> str | None:
+        return next((f.value for f in self.goal.read.facts if f.kind == kind and f.owner == owner), None)
+
     @cached_property
     def wants_human(self) -> bool:
         return has_word(self.goal.task, *_HUMAN_WORDS)
@@ -97,6 +111,10 @@ def _build(context: Context, seed: int) -> GoalFrame:
     persona = dataclasses.replace(
         merge_personas(goal.details, invented), patience=given.patience, talkativeness=given.talkativeness
     )
+    last = next((f.value for f in goal.read.facts_of() if f.kind == "last_name"), None)
+    if last and not goal.details.name and persona.name and not (context.persona and context.persona.name):
+        # "under the name Okafor": the caller is an Okafor, whatever first name it was given.
+        persona = dataclasses.replace(persona, name=f"{persona.name.split()[0]} {last}")
     slots = set(goal.details.details())
     if context.persona is not None:
         slots |= set(context.persona.details())

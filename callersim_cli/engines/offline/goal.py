@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from callersim_cli.engines.offline.scenario import Scenario, parse_scenario
 from callersim_cli.engines.offline.text import (
     MONTHS,
     SIZES,
@@ -121,6 +122,7 @@ class Goal:
     also: str = ""  # what the caller adds after the item: "and I'll pay by card"
     terse_statement: str = ""  # the statement as a terse caller says it: "A large pepperoni pizza."
     terse_short: str = ""
+    read: Scenario = field(default_factory=lambda: Scenario(""))  # the scenario's facts and constraints
 
     @property
     def is_problem(self) -> bool:
@@ -378,10 +380,36 @@ def _reason(task: str) -> str | None:
     return reason
 
 
+def _spoken_task(read: Scenario) -> str:
+    """The task as the caller says it: the scenario's task, without instructions to the actor."""
+    clauses = [c for c in re.split(r",\s+", read.task or read.problem) if c and not _META_RE.match(c)]
+    task = _first_person(", ".join(clauses)).strip().rstrip(".")
+    # "pay parking ticket" is said "pay my parking ticket".
+    return re.sub(
+        rf"^(\w+)\s+(?!(?:my|the|a|an|our|this|that|your|on|to|of|for|about|with)\b)"
+        rf"(?=(?:[a-z]+\s+)?(?:{KIND_WORDS})\b)",
+        r"\1 my ",
+        task,
+    )
+
+
+def details_of(read: Scenario) -> Persona:
+    """The caller's own details the scenario states, as a persona with only those set."""
+    own = {f.kind: f.value for f in reversed(read.facts_of())}
+    numbers = {k: v for k, v in own.items() if k not in _PERSONA_FIELDS and k != "name"}
+    return Persona(
+        name=own.get("name"), phone=own.get("phone"), address=own.get("address"),
+        date_of_birth=own.get("date_of_birth"), email=own.get("email"),
+        account_number=own.get("account_number"), numbers=numbers,
+    )  # fmt: skip
+
+
+_PERSONA_FIELDS = frozenset({"phone", "address", "date_of_birth", "email", "account_number"})
+
+
 def parse_goal(scenario: str) -> Goal:
-    clauses = _task_clauses(scenario)
-    task = _first_person(", ".join(clauses)) if clauses else ""
-    task = task.strip().rstrip(".") or "ask a quick question"
+    read = parse_scenario(scenario)
+    task = _spoken_task(read) or "ask a quick question"
     # "In a few words" wants the what, not the why: "activate a new SIM card", without "because ...".
     short_task = re.split(
         r",|\s+and\s+(?=find|ask|get|see|check|learn|know|make)|\s+(?:because|since|due to)\s+", task
@@ -399,6 +427,11 @@ def parse_goal(scenario: str) -> Goal:
             values["size"] = size
             break
     statement, short = _statement(task), _statement(short_task)
+    if read.problem and read.task:
+        # "My phone was stolen this afternoon. I need to suspend my line.": what happened, then the ask.
+        problem = _first_person(read.problem).rstrip(".")
+        statement = f"Hi, {problem[:1].lower() + problem[1:] if not problem.startswith('I') else problem}. "
+        statement += _statement(task).removeprefix("Hi, ")
     return Goal(
         scenario=scenario,
         task=task,
@@ -411,7 +444,8 @@ def parse_goal(scenario: str) -> Goal:
         # "on flight SB 482" names which bag, not what the call is about: the menu's "flight status" is no
         # match for a lost bag. A labelled number and its label are left out of what the goal is about.
         terms=Terms.of(_NUMBER_RE.sub(" ", task)),
-        details=scenario_details(scenario),
+        details=details_of(read),
+        read=read,
         prefer_days=prefer_days,
         avoid_days=avoid_days,
         prefer_parts=parts,

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from callersim_cli.engines.offline.goal import KIND_WORDS, number_kind
+from callersim_cli.engines.offline.goal import number_kind
 from callersim_cli.engines.offline.menus import COUNTS
+from callersim_cli.engines.offline.scenario_facts import NUMBER_LABELS
 from callersim_cli.engines.offline.text import COUNT_WORDS, normalize_line, sentences
 
 _THING_NAMES = (
@@ -47,12 +48,19 @@ SLOT_PATTERNS: tuple[tuple[str, str], ...] = (
     ("policy", r"policy (?:number|id|#)"),
     ("member", r"member(?:ship)? (?:number|id|#)|\bmember id\b|loyalty number|rewards number"),
     ("prescription", r"prescription (?:number|#)|\brx (?:number|#)"),
+    (
+        "new_pin",
+        r"\bnew (?:\w+ )?pin\b|\b(?:choose|create|pick|select|set) (?:a |"
+        r"your )?(?:new )?(?:\w+-digit )?pin\b",
+    ),
     ("pin", r"\bpin\b|passcode|pass code|access code"),
     ("tracking", r"tracking (?:number|#|id|code)"),
     ("license", r"licen[cs]e (?:number|#|id)|driver'?s? licen[cs]e|licen[cs]e plate"),
     (
         "phone",
-        r"phone number|phone|mobile number|callback number|call ?back|contact number|best number|"
+        r"(?:tele)?phone number|\b(?:tele)?phone\b(?!\s+(?:banking|keypad|pin))|mobile number|"
+        r"callback number|"
+        r"call ?back|contact number|best number|"
         r"number (?:where|to reach|we can)|\bcell\b",
     ),
     (
@@ -67,9 +75,27 @@ SLOT_PATTERNS: tuple[tuple[str, str], ...] = (
         r"whom am i",
     ),
 )
+_LABEL_WORDS = "|".join(sorted((re.escape(k) for k in NUMBER_LABELS), key=len, reverse=True))
 _LABELLED = re.compile(
-    rf"\b({KIND_WORDS})(?:'s)?\s+(?:number|no\b|#|id\b|code\b|reference\b)|\b(vin|iccid|imei)\b", re.I
+    rf"\b({_LABEL_WORDS})(?:'s)?\s+(?:number|no\b|#|id\b|code\b|reference\b)|\b(vin|iccid|imei|"
+    rf"bag tag|claim tag)\b",
+    re.I,
 )
+# Whose detail is asked for: "your" is the caller's; "his", "her", "the patient's", "the name on the
+# account" are the person the call is for, when there is one.
+_THEIRS = re.compile(
+    r"\b(?:his|her|their|him)\b|\b(?:the\s+)?(?:patient|passenger|member|account ?holder|"
+    r"primary(?: account holder)?|"
+    r"insured|policy ?holder|guest|student|child|beneficiary|applicant|traveler|traveller|deceased|"
+    r"head of household|recipient|subscriber|driver|pet|animal)(?:'s|\s+name\b|\s+(?:date of birth|"
+    r"birth ?date|dob)\b)|"
+    r"\bof the (?:patient|passenger|member|account holder|insured|policyholder|guest|student|child|"
+    r"head of household|deceased)\b|\bname (?:on|for) the (?:account|reservation|booking|policy|"
+    r"room|prescription)\b|"
+    r"\bwho (?:is|will be|'s) (?:the \w+ )?(?:for|staying|traveling|travelling|flying)\b",
+    re.I,
+)
+_MINE = re.compile(r"\byour\b|\bwho (?:am i|is calling|do i have|'s calling)|\bcaller\b", re.I)
 _REQUEST = re.compile(
     r"\b(?:what(?:'s| is| are)?|may i|can i|could i|could you|can you|would you|please|say|enter|"
     r"provide|give (?:me|us|your|the)|"
@@ -93,6 +119,7 @@ class DetailRequest:
     spell: bool
     length: int | None = None  # "your 10-digit account number": how many digits the business expects
     after_tone: bool = False  # "state your name after the tone": the answer alone, as a recording wants it
+    whose: str = ""  # "mine" (the caller's), "theirs" (the person the call is for), or "" when unsaid
 
 
 def detail_request(line: str) -> DetailRequest | None:
@@ -132,7 +159,8 @@ def detail_request(line: str) -> DetailRequest | None:
         for m in _LABELLED.finditer(lowered):
             if not any(s <= m.start() < e for s, e in taken):
                 taken.append(m.span())
-                found.append((index * 10_000 + m.start(), number_kind(m.group(1) or m.group(2))))
+                label = " ".join((m.group(1) or m.group(2)).lower().split())
+                found.append((index * 10_000 + m.start(), NUMBER_LABELS.get(label, number_kind(label))))
     if not found:
         return None
     # How to give them may be said in a sentence of its own ("Please say it now, one character at a time").
@@ -148,4 +176,5 @@ def detail_request(line: str) -> DetailRequest | None:
     if count := re.search(rf"\b(\d{{1,2}}|{COUNTS})[\s-]+digits?\b", lowered):
         length = int(count.group(1)) if count.group(1).isdigit() else COUNT_WORDS[count.group(1)]
     after_tone = bool(re.search(r"\b(?:after|at) the (?:tone|beep)\b", lowered))
-    return DetailRequest(slots, part, press, pound, last_four, spell, length, after_tone)
+    whose = "theirs" if _THEIRS.search(lowered) else "mine" if _MINE.search(lowered) else ""
+    return DetailRequest(slots, part, press, pound, last_four, spell, length, after_tone, whose)
