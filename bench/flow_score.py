@@ -22,6 +22,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from flowcheck import Flow, play_flow, report  # noqa: E402
 
+from callersim_cli.conversation import Conversation  # noqa: E402
 from callersim_cli.engines import EngineOptions  # noqa: E402
 from callersim_cli.engines.offline import OfflineEngine  # noqa: E402
 
@@ -62,10 +63,26 @@ def score(paths: list[Path], seeds: tuple[int | None, ...], failures: bool) -> d
                 family["turns_ok"] += ok
             if failures and not whole:
                 print(f"\n=== {path.parent.name}/{path.stem} seed={seed}")
-                print(report(results))
+                print(with_acts(report(results), conv, engine))
                 if not verdict_ok:
                     print(f"  ! verdict: expected {flow.verdict}, got {not flow.verdict}: {why}")
     return {"total": totals, **families}
+
+
+def with_acts(text: str, conv: Conversation, engine: OfflineEngine) -> str:
+    """The report with the act that answered each turn: what --explain shows a user."""
+    acts = []
+    for i in range(len(conv.exchanges)):
+        history = conv.messages[: 1 + 2 * i] + [{"role": "user", "content": conv.exchanges[i].operator}]
+        acts.append(str(engine.explain(conv.context, history)))
+    out, turn = [], -1
+    for line in text.split("\n"):
+        out.append(line)
+        if line.startswith(("ok  ", "FAIL")):
+            turn += 1
+        elif line.lstrip().startswith("->") and 0 <= turn < len(acts):
+            out.append(f"       ~ {acts[turn]}")
+    return "\n".join(out)
 
 
 def pct(ok: int, n: int) -> str:

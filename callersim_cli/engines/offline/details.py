@@ -107,9 +107,9 @@ def their_value(turn: Turn, slot: str, relation: str) -> str:
 def value(turn: Turn, slot: str) -> str:
     frame = turn.frame
     persona = frame.persona
-    if slot == "card_number":
+    if slot == "card_number" and slot not in persona.numbers:
         return card_number(frame.stable_rng("card"), value(turn, "card_last4"))
-    if slot == "card_expiry":
+    if slot == "card_expiry" and slot not in persona.numbers:
         return card_expiry(frame.stable_rng("expiry"))
     if slot == "cvv":
         amex = has_word(frame.context.scenario, "amex", "american express")

@@ -95,10 +95,16 @@ def _option_text(text: str) -> str:
     return text.strip(" ,.;:!?").strip()
 
 
+# A sentence that shows the format of an entry: "For example, for January 2026, enter 0 1 2 6."
+EXAMPLE = re.compile(r"\b(?:for example|for instance|e\.g\.|such as)\b|\benter\s+\d(?:[\s,]+\d){2,}", re.I)
+
+
 def parse_menu(line: str) -> list[MenuOption]:
     """The options of a keypad menu, in the order they were offered."""
     options: list[MenuOption] = []
     for sentence in sentences(line):
+        if EXAMPLE.search(sentence):
+            continue  # "For example, for agreement 0 3 2 2, enter 0 3 2 2 pound" shows how, it offers nothing
         # "enter your claim number, then press pound" ends an entry; it is not a menu option.
         mentions = [
             (m.start(), m.end(), _key(m.group(1)))

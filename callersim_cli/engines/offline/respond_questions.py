@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from callersim_cli.engines.offline.knowledge import best_clause
 from callersim_cli.engines.offline.moves import Move, speak
 from callersim_cli.engines.offline.text import MONTHS, SIZES, WEEKDAYS, has_word, stem, words
 from callersim_cli.engines.offline.turn import Turn
@@ -225,3 +226,40 @@ def answer_attribute(turn: Turn, attribute: str | None = None) -> Move:
             return speak("when", when=" ".join(parts)).explained(why)
         return speak("soonest", "when").explained(why)
     return speak("item", "attr", item=goal.item).explained(why)
+
+
+_OFFER_QUESTION = re.compile(
+    r"^(?:and\s+|so\s+|okay,?\s+)?(?:would you (?:also |still )?like|do you (?:also )?want|would you want|"
+    r"shall i|should i|(?:do you )?want me to|"
+    r"can i (?:get|offer|interest|add|set|sign|put|book|send|schedule)|may i|could i|how about|"
+    r"would you be interested|are you interested)\b",
+    re.I,
+)
+
+
+def known_yes_no(turn: Turn) -> Move | None:
+    """A yes/no question the scenario answers: "Is anyone hurt?" when it says "Nobody was hurt"."""
+    question = turn.line.yes_no or ""
+    if _OFFER_QUESTION.match(question):
+        return None  # an offer is weighed against the goal, not looked up
+    known = best_clause(turn.frame, question, least=2.0, cover=0.4)
+    if known is None:
+        return None
+    why = f"the scenario says '{known.clause}'"
+    if known.negative:
+        return speak("known_no", "known", clause=_lower_first(known.clause)).explained(why)
+    return speak("known_yes", "known", clause=_lower_first(known.clause)).explained(why)
+
+
+def known_answer(turn: Turn) -> Move | None:
+    """A question the scenario answers in its own words: "Which lane?" -> "In the eastbound lane."."""
+    if not turn.line.questions:
+        return None
+    known = best_clause(turn.frame, turn.line.questions[-1])
+    if known is None:
+        return None
+    return speak("sentence", "known", text=known.clause).explained(f"the scenario says '{known.clause}'")
+
+
+def _lower_first(text: str) -> str:
+    return text if re.match(r"I\b|I'", text) else text[:1].lower() + text[1:]

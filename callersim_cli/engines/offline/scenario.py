@@ -184,7 +184,9 @@ def _without_identity(sentence: str, facts: list[Fact]) -> str:
 
 def _clauses(sentence: str) -> list[str]:
     parts = re.split(
-        r";\s+|\s+—\s+|\s+-\s+|:\s+|,\s+(?:and|but|so)\s+|\s+but\s+|,\s+(?=[a-z]+ing\b)", sentence
+        r";\s+|\s+—\s+|\s+-\s+|:\s+|,\s+(?:and|but|so)\s+|\s+but\s+|,\s+(?=[a-z]+ing\b)|"
+        r"\s+and\s+(?=(?:I|I'm|my|it|it's|she|he|they|there|the)\b)",
+        sentence,
     )
     return [_first_person(_strip_end(p)) for p in parts if len(words(p)) >= 2]
 
@@ -205,8 +207,9 @@ def parse_scenario(text: str) -> Scenario:
     offset = 0
     for sentence in sentences_of(text):
         offset = text.find(sentence, offset)
-        clauses += _clauses(sentence)
         body = _without_identity(_strip_end(sentence), facts)
+        # Clauses are answers to what the business asks: identity details stay out of them.
+        clauses += [c for c in _clauses(body) if c and not _only_labels(c)]
         constraint = False
         for part in re.split(r",\s+(?:and\s+)?|\s+and\s+(?=no\b|don't\b|not\b|nothing\b)|;\s+", body):
             part = _strip_end(part)

@@ -61,7 +61,7 @@ _HOLD = re.compile(
 _OPEN_QUESTION = re.compile(
     r"\b(?:how (?:can|may|might) (?:i|we) (?:help|assist|direct)|what can (?:i|we) (?:do|help)|"
     r"(?:what|why) (?:are )?you(?:'re| are)? calling|reason for (?:your |the |today's )?(?:call|visit)|"
-    r"why you(?:'re| are) calling|tell me (?:what|why|how|about)|what brings you|what can we do|"
+    r"why you(?:'re| are) calling|tell me (?:what|why|how|about)|what brings (?:you|her|him|them|\w+)|what can we do|"
     r"what (?:would|do) you (?:like|want|need)(?: to do| help with)?|in a (?:few|couple of) words|briefly|"
     r"what(?:'s| is) (?:this|your call|the call) (?:regarding|about|concerning)|how can we help|"
     r"what do you need|what seems to be|what(?:'s| is) going on|what(?:'s| is) the (?:problem|issue)|"
@@ -82,7 +82,7 @@ _READBACK = re.compile(
 _YES_NO_START = re.compile(
     # A short lead-in clause may come first: "Instead of cancelling, would you like to pause it?"
     r"^(?:[^,?]{1,60},\s*)?(?:and\s+|so\s+|okay,?\s+|ok,?\s+|also,?\s+|then\s+)?(?:would|do|does|did|is|"
-    r"are|was|were|have|has|had|can|could|shall|should|will|may|want|need|any|how about|what about)\b",
+    r"are|am|was|were|have|has|had|can|could|shall|should|will|may|want|need|any|how about|what about)\b",
     re.I,
 )
 
@@ -117,7 +117,21 @@ def yes_no_question(line: str) -> str | None:
     if re.search(r"\bsay yes or no\b", last, re.I):
         earlier = [s for s in sentences(line) if s.endswith("?")]
         return earlier[-1] if earlier else last
-    return last if _YES_NO_START.match(last) else None
+    if _YES_NO_START.match(last):
+        return last
+    # "And she was born here in Harlan County?": a statement said as a question asks for a yes or a no.
+    lead = re.sub(r"^(?:and|so|okay|ok|alright|now|also|just to check|great|thanks),?\s+", "", last, flags=re.I)
+    if _DECLARATIVE.match(lead) and not _WH_START.match(lead):
+        return last
+    return None
+
+
+_WH_START = re.compile(r"^(?:what|which|who|whom|whose|where|when|why|how)\b", re.I)
+_DECLARATIVE = re.compile(
+    r"^(?:you|you're|your|he|she|it|it's|they|that|that's|this|the|his|her|their|there's|we|i)\b[^?]*\b"
+    r"(?:is|are|was|were|has|have|had|will|would|did|do|does|can|could|\w+ed|\w+s)\b",
+    re.I,
+)
 
 
 def is_gibberish(line: str, known: frozenset[str] = frozenset()) -> bool:

@@ -261,7 +261,7 @@ def normalize_line(text: str) -> str:
 
 def sentences(text: str) -> list[str]:
     """Sentences of an operator line; "Press 1." ends one, "$18.99" does not."""
-    parts = re.split(r"(?<=[.!?])\s+|\n+", normalize_line(text))
+    parts = re.split(r"(?<=[.!?])\s+|(?<=[.!?]['\"])\s+|\n+", normalize_line(text))
     return [p.strip() for p in parts if p and p.strip()]
 
 
