@@ -81,6 +81,17 @@ def _detail(turn: Turn) -> Move:
     return move
 
 
+def _wrong_value(turn: Turn) -> Move | None:
+    """A detail said back a slip away from what the caller knows: put right first, then the rest answered."""
+    fix = checks.value_mistakes(turn)
+    if fix is None:
+        return None
+    line = turn.line
+    if line.questions and not line.is_readback and not line.yes_no:
+        return fix.then(decide(turn, after="wrong-value"))
+    return fix
+
+
 def _unplaced_question(turn: Turn) -> Move:
     # Not yet said why we call: that is the most useful answer to a question we cannot place.
     if turn.goal_stated:
@@ -126,9 +137,11 @@ ACTS: tuple[Act, ...] = (
         leaves=("Please say your account number.", "Please say yes or no.")),
     Act("misheard", menus.heard_wrong, menus.misheard,
         takes=(("How can I help?", "I think you said billing. Is that right?"),)),
-    Act("echo-wrong", lambda t: bool(t.line.yes_no), lambda t: checks.echo_error(t, sure_only=True),
-        takes=(("What's the confirmation number?", "I have H X 4 4 8 1 2 for Friday. Should I cancel it?"),),
-        scenario="cancel my reservation, confirmation number HX44821"),
+    Act("wrong-value", lambda t: not t.rephrasing, _wrong_value,
+        takes=(("What's your phone number?", "Okay, I have your number as 312-555-0174."),
+               "I have your son Theo, born March 19, 2019. Is that correct?"),
+        leaves=("Your claim number is 4 4 7 1 9 2.",),
+        scenario="book a visit for my son Theo, born March 9, 2019. My phone is 312-555-0147."),
     Act("instruction", lambda t: t.line.is_instruction, call.instruction,
         takes=("Unplug the modem, then plug it back in and tell me when you're done.",)),
     Act("closing-question", lambda t: t.line.is_anything_else and bool(t.line.success), call.done,
@@ -184,9 +197,10 @@ ACTS: tuple[Act, ...] = (
 )  # fmt: skip
 
 
-def decide(turn: Turn) -> Move:
-    """The move of the first act that answers the line."""
-    for act in ACTS:
+def decide(turn: Turn, after: str | None = None) -> Move:
+    """The move of the first act that answers the line (the first after ``after``, when it is named)."""
+    acts = ACTS if after is None else ACTS[[a.name for a in ACTS].index(after) + 1 :]
+    for act in acts:
         if (move := act.take(turn)) is not None:
             return move
     raise AssertionError("the last act answers every line")  # pragma: no cover

@@ -19,9 +19,7 @@ from callersim_cli.engines.offline.text import MONTHS, WEEKDAYS, concepts_of, co
 # Words too common in calls to tell one clause from another.
 _GENERIC = frozenset(
     stem(w)
-    for w in """get want need like call help please know tell sure make go do today thing something anything
-    everything time way one also still right just really able any many much well take give let see look
-    would could should may might will can there here what which when where how who why yes no okay""".split()
+    for w in ["get", "want", "need", "like", "call", "help", "please", "know", "tell", "sure", "make", "go", "do", "today", "thing", "something", "anything", "everything", "time", "way", "one", "also", "still", "right", "just", "really", "able", "any", "many", "much", "well", "take", "give", "let", "see", "look", "would", "could", "should", "may", "might", "will", "can", "there", "here", "what", "which", "when", "where", "how", "who", "why", "yes", "no", "okay"]
 )
 _NEGATED = re.compile(
     r"\b(?:no|not|never|nobody|none|nothing|neither|nor|without|haven't|hasn't|hadn't|didn't|doesn't|don't|"

@@ -159,6 +159,11 @@ FACT_BANKS: dict[str, Bank] = {
         "No, that's not right. It's {value}.", "No, sorry — it's {value}.", terse=("No, it's {value}.",),
         answer="no",
     ),
+    "fix_value": _b(
+        "No, that's not right. It's {value}.", "No, sorry — it's {value}.", "No, that should be {value}.",
+        terse=("No, it's {value}.", "No — {value}."),
+        answer="no",
+    ),
     "fix_day": _b("No, not {day} — I need to move it to another day.", answer="no"),
     "fix_name": _b("No, it's {name}: {spelled}.", answer="no"),
 }  # fmt: skip

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from callersim_cli.engines.offline.details import LABELS, known_values, spoken_value
 from callersim_cli.engines.offline.facts import amounts, merchants, month_days
 from callersim_cli.engines.offline.moves import Move, speak
-from callersim_cli.engines.offline.text import VALUE_GROUPS, WEEKDAYS, digits_in, has_word
+from callersim_cli.engines.offline.readback import Known, Memory
+from callersim_cli.engines.offline.text import VALUE_GROUPS, WEEKDAYS, has_word
 from callersim_cli.engines.offline.turn import Turn
 
 
@@ -64,76 +64,38 @@ def _value_group_error(turn: Turn) -> Move | None:
     return None
 
 
-def _number_error(turn: Turn) -> Move | None:
-    """A known value whose digits are almost, but not exactly, what was read back."""
-    line = turn.line.text
-    lowered = line.lower()
-    # "You entered 7, 7, 3, 1, 9, 2, 0": an IVR reads digits one by one, with commas between them.
-    for run in re.findall(r"\d(?:(?:,\s*|[\s-])?\d){3,}", line):
-        got = digits_in(run)
-        values = {k: v for k, v in known_values(turn).items() if len(digits_in(v)) >= 4}
-        if any(digits_in(v) == got or got in digits_in(v) for v in values.values()):
-            continue
-        for slot, found in values.items():
-            want = digits_in(found)
-            close = len(want) == len(got) and sum(a != b for a, b in zip(want, got, strict=True)) <= 2
-            named = re.search(LABELS.get(slot, slot).split()[0].lower(), lowered)
-            if close or (named and abs(len(want) - len(got)) <= 1):
-                spoken = spoken_value(slot, found, 1)
-                return Move(says=speak("fix_number", "fix", value=spoken).says,
-                why=f"the {slot} read back wrong",
-                            facts=(slot,))  # fmt: skip
-    return None
+def _said(known: Known) -> str:
+    if known.slot in ("name", "last_name") or known.value.kind == "name":
+        surname = known.say.split()[-1]
+        return f"{known.say}, {'-'.join(surname.upper())}"
+    return known.say
 
 
-def _name_error(turn: Turn) -> Move | None:
-    name = turn.frame.persona.name or ""
-    line = turn.line.text
-    if name and (first := name.split()[0]) in line and name not in line:
-        m = re.search(rf"{first}\s+([A-Z][a-z]+)", line)
-        if m and m.group(1) != name.split()[-1]:
-            spelled = "-".join(name.split()[-1].upper())
-            return speak("fix_name", "fix", name=name, spelled=spelled).explained("the name read back wrong")
-    return None
+def value_mistakes(turn: Turn) -> Move | None:
+    """Details read back or repeated a slip away from what the caller knows, each put right."""
+    mistakes = Memory(turn).mistakes(turn.line.text)
+    if not mistakes:
+        return None
+    fixes = ", and ".join(dict.fromkeys(_said(m.right) for m in mistakes))
+    why = "; ".join(f"heard {m.heard!r} for {m.right.say!r}" for m in mistakes)
+    return Move(says=speak("fix_value", "fix", value=fixes).says, why=why,
+                facts=tuple(m.right.slot for m in mistakes if m.right.slot))  # fmt: skip
 
 
 def readback_error(turn: Turn) -> Move | None:
     """A correction when the business read something back wrong, else None."""
-    return fact_error(turn) or _value_group_error(turn) or _number_error(turn) or _name_error(turn)
+    return value_mistakes(turn) or fact_error(turn) or _value_group_error(turn)
 
 
 def confirm_readback(turn: Turn) -> Move:
     return readback_error(turn) or speak("confirm").explained("what was read back is right")
 
 
-_THEIRS = re.compile(r"\b(?:new|case|reference|ticket|cancellation|confirmation (?:number|code) is)\b", re.I)
-
-
 def echo_error(turn: Turn, sure_only: bool = False) -> Move | None:
-    """A detail the business repeated wrong in passing ("OK, H X 4 4 8 2 1, got it. And ...?").
-
-    ``sure_only``: only a value the caller said on this call or the goal gives; a card the caller never
-    named ("your card ending in 2231") is the business's to know, not a misreading to correct.
-    """
-    line = turn.line.text
-    if _THEIRS.search(line):
-        return None  # a number the business gives is its own, not an echo of ours
-    said = digits_in(" ".join(r.spoken + " " + r.pressed for r in turn.state.replies))
-    given = digits_in(turn.frame.context.scenario)
-    for run in re.findall(r"(?:\b[A-Z](?:\s+|-))*\d(?:[\s-]*\d){2,}", line):
-        got = digits_in(run)
-        for slot, found in known_values(turn).items():
-            want = digits_in(found)
-            # A code with letters ("SB 221") is wrong by a digit as much as a long number is.
-            shortest = 3 if re.search(r"[A-Za-z]", found) else 4
-            if len(want) < shortest or len(want) != len(got) or want == got:
-                continue
-            if sure_only and want not in said and want not in given:
-                continue
-            if sum(a != b for a, b in zip(want, got, strict=True)) <= 2:
-                # Said back the way the business said it: spaced out if it spelled it.
-                spoken = " ".join(found.replace("-", "").upper()) if re.search(r"\d\s\d", run) else found
-                bank = "echo_fix_no" if sure_only else "echo_fix"
-                return Move(says=speak(bank, "echo", value=spoken).says, why=f"the {slot} echoed wrong",
-                            facts=(slot,))  # fmt: skip
-    return None
+    """A detail the business repeated wrong in passing ("OK, H X 4 4 8 2 1, got it. And ...?")."""
+    mistakes = Memory(turn).mistakes(turn.line.text)
+    if not mistakes:
+        return None
+    value = ", and ".join(dict.fromkeys(_said(m.right) for m in mistakes))
+    bank = "echo_fix_no" if sure_only else "echo_fix"
+    return Move(says=speak(bank, "echo", value=value).says, why=f"{mistakes[0].heard!r} echoed wrong")

@@ -1,0 +1,165 @@
+"""Holding what the business read back against what the caller knows, for every kind of detail.
+
+What the caller knows for sure: the scenario's facts (its own and those of the person it calls for), the
+details of a persona the user gave, and anything the caller said on this call. A value in the business's
+line that is *almost* one of those (a digit or two off, two digits swapped, the same month on another
+day, the same name misspelt) and equal to none of them is a mistake to correct; a value that matches is
+confirmed; a value unlike anything the caller knows is the business's own (a fee, a case number) and is
+left alone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from callersim_cli.engines.offline.said_values import (
+    Value,
+    amounts_in,
+    codes_in,
+    counts_in,
+    dates_in,
+    digit_words,
+    emails_in,
+    near_digits,
+    near_name,
+    spelled_in,
+)
+from callersim_cli.engines.offline.turn import Turn
+
+_NAME_WORD = re.compile(r"\b[A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?\b")
+
+
+@dataclass(frozen=True)
+class Known:
+    """A value the caller knows, and how to say it when putting the business right."""
+
+    value: Value
+    say: str
+    slot: str = ""  # the detail it is, when it is one ("phone", "account_number")
+
+
+@dataclass(frozen=True)
+class Mistake:
+    heard: str  # what the business said
+    right: Known
+
+
+def _all_values(text: str) -> list[Value]:
+    spoken = digit_words(text)
+    return [*dates_in(text), *amounts_in(text), *emails_in(text), *codes_in(spoken), *counts_in(text)]
+
+
+class Memory:
+    """Everything the caller knows for sure on this turn, as values to compare against."""
+
+    def __init__(self, turn: Turn) -> None:
+        self.turn = turn
+
+    @cached_property
+    def known(self) -> list[Known]:
+        frame = self.turn.frame
+        found: list[Known] = []
+        for fact in frame.read.facts:
+            for value in _all_values(fact.value) or [Value("name", fact.value, fact.value.lower())]:
+                kind = "name" if fact.kind in ("name", "last_name", "pet_name") else value.kind
+                found.append(Known(Value(kind, value.text, value.key), fact.value, fact.kind))
+        scenario = frame.context.scenario
+        for value in [*dates_in(scenario), *amounts_in(scenario), *counts_in(scenario)]:
+            found.append(Known(value, value.text))
+        given = frame.context.persona
+        if given is not None:
+            for slot, detail in given.details().items():
+                for value in _all_values(detail):
+                    found.append(Known(value, detail, slot))
+        # What the caller said on this call is known too, made up or not ("my number is 614-555-0147").
+        persona = frame.persona.details()
+        said = self.turn.state.all_spoken + " " + " ".join(r.pressed for r in self.turn.state.replies)
+        for slot, detail in persona.items():
+            for value in _all_values(detail):
+                if value.kind == "code" and value.key in re.sub(r"[^A-Z0-9]", "", digit_words(said).upper()):
+                    found.append(Known(value, detail, slot))
+        return found
+
+    @cached_property
+    def names(self) -> list[str]:
+        frame = self.turn.frame
+        names = [f.value for f in frame.read.facts if f.kind in ("name", "last_name", "pet_name")]
+        if frame.persona.name and ((frame.context.persona and frame.context.persona.name) or self._said_name()):
+            names.append(frame.persona.name)
+        return names
+
+    def _said_name(self) -> bool:
+        name = self.turn.frame.persona.name or ""
+        return bool(name) and name.split()[-1] in self.turn.state.all_spoken
+
+    def mistakes(self, text: str) -> list[Mistake]:
+        """The values in ``text`` that are slips of values the caller knows, each with the right one."""
+        found: list[Mistake] = []
+        known = self.known
+        for heard in _all_values(text):
+            same_kind = [k for k in known if k.value.kind == heard.kind]
+            if any(_same(heard, k.value) for k in same_kind):
+                continue
+            near = [k for k in same_kind if _near(heard, k.value)]
+            if near:
+                found.append(Mistake(heard.text, near[0]))
+        found += self._name_mistakes(text)
+        return found
+
+    def confirms(self, text: str) -> bool:
+        """Whether ``text`` reads back at least one value the caller knows, exactly."""
+        return any(_same(h, k.value) for h in _all_values(text) for k in self.known if k.value.kind == h.kind)
+
+    def _name_mistakes(self, text: str) -> list[Mistake]:
+        found = []
+        heard_names = set(_NAME_WORD.findall(text)) | {s.capitalize() for s in spelled_in(text)}
+        for name in self.names:
+            parts = name.split()
+            surname = parts[-1]
+            if surname in heard_names or surname.upper() in spelled_in(text):
+                continue
+            for heard in heard_names:
+                if near_name(heard, surname):
+                    right = Known(Value("name", name, name.lower()), name, "name")
+                    found.append(Mistake(heard, right))
+                    break
+        return found
+
+
+def _same(heard: Value, known: Value) -> bool:
+    if heard.key == known.key:
+        return True
+    if heard.kind == "code":
+        digits_h, digits_k = re.sub(r"\D", "", heard.key), re.sub(r"\D", "", known.key)
+        # "ending in 4 4 7 8": the last digits of a number the caller knows.
+        return digits_h == digits_k or (len(digits_h) >= 4 and digits_k.endswith(digits_h))
+    if heard.kind == "date":
+        hm, hd, hy = heard.key.split("-")
+        km, kd, ky = known.key.split("-")
+        return (hm, hd) == (km, kd) and (not hy or not ky or hy == ky)
+    return False
+
+
+def _near(heard: Value, known: Value) -> bool:
+    if heard.kind == "code":
+        h, k = re.sub(r"[^A-Z0-9]", "", heard.key), re.sub(r"[^A-Z0-9]", "", known.key)
+        digits_h, digits_k = re.sub(r"\D", "", h), re.sub(r"\D", "", k)
+        return len(digits_k) >= 4 and (near_digits(h, k) or near_digits(digits_h, digits_k))
+    if heard.kind == "amount":
+        h, k = heard.key.replace(".", ""), known.key.replace(".", "")
+        return near_digits(h, k) and len(h) == len(k)
+    if heard.kind == "date":
+        hm, hd, hy = heard.key.split("-")
+        km, kd, ky = known.key.split("-")
+        if hy and ky and hy != ky:
+            return (hm, hd) == (km, kd)  # the same day in another year: a year misheard
+        return (hm == km) != (hd == kd) and (hm == km or bool(hy and ky))
+    if heard.kind == "email":
+        hl, _, hd = heard.key.partition("@")
+        kl, _, kd = known.key.partition("@")
+        return hd == kd or hl == kl
+    if heard.kind == "count":
+        return heard.key.split(":")[0] == known.key.split(":")[0]
+    return False

@@ -1,0 +1,186 @@
+"""Values in what is said, each with a kind and a key to compare by: codes, amounts, dates, emails, names.
+
+A business reads details back in its own way ("4 4 1 9, 0 2 7 3", "priya dot nair 2 8 at examplemail dot
+com", "March 19th", "W-H-I-T-A-C-R-E"); these readers bring each to one key, so a read-back can be held
+against what the caller knows, whoever wrote it and however it was spoken.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from callersim_cli.engines.offline.text import MONTHS, NUMBER_WORDS
+
+_MONTH_RE = "|".join(MONTHS) + "|" + "|".join(m[:3] for m in MONTHS if len(m) > 3)
+_ORDINAL_WORDS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+    "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
+    "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19, "twentieth": 20,
+    "thirtieth": 30,
+}  # fmt: skip
+_DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
+_DATE = re.compile(
+    rf"\b({_MONTH_RE})\.?\s+(?:the\s+)?{_DAY}\b(?:,?\s+(\d{{4}}))?|\b(?:the\s+)?{_DAY}\s+of\s+({_MONTH_RE})\b"
+    rf"(?:,?\s+(\d{{4}}))?|\b(\d{{1,2}})/(\d{{1,2}})/(\d{{2,4}})\b",
+    re.I,
+)
+_AMOUNT = re.compile(r"\$\s?(\d[\d,]*(?:\.\d\d)?)|\b(\d[\d,]*(?:\.\d\d)?)\s+dollars\b", re.I)
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+_SPOKEN_DOMAIN = re.compile(r"\s+at\s+([a-z0-9-]+(?:\s+dot\s+[a-z]+)+)\b", re.I)
+_LOCAL_STOP = frozenset(["is", "at", "to", "me", "email", "e-mail", "address", "my", "it's", "its", "that's", "the", "on", "your", "use", "send", "and", "or", "is"])
+_CODE_TOKEN = re.compile(r"^(?:\d+|[A-Z]|[A-Z0-9]*\d[A-Z0-9]*|[A-Z]{2,3})$")
+_SPELLED = re.compile(r"\b(?:[A-Z][-.,]?\s?){3,}[A-Z]\b")
+_COUNT = re.compile(
+    r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|a dozen)\s+(?:(?:more|extra|adult|additional|"
+    r"standard|large|small|medium|official|certified|checked)\s+)?(nights?|people|persons|guests|adults|"
+    r"children|kids|seats?|rooms?|tickets?|pizzas?|days?|bags?|transcripts?|copies|lines?|passengers?|"
+    r"glasses|units?|aids|cats|dogs)\b|\b(?:family size|party|household size|party size|group)\s+(?:of|is)\s+"
+    r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten)\b",
+    re.I,
+)
+_COUNT_WORDS = {w: str(i) for i, w in enumerate(
+    ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"])} | {"a dozen": "12"}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Value:
+    kind: str  # "code", "amount", "date", "email", "name", "count"
+    text: str  # as said or written
+    key: str  # what it is compared by
+
+
+def _month(token: str) -> int:
+    token = token.lower()[:3]
+    return next(i for i, m in enumerate(MONTHS, 1) if m.startswith(token))
+
+
+def dates_in(text: str) -> list[Value]:
+    found = []
+    for m in _DATE.finditer(text):
+        if m.group(1):
+            month, day, year = _month(m.group(1)), int(m.group(2)), m.group(3) or ""
+        elif m.group(5):
+            month, day, year = _month(m.group(5)), int(m.group(4)), m.group(6) or ""
+        else:
+            month, day, year = int(m.group(7)), int(m.group(8)), m.group(9)
+        if 1 <= month <= 12 and 1 <= day <= 31:
+            found.append(Value("date", m.group(0).strip(), f"{month}-{day}-{year}"))
+    return found
+
+
+def amounts_in(text: str) -> list[Value]:
+    found = []
+    for m in _AMOUNT.finditer(text):
+        raw = (m.group(1) or m.group(2)).replace(",", "")
+        if raw.endswith("."):
+            raw = raw[:-1]
+        cents = raw if "." in raw else f"{raw}.00"
+        found.append(Value("amount", m.group(0).strip(), cents))
+    return found
+
+
+def emails_in(text: str) -> list[Value]:
+    found = [Value("email", m.group(0), m.group(0).lower()) for m in _EMAIL.finditer(text)]
+    for m in _SPOKEN_DOMAIN.finditer(text):
+        # The local part runs back from "at" over words joined by "dot" and letters or digits said alone.
+        tokens = text[: m.start()].split()
+        local: list[str] = []
+        while tokens:
+            token = tokens[-1].strip(",:").lower()
+            if token in ("dot", "underscore", "dash") or len(token) == 1 or token.isdigit():
+                local.insert(0, {"dot": ".", "underscore": "_", "dash": "-"}.get(token, token))
+            elif token.isalnum() and token not in _LOCAL_STOP and (not local or local[0] in ".-_" or not any(
+                len(t) > 1 and t not in ".-_" for t in local)):
+                local.insert(0, token)
+            else:
+                break
+            tokens.pop()
+        if local:
+            domain = re.sub(r"\s+dot\s+", ".", m.group(1).lower())
+            found.append(Value("email", m.group(0), f"{''.join(local)}@{domain}"))
+    return found
+
+
+def codes_in(text: str, least: int = 3) -> list[Value]:
+    """Digit strings and codes, with the amounts, dates, times and emails in ``text`` left out."""
+    masked = text
+    for pattern in (_AMOUNT, _DATE, _EMAIL):
+        masked = pattern.sub(lambda m: " " * len(m.group(0)), masked)
+    masked = re.sub(
+        r"\b\d{1,2}(?::\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.)", lambda m: " " * len(m.group(0)), masked, flags=re.I
+    )
+    found: list[Value] = []
+    run: list[str] = []
+
+    def close_run() -> None:
+        while run and not any(c.isdigit() for c in run[-1]):
+            run.pop()  # a code ends in what it says last with a digit or a code letter group
+        key = "".join(run).upper()
+        if sum(c.isdigit() for c in key) >= least:
+            found.append(Value("code", " ".join(run), key))
+        run.clear()
+
+    for token in re.split(r"[\s,]+|(?<=\w)-(?=\w)", masked):
+        token = token.strip(".:;()?!")
+        if token and _CODE_TOKEN.match(token) and token not in ("OK", "I", "ID", "PIN", "ZIP", "VIN", "OR", "AM", "PM"):
+            run.append(token)
+        else:
+            close_run()
+    close_run()
+    return found
+
+
+def counts_in(text: str) -> list[Value]:
+    found = []
+    for m in _COUNT.finditer(text):
+        number = (m.group(1) or m.group(3)).lower()
+        noun = (m.group(2) or "size").lower().rstrip("s")
+        found.append(Value("count", m.group(0), f"{noun}:{_COUNT_WORDS.get(number, number)}"))
+    return found
+
+
+def spelled_in(text: str) -> list[str]:
+    """Names spelled out letter by letter: "W-H-I-T-A-C-R-E" -> "WHITACRE"."""
+    return [re.sub(r"[^A-Z]", "", m.group(0)) for m in _SPELLED.finditer(text)]
+
+
+def digit_words(text: str) -> str:
+    """Number words read as digits: "four four one nine" -> "4 4 1 9"."""
+    return re.sub(
+        r"\b(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)\b",
+        lambda m: NUMBER_WORDS[m.group(0).lower()],
+        text,
+        flags=re.I,
+    )
+
+
+def near_digits(a: str, b: str) -> bool:
+    """Two codes one slip apart: a digit or two changed, two swapped, one dropped or added."""
+    if a == b:
+        return False
+    if len(a) == len(b):
+        diffs = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        return len(diffs) <= 2
+    if abs(len(a) - len(b)) == 1:
+        short, long = sorted((a, b), key=len)
+        return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+    return False
+
+
+def edit_distance(a: str, b: str) -> int:
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
+def near_name(a: str, b: str) -> bool:
+    """ "Whitacre" for "Whitaker", "Alvarado" for "Alvarez": the same name misheard, not another name."""
+    a, b = a.lower(), b.lower()
+    if a == b or a[:1] != b[:1] or min(len(a), len(b)) < 4:
+        return False
+    return edit_distance(a, b) <= max(2, min(len(a), len(b)) // 3)
