@@ -21,11 +21,13 @@ from callersim_cli.engines.offline.said_values import (
     counts_in,
     dates_in,
     digit_words,
+    edit_distance,
     emails_in,
     near_digits,
     near_name,
     spelled_in,
 )
+from callersim_cli.engines.offline.text import COMMON_WORDS, MONTHS, WEEKDAYS
 from callersim_cli.engines.offline.turn import Turn
 
 _NAME_WORD = re.compile(r"\b[A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?\b")
@@ -98,13 +100,17 @@ class Memory:
         """The values in ``text`` that are slips of values the caller knows, each with the right one."""
         found: list[Mistake] = []
         known = self.known
-        for heard in _all_values(text):
+        values = _all_values(text)
+        # A value the line confirms is not the one another value in it got wrong ("from September 5th
+        # through September 9th" for the 5th to the 19th: the 9th is the 19th misheard).
+        confirmed = {id(k) for h in values for k in known if k.value.kind == h.kind and _same(h, k.value)}
+        for heard in values:
             same_kind = [k for k in known if k.value.kind == heard.kind]
             if any(_same(heard, k.value) for k in same_kind):
                 continue
-            near = [k for k in same_kind if _near(heard, k.value)]
+            near = [k for k in same_kind if id(k) not in confirmed and _near(heard, k.value)]
             if near:
-                found.append(Mistake(heard.text, near[0]))
+                found.append(Mistake(heard.text, min(near, key=lambda k: _distance(heard, k.value))))
         found += self._name_mistakes(text)
         return found
 
@@ -121,11 +127,18 @@ class Memory:
             if surname in heard_names or surname.upper() in spelled_in(text):
                 continue
             for heard in heard_names:
-                if near_name(heard, surname):
+                if heard.lower() not in _NOT_NAMES and near_name(heard, surname):
                     right = Known(Value("name", name, name.lower()), name, "name")
                     found.append(Mistake(heard, right))
                     break
         return found
+
+
+_NOT_NAMES = frozenset([*MONTHS, *WEEKDAYS, *COMMON_WORDS])
+
+
+def _distance(heard: Value, known: Value) -> int:
+    return edit_distance(heard.key, known.key)
 
 
 def _same(heard: Value, known: Value) -> bool:
@@ -148,8 +161,10 @@ def _near(heard: Value, known: Value) -> bool:
         digits_h, digits_k = re.sub(r"\D", "", h), re.sub(r"\D", "", k)
         return len(digits_k) >= 4 and (near_digits(h, k) or near_digits(digits_h, digits_k))
     if heard.kind == "amount":
+        # "$168.40" for "$186.40" is a slip; "$30" against "$40" is two prices, not a misreading.
         h, k = heard.key.replace(".", ""), known.key.replace(".", "")
-        return near_digits(h, k) and len(h) == len(k)
+        exact = not heard.key.endswith(".00") or len(heard.key.split(".")[0]) >= 3
+        return exact and near_digits(h, k) and len(h) == len(k)
     if heard.kind == "date":
         hm, hd, hy = heard.key.split("-")
         km, kd, ky = known.key.split("-")

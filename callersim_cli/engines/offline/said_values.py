@@ -83,19 +83,15 @@ def amounts_in(text: str) -> list[Value]:
 def emails_in(text: str) -> list[Value]:
     found = [Value("email", m.group(0), m.group(0).lower()) for m in _EMAIL.finditer(text)]
     for m in _SPOKEN_DOMAIN.finditer(text):
-        # The local part runs back from "at" over words joined by "dot" and letters or digits said alone.
-        tokens = text[: m.start()].split()
+        # The local part runs back from "at" to the nearest comma, colon or word that is not part of it:
+        # "the email on file: l n g u y e n 8 8 at ...", "I have priya dot nair 2 8 at ...".
+        before = re.split(r"[,:;]", text[: m.start()])[-1].split()
         local: list[str] = []
-        while tokens:
-            token = tokens[-1].strip(",:").lower()
-            if token in ("dot", "underscore", "dash") or len(token) == 1 or token.isdigit():
-                local.insert(0, {"dot": ".", "underscore": "_", "dash": "-"}.get(token, token))
-            elif token.isalnum() and token not in _LOCAL_STOP and (not local or local[0] in ".-_" or not any(
-                len(t) > 1 and t not in ".-_" for t in local)):
-                local.insert(0, token)
-            else:
+        for token in reversed(before):
+            word = token.lower()
+            if word in _LOCAL_STOP:
                 break
-            tokens.pop()
+            local.insert(0, {"dot": ".", "underscore": "_", "dash": "-"}.get(word, word))
         if local:
             domain = re.sub(r"\s+dot\s+", ".", m.group(1).lower())
             found.append(Value("email", m.group(0), f"{''.join(local)}@{domain}"))
@@ -183,4 +179,6 @@ def near_name(a: str, b: str) -> bool:
     a, b = a.lower(), b.lower()
     if a == b or a[:1] != b[:1] or min(len(a), len(b)) < 4:
         return False
+    if a[:4] == b[:4] and abs(len(a) - len(b)) <= 2:
+        return True
     return edit_distance(a, b) <= max(2, min(len(a), len(b)) // 3)

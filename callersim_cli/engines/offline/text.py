@@ -141,6 +141,8 @@ VALUE_GROUPS: tuple[tuple[str, ...], ...] = (
     ("economy", "business", "first class"),
     ("thin", "thick", "deep dish", "stuffed"),
     ("checking", "savings"),
+    ("infant", "toddler", "booster"),
+    ("queen", "king", "double", "twin"),
 )
 
 
