@@ -235,6 +235,8 @@ def offered_choices(line: str) -> list[str]:
             or has_word(sentence, "yes or no")
             or _KEY_MENTION.search(sentence)
             or _ANY_QUESTION.match(sentence)
+            # "Which lane or direction is it in?" asks which, with two words for the same thing.
+            or re.match(r"^(?:and\s+|so\s+)?(?:which|what)\s+\w+\s+or\s+", sentence, re.I)
         ):
             continue
         # An offer after a refusal ("We don't have seven, but I could do 6:30 or 8") starts after "but".

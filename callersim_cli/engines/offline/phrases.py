@@ -283,6 +283,9 @@ BANKS: dict[str, Bank] = {
         terse=("Not sure.", "Don't know offhand.", "Not exactly."),
     ),
     "no_actually": _b("No, actually.", answer="no"),
+    "not_emergency": _b(
+        "No, it's not an emergency.", "No, nothing urgent.", "No, not an emergency.", terse=("No.",), answer="no"
+    ),
     "known_yes": _b("Yes, {clause}.", "Yes. {Clause}.", terse=("Yes, {clause}.",), answer="yes"),
     "known_no": _b("No, {clause}.", "No. {Clause}.", terse=("No, {clause}.",), answer="no"),
     "yes_lead": _b("Yes.", answer="yes"),

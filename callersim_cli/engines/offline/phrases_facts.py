@@ -93,6 +93,8 @@ FACT_BANKS: dict[str, Bank] = {
     "choose_other": _b(
         "{Choice}, please.", "{Choice}.", "{Choice}, I think.", "I'd go with {choice}.", terse=("{Choice}.",)
     ),
+    "for_me": _b("It's for me.", "For me.", "Just for me."),
+    "for_them": _b("It's for my {relation}.", "For my {relation}.", "Someone else, my {relation}."),
     "heard_wrong": _b(
         "No — {wanted}, please.", "No, I said {wanted}.", terse=("No — {wanted}.", "No, {wanted}."),
         answer="no"

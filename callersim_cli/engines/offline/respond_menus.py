@@ -202,8 +202,17 @@ def as_caller(choice: str) -> str:
     return re.sub(r"\byour\b", "my", choice, flags=re.I)
 
 
+_SOMEONE_ELSE = re.compile(r"\b(?:someone else|somebody else|another person|a family member|a relative|a child)\b", re.I)
+
+
 def choose(turn: Turn) -> Move:
     alternatives = turn.line.offered
+    if any(_SOMEONE_ELSE.search(a) for a in alternatives) and any(re.match(r"(?:for )?(?:you|yourself)\b", a, re.I) for a in alternatives):
+        # "Is this for you, or for someone else?": whom the call is for.
+        subject = turn.frame.subject
+        if subject is None:
+            return speak("for_me", "choose").explained("the call is for the caller")
+        return speak("for_them", "choose", relation=subject.relation).explained(f"the call is for the {subject.relation}")
     choice = best_choice(turn, alternatives)
     why = f"chose '{choice}' of {len(alternatives)} offered"
     if (mine := as_caller(choice)) != choice:

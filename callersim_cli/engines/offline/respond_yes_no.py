@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from callersim_cli.engines.offline.moves import Move, say, speak
-from callersim_cli.engines.offline.text import WEEKDAYS, Terms, sentences
+from callersim_cli.engines.offline.said_values import amounts_in
+from callersim_cli.engines.offline.text import WEEKDAYS, Terms, content_words, sentences
 from callersim_cli.engines.offline.turn import Turn
 
 _NOTIFY = re.compile(
@@ -83,10 +84,69 @@ _CAN_DO = re.compile(
 _FACT_QUESTION = re.compile(r"(?:and |so )?(?:is|are|was|were|has|have|had|does|did)\b")
 
 
+_PRICED = re.compile(
+    r"\$\s?\d|\b\d+(?:\.\d\d)?\s*(?:dollars|euros?|pounds|cents)\b|\b(?:fee|surcharge|extra charge|per (?:day|month|night)|"
+    r"a (?:day|month|night)|costs?)\b",
+    re.I,
+)
+_MORE = re.compile(r"\b(?:also|as well|too|while we're at it|every|all (?:the|of)|another|additional|extra)\b", re.I)
+_DEFERRED = re.compile(r"\b(?:later|myself|himself|herself|themselves|on (?:my|his|her) own)\b", re.I)
+
+
+_GENERIC_DECLINE = frozenset(
+    ["any", "extra", "additional", "other", "more", "paid", "new", "anything", "else", "something", "services", "service", "products", "product", "things", "thing", "offers", "offer", "options", "option", "add-ons", "add-on", "addons", "alternative", "alternatives", "extras"]
+)
+
+
+def _overlaps(a: str, b: str) -> bool:
+    ta, tb = Terms.of(a), Terms.of(b)
+    return bool(ta.stems & tb.stems) or bool(ta.concepts & tb.concepts - {"change", "account_change"})
+
+
+def offer_decision(turn: Turn, offer: str) -> Move | None:
+    """An offer weighed against the scenario: what it declines, what it only wants, what it will pay."""
+    from callersim_cli.engines.offline.knowledge import best_clause
+
+    read = turn.frame.read
+    serves = serves_goal(turn, offer)
+    generic = False
+    for declined in read.declines:
+        specific = [w for w in content_words(declined) if w not in _GENERIC_DECLINE]
+        if not specific:
+            generic = True  # "I don't want any extra services": nothing beyond what was asked for
+        elif _overlaps(" ".join(specific), offer):
+            return speak("no_thanks", "no").explained(f"the scenario declines '{declined}'")
+    if (read.only or read.nothing_else or generic) and (_MORE.search(offer) or not serves):
+        return speak("no_thanks", "no").explained("the scenario wants only what it asked for")
+    if budget := _budget(read.text):
+        asked = [float(v.key) for v in amounts_in(offer)]
+        if asked and max(asked) > budget:
+            return speak("no_thanks", "no").explained(f"more than the ${budget:g} the scenario allows")
+    known = best_clause(turn.frame, offer, least=2.0, cover=0.3)
+    if known is not None and _DEFERRED.search(known.clause):
+        return speak("no_thanks", "no").explained(f"the scenario says '{known.clause}'")
+    paying = re.search(r"\b(?:pay|charge|put|cover)\b.*\b(?:fee|total|balance|amount|it|that|this)\b", offer, re.I)
+    if _PRICED.search(offer) and not (serves or paying) and not any(_overlaps(a, offer) for a in read.accepts):
+        return speak("no_thanks", "no").explained("a paid extra the goal does not ask for")
+    return None
+
+
+def _budget(text: str) -> float | None:
+    m = re.search(r"\b(?:no more than|up to|under|at most|less than|not more than)\s+\$\s?(\d[\d,]*(?:\.\d\d)?)", text, re.I)
+    return float(m.group(1).replace(",", "")) if m else None
+
+
+_OFFERS = re.compile(
+    r"\b(?:would you (?:also |still )?like|do you (?:also )?want|want me to|shall i|should i|can i (?:add|offer|interest)|"
+    r"would you be interested|are you interested|how about|i can (?:also )?(?:add|offer|transfer|set|move|email|send))\b",
+    re.I,
+)
+
+
 def serves_goal(turn: Turn, offer: str) -> bool:
-    """A sales pitch serves the goal only if it shares the goal's action or more than its topic word."""
+    """A sales pitch serves the goal only if it shares the goal's own verb or more than its topic word."""
     terms = Terms.of(offer)
-    return bool(turn.goal.action.overlap(terms)) or len(turn.goal.terms.stems & terms.stems) >= 2
+    return bool(turn.goal.action.stems & terms.stems) or len(turn.goal.terms.stems & terms.stems) >= 2
 
 
 def slot_conflict(turn: Turn, offer: str) -> Move | None:
@@ -126,6 +186,9 @@ def answer_yes_no(turn: Turn) -> Move:
         return speak("no_repeat", "no-repeat").explained("offered to repeat")
     if _CHANGED.search(q):
         return speak("no_change", "no-change").explained("asked about changes")
+    if re.search(r"\bemergency\b", q) and not re.search(r"\bemergency\b", offer.replace(q.lower(), "")):
+        urgent = re.search(r"(?<!not an )(?<!not a )\b(?:emergency|urgent|leak\w*|smell gas|no heat)\b", turn.frame.read.text, re.I)
+        return speak("yes" if urgent else "not_emergency", "emergency").explained("asked whether it is an emergency")
     if _HURT.search(q) and not re.search(r"\binjur|\bhurt", goal.task, re.I):
         return speak("nobody_hurt", "hurt").explained("asked whether anyone was hurt")
     if _FIXED_YET.search(q) and goal.is_problem:
@@ -153,6 +216,8 @@ def answer_yes_no(turn: Turn) -> Move:
         return keep_goal(turn)
     if conflict := slot_conflict(turn, offer):
         return conflict
+    if _OFFERS.search(q) and (decided := offer_decision(turn, offer)):
+        return decided
     if turn.frame.hurried and _OPTIONAL.search(q) and not serves_goal(turn, q):
         return speak("no_thanks", "no").explained("an optional step, and the caller is in a hurry")
     if _UPSELL.search(offer) and not serves_goal(turn, offer):

@@ -101,6 +101,13 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "english": ("english", "inglés", "ingles"),
     "spanish": ("spanish", "español", "espanol", "castellano"),
     "insurance": ("insurance", "policy", "coverage", "benefits"),
+    # What a business adds on to a sale: declined together when the caller wants nothing extra.
+    "protection": (
+        "protection", "insurance", "waiver", "excess", "warranty", "coverage", "cardguard", "guard",
+    ),
+    "autopay": ("autopay", "automatic", "auto-pay", "autodraft", "recurring", "paperless"),
+    "navigation": ("gps", "nav", "navigation", "sat"),
+    "upgrade": ("upgrade", "upgrades", "premium", "legroom", "extra", "bundle", "bundling", "add-on", "addon"),
     "account": ("account", "profile", "login", "password"),
     "report": ("report", "notify", "tell"),
 }  # fmt: skip
