@@ -21,6 +21,7 @@ from callersim_cli.engines.offline import respond_questions as questions
 from callersim_cli.engines.offline import respond_yes_no as yes_no
 from callersim_cli.engines.offline.details import give_details, holds
 from callersim_cli.engines.offline.moves import Move, speak
+from callersim_cli.engines.offline.reading import read
 from callersim_cli.engines.offline.signals import embedded_wh
 from callersim_cli.engines.offline.turn import Turn
 
@@ -92,6 +93,32 @@ def _wrong_value(turn: Turn) -> Move | None:
     return fix
 
 
+def _several_asks(turn: Turn) -> bool:
+    asks = turn.line.asks
+    if len(asks) < 2 or turn.line.menu or turn.line.offered:
+        return False
+    # "What if we dropped your rate? Want to do that?" asks one thing: the second points back at the first.
+    if any(len(a.split()) <= 7 and re.search(r"\b(?:that|this|it|those|them)\b", a, re.I) for a in asks[1:]):
+        return False
+    # Details asked together ("What's your name? And your date of birth?") are one request, said in one go.
+    return not all(read(a).request for a in asks)
+
+
+def _each_ask(turn: Turn) -> Move | None:
+    """Two questions in one line, both answered, in order; an ask no act can answer is left out."""
+    moves = [decide(turn.answering(ask, reprompted=turn.reprompted), after="two-questions") for ask in turn.line.asks]
+    answered = [m for m in moves if m.act not in ("question", "ack", "goal-unsaid")]
+    if not answered:
+        return None
+    combined: Move | None = None
+    for move in answered or moves:
+        if combined is None:
+            combined = move
+        elif move.says != combined.says[-len(move.says) :] and move.keys is None:
+            combined = combined.then(move)
+    return combined
+
+
 def _unplaced_question(turn: Turn) -> Move:
     # Not yet said why we call: that is the most useful answer to a question we cannot place.
     if turn.goal_stated:
@@ -150,9 +177,13 @@ ACTS: tuple[Act, ...] = (
         takes=("Can you describe the bag?", "What's the make and model of the vehicle?")),
     Act("have-detail", _asks_if_caller_has, _have_detail,
         takes=("Do you already have a claim number?",), leaves=("What's your claim number?",)),
-    Act("detail", lambda t: bool(t.line.request), _detail,
-        takes=("What's your date of birth?", "Please enter your account number, followed by the pound key.",
+    Act("two-questions", _several_asks, _each_ask,
+        takes=("Which flight were you on, and what date did you land?",
                "Can I get your name and what you're calling about?"),
+        leaves=("What's your name? And your date of birth?",),
+        scenario="report that my bag didn't arrive on flight 880 from Atlanta on June 11"),
+    Act("detail", lambda t: bool(t.line.request), _detail,
+        takes=("What's your date of birth?", "Please enter your account number, followed by the pound key."),
         leaves=("Would you like a replacement sent to the address on file?",)),
     Act("readback", lambda t: t.line.is_readback and (bool(t.line.questions) or not t.line.is_hold),
         checks.confirm_readback, takes=("So that's a large pepperoni for delivery, is that correct?",)),

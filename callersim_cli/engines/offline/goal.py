@@ -123,6 +123,7 @@ class Goal:
     terse_statement: str = ""  # the statement as a terse caller says it: "A large pepperoni pizza."
     terse_short: str = ""
     read: Scenario = field(default_factory=lambda: Scenario(""))  # the scenario's facts and constraints
+    time: str = ""  # the time of day the caller wants, as the scenario says it: "after 5 pm", "7:30 pm"
 
     @property
     def is_problem(self) -> bool:
@@ -407,6 +408,22 @@ def details_of(read: Scenario) -> Persona:
 _PERSONA_FIELDS = frozenset({"phone", "address", "date_of_birth", "email", "account_number"})
 
 
+_CLOCK = r"\d{1,2}(?::\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.)"
+_TIME_PHRASE = re.compile(
+    rf"\b(?:(?:after|before|by|around|at|between|from|no later than)\s+)?{_CLOCK}"
+    rf"(?:\s+(?:and|to|-)\s+{_CLOCK})?|\b(?:after|before|by|around|at)\s+\d{{1,2}}(?::\d\d)?\b(?!\s*(?:days?|people|nights))",
+    re.I,
+)
+
+
+def wanted_time(scenario: str) -> str:
+    """The time the caller wants: the new one of "from 2 pm to 6:30 pm", else the first one it names."""
+    if m := re.search(rf"\bfrom\s+{_CLOCK}\s+to\s+({_CLOCK})", scenario, re.I):
+        return m.group(1)
+    m = _TIME_PHRASE.search(scenario)
+    return m.group(0).strip() if m else ""
+
+
 def parse_goal(scenario: str) -> Goal:
     read = parse_scenario(scenario)
     task = _spoken_task(read) or "ask a quick question"
@@ -416,10 +433,15 @@ def parse_goal(scenario: str) -> Goal:
     )[0].strip()
     prefer_days, avoid_days = _weekday_preferences(task)
     lowered = " ".join(words(task))
+    # Parts of the day the caller wants, from anywhere in the scenario ("mornings are the best time to reach
+    # me"), not those that say when something happened ("since this morning").
+    whole = " ".join(words(scenario))
     parts = tuple(
         p
         for p in ("morning", "afternoon", "evening")
-        if re.search(rf"\b{p}s?\b", lowered) and not re.search(rf"since (?:this )?{p}", lowered)
+        if (re.search(rf"\b{p}s?\b", whole)
+        and not re.search(rf"(?:since|this|yesterday|last|in the) {p}\b(?!s? (?:only|is|works|would))", whole))
+        or re.search(rf"\b{p}s? (?:only|is|are|works|would be)\b|\b(?:in|for) the {p}\b", whole)
     )
     values = {}
     for size in SIZES:
@@ -454,4 +476,5 @@ def parse_goal(scenario: str) -> Goal:
         action=_action(task),
         reason=_reason(task),
         ends_service=bool(_ENDING.search(task)),
+        time=wanted_time(scenario),
     )

@@ -20,6 +20,16 @@ _AUTOMATED = re.compile(r"\b(?:press|say|enter|keypad|after the tone|yes or no)\
 _SPEECH_IVR = re.compile(r"\b(?:in a few words|briefly|in your own words)\b", re.I)
 
 
+# Where one question joins a second: ", and what date ...", " and are you employed ...".
+_JOINED_ASK = re.compile(
+    r",\s*(?:and|plus)\s+(?=(?:what|which|who|whom|where|when|why|how|is|are|do|does|did|can|could|would|"
+    r"will|have|has|your)\b)|,\s*or\s+(?=(?:what|which|who|whom|where|when|why|how)\b)|"
+    r"\s+and\s+(?=(?:what|which|who|where|when|how)\b)|"
+    r"\?\s+(?:and\s+)?(?=\w)",
+    re.I,
+)
+
+
 class Line:
     """What one thing the business said is: its parts, what it asks, and what kind of line it is."""
 
@@ -39,6 +49,16 @@ class Line:
     @cached_property
     def questions(self) -> list[str]:
         return signals.questions(self.text)
+
+    @cached_property
+    def asks(self) -> list[str]:
+        """Each thing the line asks, in order: "Which flight were you on, and what date did you land?"
+        asks two things, and a caller answers both."""
+        found: list[str] = []
+        for question in self.questions:
+            parts = _JOINED_ASK.split(question)
+            found += [p.strip(" ,").rstrip("?") + "?" for p in parts if len(words(p)) >= 2]
+        return found
 
     @cached_property
     def last_ask(self) -> str:

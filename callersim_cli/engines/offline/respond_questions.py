@@ -146,6 +146,12 @@ def answer_which(turn: Turn) -> Move | None:
     if not m or m.group(1) in ("is", "are", "was", "would", "do", "did", "can", "you", "time", "day"):
         return None
     noun = stem(m.group(1))
+    fact = next((f for f in turn.frame.read.facts if stem(f.kind) == noun or noun in f.label.split()), None)
+    if fact is not None and fact.kind not in ("name", "last_name"):
+        # "Which flight were you on?" -> the goal's flight, with where it went when the scenario says.
+        after = re.match(r"\s+(?:from\s+[A-Z]\w+(?:\s+to\s+[A-Z]\w+)?|on\s+\w+\s+\d{1,2})", turn.frame.read.text[fact.start + len(fact.label) + 1 + len(fact.value):] if fact.label else "")
+        phrase = f"{fact.label} {fact.value}{after.group(0) if after else ''}" if fact.label else fact.value
+        return speak("which", phrase=phrase).explained(f"the scenario's {fact.label or fact.kind}", fact.kind)
     found = re.search(
         rf"\b((?:my|the|a|an|our)\s+(?:[\w'-]+\s+){{0,3}}?{re.escape(noun)}\w*)", turn.goal.task, re.I
     )
@@ -169,6 +175,8 @@ def state_preference(turn: Turn) -> Move:
     about = turn.line.preference or ""
     if about in ("time", "times", "day", "days", "date", "dates"):
         return answer_attribute(turn, "time")
+    if about in ("bed", "beds", "room", "size") and turn.goal.values.get("size"):
+        return answer_attribute(turn, "size")
     why = f"asked for a preferred {about or 'choice'}"
     if about in ("location", "locations", "branch", "store", "office", "clinic", "pharmacy", "site"):
         return speak("prefer_location", "prefer").explained(why)
@@ -220,7 +228,9 @@ def answer_attribute(turn: Turn, attribute: str | None = None) -> Move:
             parts.append(goal.prefer_days[0].capitalize())
         elif goal.next_week:
             parts.append("sometime next week")
-        if goal.prefer_parts:
+        if goal.time and re.search(r"\btime\b|\bwhen\b|\bwhat time\b", turn.line.text, re.I):
+            parts.append(goal.time if re.match(r"(?:after|before|by|around|at|between|from)\b", goal.time) else f"at {goal.time}")
+        elif goal.prefer_parts:
             parts.append(f"in the {goal.prefer_parts[0]}")
         if parts:
             return speak("when", when=" ".join(parts)).explained(why)
