@@ -26,9 +26,16 @@ _INQUIRY = re.compile(
 _STATUS_GIVEN = re.compile(
     r"\b(?:is|are|was|were|has|have|had)(?: not|n't)?(?: yet)?(?: been)? (?:now |already |still )?"
     r"(?:complete|incomplete|received|arrived|approved|denied|pending|processed|shipped|delivered|on file|"
-    r"missing|under review)\b|\barrived on\b|\bwe (?:have not|haven't|did not|didn't) (?:yet )?receive",
+    r"missing|under review|ready|finished|out for delivery|in transit|on (?:its|the) way|posted|sent|open)\b|"
+    r"\barrived on\b|\bwe (?:have not|haven't|did not|didn't) (?:yet )?receive|\bscheduled to (?:arrive|be delivered)\b|"
+    r"\b(?:should|will) (?:arrive|be delivered|be there)\b",
     re.I,
 )
+
+
+def status_given(text: str) -> bool:
+    """The business told how things stand: "it was approved", "your order is out for delivery"."""
+    return bool(_STATUS_GIVEN.search(text))
 _FIXED = re.compile(
     r"\b(?:sorry|apolog\w*|my (?:mistake|bad)|let me (?:fix|correct|change|update)|i(?:'ve| have) "
     r"(?:corrected|updated|changed|fixed)|corrected|updated that|got it,? (?:a|an|the)\b)",

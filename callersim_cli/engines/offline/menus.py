@@ -24,7 +24,8 @@ _KEY_MENTION = re.compile(
     re.I,
 )
 # "Press 1 for billing, 2 for support, or 3 for sales": keys listed after one verb.
-_KEY_LISTED = re.compile(rf"(?:,\s*|\bor\s+)({_KEY})\s+(?=for\b|to\b|if\b|para\b)", re.I)
+# "8 to 11 am" is a time, not key 8.
+_KEY_LISTED = re.compile(rf"(?:,\s*|\bor\s+)({_KEY})\s+(?=for\b|to\b(?!\s+\d)|if\b|para\b)", re.I)
 _LEAD_IN = re.compile(
     r"^(?:[,.;:\s]|or\b|and\b|now\b|please\b)*(?:for|to|if you(?:'re| are)? calling (?:about|to|"
     r"for|regarding)|"
@@ -41,6 +42,11 @@ HUMAN_WORDS = (
     "person",
     "someone",
     "staff member",
+    "banker",
+    "specialist",
+    "advisor",
+    "receptionist",
+    "customer service",
 )
 OTHER_WORDS = ("all other", "other questions", "anything else", "everything else", "other inquiries", "other")
 REPEAT_WORDS = (
@@ -123,7 +129,7 @@ def parse_menu(line: str) -> list[MenuOption]:
         # The description sits before the key ("For billing, press 2") or after it ("press 2 for billing");
         # which one is decided by the first key: is there a description in front of it?
         before_first = _option_text(sentence[: mentions[0][0]])
-        describe_before = bool(Terms.of(before_first).stems)
+        describe_before = bool(words(before_first))
         for i, (start, end, key) in enumerate(mentions):
             if describe_before:
                 text = sentence[mentions[i - 1][1] if i else 0 : start]

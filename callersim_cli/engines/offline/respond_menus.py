@@ -7,13 +7,14 @@ import re
 from callersim_cli.engines.offline.facts import times_of_day
 from callersim_cli.engines.offline.menus import MenuOption
 from callersim_cli.engines.offline.moves import Move, press, say, speak
-from callersim_cli.engines.offline.text import WEEKDAYS, Terms, has_word, words
+from callersim_cli.engines.offline.said_values import amounts_in
+from callersim_cli.engines.offline.text import WEEKDAYS, Terms, has_word, stem, words
 from callersim_cli.engines.offline.turn import Turn
 
 # "If you are a provider ...", "if you're calling from a doctor's office ...": a menu that sorts callers.
 _ROLE = re.compile(
     r"\b(?:you are|you're|you're calling (?:from|as|on behalf of)|calling (?:from|as|on behalf of)|are you)"
-    r"\s+(?:an?\s+|the\s+)?(.+)",
+    r"\s+(?!\w+ing\b|calling\b|having\b)(?:an?\s+|the\s+)?(.+)",
     re.I,
 )
 _CUSTOMER_ROLE = re.compile(
@@ -42,18 +43,57 @@ _HEARD = re.compile(
 )
 
 
+_DIRECTORY = re.compile(r"\bextension\b|\bif you know\b|\bdirectory\b|\bdial (?:it|by name)\b", re.I)
+_OPTION_VERB = re.compile(
+    r"^(?:(?:i'd like|i want|i need) to\s+)?(pay|order|buy|check|report|cancel|make|start|stop|schedule|book|"
+    r"reschedule|change|update|activate|refill|renew|file|track|return|speak|talk|leave|hear|get|open|close|"
+    r"transfer|move|add|remove|enroll|apply|dispute|submit|find|request)\b",
+    re.I,
+)
+_OTHER_AMOUNT = re.compile(r"\b(?:different|another|other|specific) amount\b", re.I)
+
+
+def _first_person(text: str) -> str:
+    text = re.sub(r"\byourself\b", "myself", text, flags=re.I)
+    text = re.sub(r"\byour\b", "my", text, flags=re.I)
+    return re.sub(r"\byou(?:'re| are)\b", "I'm", text, flags=re.I)
+
+
+def _goal_verbs(turn: Turn) -> frozenset[str]:
+    read = turn.frame.read
+    text = " ".join((turn.goal.task, read.problem, *read.context))
+    return frozenset(stem(w) for w in words(text))
+
+
 def option_score(turn: Turn, option: MenuOption) -> float:
     goal = turn.goal
-    score = goal.terms.overlap(option.terms)
-    # "If you are a provider, press 1. If you are a member, press 2": the caller is the customer.
+    text = _first_person(option.text)
+    terms = Terms.of(text)
+    score = goal.terms.overlap(terms)
+    # What happened and what the caller says besides the task count too, at half weight ("I was laid off
+    # ... won't be able to make the May 1st payment" for "having difficulty making your payment").
+    score += 0.5 * turn.frame_terms.overlap(terms) if score < 1 else 0
     if role := _ROLE.search(option.text):
         score += 4 if _CUSTOMER_ROLE.search(role.group(1)) else -6
     # What the caller wants done ("move my service") outweighs what it is about ("new apartment").
-    if goal.action.overlap(option.terms):
-        score += 3
+    score += 3 * len(goal.action.stems & terms.stems) + len(goal.action.concepts & terms.concepts)
+    # "To pay your bill" is not for getting a charge refunded: an option's own verb must be the goal's.
+    light = {"make", "get", "have", "do"}  # "make a payment" is paying: the noun says what it is for
+    verb = _OPTION_VERB.match(text)
+    if verb and verb.group(1).lower() not in light and stem(verb.group(1).lower()) not in _goal_verbs(turn):
+        if not (Terms.of(verb.group(1)).concepts & goal.action.concepts):
+            score -= 3
     # "To check on an existing claim, press 3" is not for reporting a new loss: nothing exists yet.
     if _EXISTING.search(option.text) and not _EXISTING.search(goal.task) and _NEW_MATTER.search(goal.task):
         score -= 4
+    if _DIRECTORY.search(option.text):
+        score -= 5
+    if _OTHER_AMOUNT.search(option.text) and turn.frame.facts.amount:
+        # "$500" when the menu offers the minimum or the balance: another amount, unless it is one of them.
+        said = {v.key for v in amounts_in(turn.line.text)}
+        score += 0 if amounts_in(turn.frame.facts.amount)[0].key in said else 4
+    if re.search(r"\d|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|morning|afternoon)\b", text, re.I):
+        score += choice_score(turn, text) - goal.terms.overlap(terms)  # a time offered as a key
     if option.is_repeat:
         return -10.0
     if option.is_human and not turn.frame.wants_human:
@@ -61,16 +101,31 @@ def option_score(turn: Turn, option: MenuOption) -> float:
     return score
 
 
-def _fallback(options: list[MenuOption]) -> MenuOption | None:
-    """Nothing fits: a general line before a person, a person before a random topic."""
+def _fallback(options: list[MenuOption], best: MenuOption | None = None) -> MenuOption | None:
+    """Nothing fits: a general line before a person, a person before a random topic (but not when a weak
+    match is there to fall back from: then a general line or a person, or the weak match stands)."""
+    general = next((o for o in options if o.is_other and not o.is_human), None)
+    person = next((o for o in options if o.is_human), None)
+    if best is not None:
+        return general or person
+    return general or person or next((o for o in options if not o.is_repeat), None)
+
+
+def _weak(turn: Turn, option: MenuOption) -> bool:
+    """A best option that shares no word with the goal, only a broad topic ("make a payment" for a due
+    date): a general line or a person is the better guess."""
+    terms = Terms.of(_first_person(option.text))
+    broad = {"billing", "change", "account_change", "book", "status", "order", "insurance", "account", "report"}
     return (
-        next((o for o in options if o.is_other and not o.is_human), None)
-        or next((o for o in options if o.is_human), None)
-        or next((o for o in options if not o.is_repeat), None)
+        not (turn.goal.terms.stems & terms.stems)
+        and not (turn.goal.action.stems & terms.stems)
+        and (turn.goal.terms.concepts & terms.concepts) <= broad
     )
 
 
 def answer_menu(turn: Turn) -> Move | None:
+    from callersim_cli.engines.offline.menu_kinds import MENU_KINDS
+
     menu = turn.line.menu
     languages = [o for o in menu if o.language]
     if languages:
@@ -78,24 +133,25 @@ def answer_menu(turn: Turn) -> Move | None:
         chosen = next((o for o in languages if o.language == want), None)
         if chosen and len(languages) >= len(menu) - 1:
             return press(chosen.key, f"the {want} option")
+    others = [o for o in menu if not o.language]
+    if not others:
+        return None  # only a language we do not want ("para español, oprima nueve"): listen on
+    for kind in MENU_KINDS:
+        if kind.recognise(turn, others) and (move := kind.decide(turn, others)) is not None:
+            return move
     # "Sorry, that is not a valid option. For billing, press 1...": the key did not register, the choice
     # was right; only a menu that comes back unasked means the option led nowhere.
     tried = set() if turn.reprompted else turn.state.keys_tried_for(turn.line)
-    others = [o for o in menu if not o.language]
     candidates = [o for o in others if o.key not in tried] or others
-    if not candidates:
-        return None  # only a language we do not want ("para español, oprima nueve"): listen on
-    # A read-back's "correct, press 1; re-enter, press 2" is judged afresh every time it is read back.
-    if confirmed := confirm_menu(turn, others):
-        return confirmed
     best = sorted(candidates, key=lambda o: -option_score(turn, o))[0]  # stable: ties keep order
-    if option_score(turn, best) <= 0:
-        if any(line.success for line in turn.state.lines):
+    score = option_score(turn, best)
+    if score <= 0 or (_weak(turn, best) and _fallback(candidates, best)):
+        if score <= 0 and any(line.success for line in turn.state.lines):
             done = Move(says=(say("menu_done"), say("bye_short", "bye")), hangup=True)
             return done.explained("the goal was already done")
-        fallback = _fallback(candidates)
+        fallback = _fallback(candidates, best)
         if fallback is None:
-            return None
+            return press(best.key, f"'{best.text}' is the nearest to the goal") if score > 0 else None
         return press(fallback.key, f"nothing fits the goal: '{fallback.text}'")
     return press(best.key, f"'{best.text}' fits the goal best")
 
@@ -110,24 +166,6 @@ def best_option(turn: Turn, menu: list[MenuOption]) -> MenuOption:
         or next((o for o in menu if o.is_human), None)
         or best
     )
-
-
-def confirm_menu(turn: Turn, menu: list[MenuOption]) -> Move | None:
-    """ "To confirm, press 1. To cancel, press 2": confirm what was read back right, else go back."""
-    from callersim_cli.engines.offline.respond_checks import readback_error
-
-    confirm = next(
-        (o for o in menu if has_word(o.text, "confirm", "correct", "accept", "continue", "proceed")), None
-    )
-    undo = next(
-        (o for o in menu if has_word(o.text, "cancel", "change", "re-enter", "start over", "incorrect")), None
-    )
-    goal = turn.goal
-    if confirm is None or undo is None or goal.terms.overlap(undo.terms) > goal.terms.overlap(confirm.terms):
-        return None
-    if readback_error(turn):
-        return press(undo.key, "what was read back is wrong")
-    return press(confirm.key, "what was read back is right")
 
 
 def spoken_menu(turn: Turn) -> Move:

@@ -51,7 +51,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "moving", "relocate", "relocating", "transfer", "upgrade", "downgrade", "change", "modify", "switch",
         "plan", "package", "add", "remove", "start",
     ),
-    "book": ("schedule", "book", "make", "new", "reserve", "reservation", "booking", "appointment"),
+    "book": ("schedule", "book", "make", "reserve", "reservation", "booking", "appointment"),
     "appointment": (
         "appointment", "visit", "checkup", "cleaning", "exam", "consultation", "physical", "schedule",
         "reschedule", "booking",
@@ -217,7 +217,8 @@ class Terms:
         for phrase, concept in (
             ("pick up", "pickup"), ("not working", "outage"), ("speak to", "human"),
             # "my bag did not arrive" is a lost bag, whatever word the menu uses for it.
-            ("not arrive", "lost"), ("didn't arrive", "lost"), ("never arrive", "lost"),
+            ("not arrive", "lost"), ("didn't arrive", "lost"), ("never arrive", "lost"), ("hasn't arrive", "lost"),
+            ("hasn't arrived", "lost"), ("has not arrived", "lost"), ("came without", "lost"), ("never received", "lost"),
             ("didn't show up", "lost"), ("never showed up", "lost"),
         ):  # fmt: skip
             if phrase in lowered:
@@ -264,6 +265,8 @@ def say_phone(phone: str) -> str:
 def normalize_line(text: str) -> str:
     """One spacing, typographic quotes made plain, "a.m." as "am" so it does not end a sentence."""
     text = text.replace("’", "'").replace("“", '"').replace("”", '"')
+    # "8 to 11 a.m. To keep this appointment, ...": the period that ends the sentence stays.
+    text = re.sub(r"\b([aApP])\.\s?[mM]\.(?=\s+[A-Z])", lambda m: m.group(1).lower() + "m.", text)
     text = re.sub(r"\b([aApP])\.\s?[mM]\.", lambda m: m.group(1).lower() + "m", text)
     return " ".join(text.split())
 

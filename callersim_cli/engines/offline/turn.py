@@ -44,6 +44,12 @@ class Turn:
         return normal(self.goal.short.removeprefix("Hi, "))[:40]
 
     @cached_property
+    def frame_terms(self) -> Terms:
+        """What the rest of the scenario is about: what happened, and what the caller says besides the task."""
+        read = self.frame.read
+        return Terms.of(" ".join((read.problem, *read.context)))
+
+    @cached_property
     def goal_stated(self) -> bool:
         """Whether the caller already said why it calls, in any words."""
         core = self.goal_core
