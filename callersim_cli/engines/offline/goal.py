@@ -348,16 +348,36 @@ _INTENT_CONCEPTS = frozenset(
 )
 
 
+_MORE_VERBS = wordset(
+    "submit enroll extend postpone remove waive lower increase reduce fix repair install treat pause freeze "
+    "delete register reset unlock port keep suspend block switch send reschedule schedule"
+)
+_DONE_TO = re.compile(
+    r"\b(removed|refunded|fixed|repaired|replaced|cancell?ed|delivered|sent|held|moved|changed|reviewed|waived|"
+    r"credited|disputed|rebooked|transferred|reinstated|unlocked|reset|installed|treated|seen|filled|shipped)\b",
+    re.I,
+)
+
+
 def _action(task: str) -> Terms:
     """The goal's verb, or its first problem word: it outweighs the goal's topic when reading menus."""
     tokens = words(task)
     # "find out why my data is so slow": a verb that only asks defers to the problem it asks about.
-    weak = wordset("find know learn see check ask get talk speak inquire")
-    if tokens and (tokens[0] in _LIKE_VERBS or tokens[0] in _CALLING_VERBS) and tokens[0] not in weak:
+    weak = wordset("find know learn see check ask get talk speak inquire have")
+    verbs = _LIKE_VERBS | _CALLING_VERBS | _MORE_VERBS
+    if tokens and tokens[0] in verbs and tokens[0] not in weak:
         return Terms.of(tokens[0])
+    # "get the charge removed and refunded", "have my package held": the deed is the participle.
+    if tokens and tokens[0] in ("get", "have") and (done := _DONE_TO.search(task)):
+        return Terms.of(done.group(1))
+    if tokens and tokens[0] in ("check", "see", "know") and re.search(r"\b(?:whether|if|status|when|where)\b", task):
+        return Terms(frozenset({"check", "status"}), frozenset({"status"}))
     for token in tokens:
         if concepts_of(token) & _INTENT_CONCEPTS:
             return Terms.of(token)
+    if tokens and tokens[0] in ("check", "find", "see", "know", "learn", "ask", "inquire"):
+        # "check whether my payment was sent": a question about how things stand.
+        return Terms(frozenset({"check", "status"}), frozenset({"status"}))
     if tokens and tokens[0] in weak:
         return Terms.of(tokens[0])
     return Terms(frozenset(), frozenset())
@@ -465,7 +485,7 @@ def parse_goal(scenario: str) -> Goal:
         also=_split_also(task)[1],
         # "on flight SB 482" names which bag, not what the call is about: the menu's "flight status" is no
         # match for a lost bag. A labelled number and its label are left out of what the goal is about.
-        terms=Terms.of(_NUMBER_RE.sub(" ", task)),
+        terms=Terms.of(re.sub(r"\bother\b", " ", _NUMBER_RE.sub(" ", task))),
         details=details_of(read),
         read=read,
         prefer_days=prefer_days,

@@ -47,10 +47,23 @@ _DIRECTORY = re.compile(r"\bextension\b|\bif you know\b|\bdirectory\b|\bdial (?:
 _OPTION_VERB = re.compile(
     r"^(?:(?:i'd like|i want|i need) to\s+)?(pay|order|buy|check|report|cancel|make|start|stop|schedule|book|"
     r"reschedule|change|update|activate|refill|renew|file|track|return|speak|talk|leave|hear|get|open|close|"
-    r"transfer|move|add|remove|enroll|apply|dispute|submit|find|request)\b",
+    r"transfer|move|add|remove|enroll|apply|dispute|submit|find|request|keep|continue)\b",
     re.I,
 )
 _OTHER_AMOUNT = re.compile(r"\b(?:different|another|other|specific) amount\b", re.I)
+
+
+_DEEDS = (
+    frozenset({"mov", "reschedul", "chang", "rebook", "postpon", "switch"}),
+    frozenset({"cancel", "terminat", "clos", "end", "stop", "disconnect"}),
+    frozenset({"pay", "payment"}),
+    frozenset({"report", "fil", "submit"}),
+)
+
+
+def _same_deed(verb: str, action: frozenset[str]) -> bool:
+    verb_stem = stem(verb.lower())
+    return any(verb_stem in group and action & group for group in _DEEDS)
 
 
 def _first_person(text: str) -> str:
@@ -80,14 +93,18 @@ def option_score(turn: Turn, option: MenuOption) -> float:
     # "To pay your bill" is not for getting a charge refunded: an option's own verb must be the goal's.
     light = {"make", "get", "have", "do"}  # "make a payment" is paying: the noun says what it is for
     verb = _OPTION_VERB.match(text)
-    if verb and verb.group(1).lower() not in light and stem(verb.group(1).lower()) not in _goal_verbs(turn):
-        if not (Terms.of(verb.group(1)).concepts & goal.action.concepts):
+    if verb and _same_deed(verb.group(1), goal.action.stems):
+        score += 3  # "reschedule" for "move my appointment": the same deed in other words
+    elif verb and verb.group(1).lower() not in light and stem(verb.group(1).lower()) not in _goal_verbs(turn):
+        if not (Terms.of(verb.group(1)).concepts & goal.action.concepts - {"billing", "order", "status"}):
             score -= 3
     # "To check on an existing claim, press 3" is not for reporting a new loss: nothing exists yet.
     if _EXISTING.search(option.text) and not _EXISTING.search(goal.task) and _NEW_MATTER.search(goal.task):
         score -= 4
     if _DIRECTORY.search(option.text):
         score -= 5
+    if goal.ends_service and re.search(r"\b(?:instead|keep|stay|pause|freeze)\b", text, re.I):
+        score -= 5  # "to move your dates instead": the way out of what the caller called to end
     if _OTHER_AMOUNT.search(option.text) and turn.frame.facts.amount:
         # "$500" when the menu offers the minimum or the balance: another amount, unless it is one of them.
         said = {v.key for v in amounts_in(turn.line.text)}
@@ -114,7 +131,11 @@ def _fallback(options: list[MenuOption], best: MenuOption | None = None) -> Menu
 def _weak(turn: Turn, option: MenuOption) -> bool:
     """A best option that shares no word with the goal, only a broad topic ("make a payment" for a due
     date): a general line or a person is the better guess."""
+    if (role := _ROLE.search(option.text)) and _CUSTOMER_ROLE.search(role.group(1)):
+        return False
     terms = Terms.of(_first_person(option.text))
+    if turn.frame_terms.stems & terms.stems:
+        return False
     broad = {"billing", "change", "account_change", "book", "status", "order", "insurance", "account", "report"}
     return (
         not (turn.goal.terms.stems & terms.stems)

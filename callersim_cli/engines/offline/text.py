@@ -162,6 +162,8 @@ def words(text: str) -> list[str]:
 def stem(word: str) -> str:
     """A light stem, the same for a word's forms: "changes"/"change"/"changed", "moving"/"move"."""
     w = word.lower()
+    if w.startswith("cancellation"):
+        return "cancel"  # the noun of the deed is the deed: "continue with the cancellation"
     for suffix, keep, least in (("ies", "y", 3), ("ing", "", 3), ("ed", "", 3), ("es", "", 3), ("s", "", 3),
                                 ("ly", "", 4)):  # fmt: skip
         if w.endswith(suffix) and len(w) - len(suffix) >= least and not w.endswith("ss"):
