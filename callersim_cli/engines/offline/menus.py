@@ -169,7 +169,7 @@ def say_choices(line: str) -> list[str]:
         alts = _alternatives(rest)
         if (
             len(alts) >= 2
-            and all(len(words(a)) <= 5 for a in alts)
+            and all(len(words(a)) <= (9 if re.search(r"\d", a) else 5) for a in alts)
             and {a.lower() for a in alts} != {"yes", "no"}
         ):
             return alts

@@ -13,7 +13,8 @@ from callersim_cli.engines.offline.text import COUNT_WORDS, normalize_line, sent
 _THING_NAMES = (
     r"(?:merchant|company|business|store|shop|vendor|seller|retailer|restaurant|hotel|pharmacy|doctor|"
     r"dentist|provider|clinic|hospital|drug|medication|medicine|product|item|plan|procedure|street|pet|"
-    r"dog|cat|employer|school|bank|airline|app|website|service|program|file|user)"
+    r"dog|cat|employer|school|bank|airline|app|website|service|program|file|user|office|location|branch|town|"
+    r"city|department|facility|hotel|shop|vaccine|medication|insurance|insurer|carrier|lender)"
 )
 # Details a business asks for, the words that name them, most specific first.
 SLOT_PATTERNS: tuple[tuple[str, str], ...] = (
@@ -50,7 +51,7 @@ SLOT_PATTERNS: tuple[tuple[str, str], ...] = (
     ("prescription", r"prescription (?:number|#)|\brx (?:number|#)"),
     (
         "new_pin",
-        r"\bnew (?:\w+ )?pin\b|\b(?:choose|create|pick|select|set) (?:a |"
+        r"\bnew (?:[\w-]+ )?pin\b|\b(?:choose|create|pick|select|set) (?:a |"
         r"your )?(?:new )?(?:\w+-digit )?pin\b",
     ),
     ("pin", r"\bpin\b|passcode|pass code|access code"),
@@ -97,10 +98,21 @@ _THEIRS = re.compile(
 )
 _MINE = re.compile(r"\byour\b|\bwho (?:am i|is calling|do i have|'s calling)|\bcaller\b", re.I)
 _REQUEST = re.compile(
-    r"\b(?:what(?:'s| is| are)?|may i|can i|could i|could you|can you|would you|please|say|enter|"
-    r"provide|give (?:me|us|your|the)|"
-    r"tell|state|spell|verify|confirm|key in|type|need|i'll need|read me|let me have|"
-    r"get (?:your|the|a|an))\b",
+    r"\b(?:what(?:'s| is| are)?|may i|can i|could i|could you|can you|would you|please|enter|"
+    r"(?:please |now |just )?say (?:your|the|it|a|an|that|or enter)|^say\b|provide|give (?:me|us|your|the)|"
+    r"tell|state|spell|verify|confirm|key in|type|i need|we need|i'll need|read me|let me have|"
+    r"(?:can|could|may) i (?:get|have)|let me get)\b",
+    re.I,
+)
+# Sentences that mention a detail without asking for it now: yes/no questions about it ("Have you given the
+# card number to anyone?"), things to bring or have ready, the format a speech line takes ("You can say a
+# town or a ZIP code"), and what the business will send ("You'll get a confirmation email").
+_NOT_ASKING = re.compile(
+    r"^(?:and\s+|so\s+|okay,?\s+)?(?:would you like|do you want|shall|should|is it|is that|is this|are you|"
+    r"(?:have|has|did|does|is|are|was|were)\s+(?:you|your|anyone|someone|somebody|it|the|that|this|they)\b|"
+    r"(?:can|could|would|will) you (?:send|upload|e-?mail|mail|fax|bring|forward|submit|do)\b)|"
+    r"\bplease (?:bring|have|gather|keep|remember)\b|\bhave your [\w\s]+ ready\b|\byou can (?:also )?say\b|"
+    r"\byou(?:'ll| will) (?:get|receive|need to bring)\b|\b(?:we|i) (?:can't|cannot|don't|do not) (?:take|accept)\b",
     re.I,
 )
 _PRESS_MODE = re.compile(
@@ -125,16 +137,12 @@ class DetailRequest:
 def detail_request(line: str) -> DetailRequest | None:
     """The caller details this line asks for, if it asks for any."""
     found: list[tuple[int, str]] = []
+    whose = ""
     press = pound = last_four = spell = False
     part: str | None = None
     for index, sentence in enumerate(sentences(line)):
         lowered = sentence.lower()
-        if re.match(
-            r"^(?:would you like|do you want|shall|should we|is it|is that|is this|are you|"
-            # "Can you send us photos by email?" asks the caller to do something, not for its email.
-            r"(?:can|could|would|will) you (?:send|upload|e-?mail|mail|fax|bring|forward|submit|do)\b)",
-            lowered,
-        ):
+        if _NOT_ASKING.search(lowered) or re.search(r",\s*(?:[\w-]+\s+){0,2}[\w-]+ or [\w-]+(?:\s+[\w-]+)?\?$", lowered):
             continue  # an offer or a yes/no question that mentions a detail ("sent to the address on file?")
         # A request verb, or a bare question ("And the date of birth?", "Your ZIP code?").
         if not (_REQUEST.search(sentence) or sentence.endswith("?")):
@@ -153,6 +161,7 @@ def detail_request(line: str) -> DetailRequest | None:
                     continue
                 taken.append(m.span())
                 found.append((index * 10_000 + m.start(), slot))
+                whose = whose or ("theirs" if _THEIRS.search(lowered) else "mine" if _MINE.search(lowered) else "")
                 break
         # Any other labelled number ("your citation number", "the student ID", "flight number") is the goal's
         # number of that kind, whatever synonym the business uses for it.
@@ -176,5 +185,4 @@ def detail_request(line: str) -> DetailRequest | None:
     if count := re.search(rf"\b(\d{{1,2}}|{COUNTS})[\s-]+digits?\b", lowered):
         length = int(count.group(1)) if count.group(1).isdigit() else COUNT_WORDS[count.group(1)]
     after_tone = bool(re.search(r"\b(?:after|at) the (?:tone|beep)\b", lowered))
-    whose = "theirs" if _THEIRS.search(lowered) else "mine" if _MINE.search(lowered) else ""
     return DetailRequest(slots, part, press, pound, last_four, spell, length, after_tone, whose)

@@ -22,7 +22,7 @@ _CUSTOMER_ROLE = re.compile(
     r"(?:customer|member|patient|policy ?holder|"
     r"subscriber|client|guest|consumer|cardholder|card member|account ?holder|resident|homeowner|renter|"
     r"tenant|passenger|traveler|traveller|student|parent|individual|enrollee|beneficiary|insured|caller|"
-    r"shopper|buyer)s?\b",
+    r"shopper|buyer|borrower|owner|cardmember|account owner|driver|renter|guest)s?\b",
     re.I,
 )
 # An option for a matter already open ("an existing claim"), not for an existing customer or patient.

@@ -77,16 +77,17 @@ class Scenario:
 
     @property
     def subject(self) -> Person | None:
-        """The person the call is for when it is not the caller ("for my father", "my mother's account")."""
-        others = [p for p in self.people if p.relation != "pet"]
-        if not others:
-            return None
-        first = others[0]
-        task = self.text[: max(self.text.find(". "), 0) or len(self.text)].lower()
-        if re.search(
-            rf"\b(?:for|of|to|get) my {first.relation}\b|\bmy {first.relation}(?:'s|,)", task
-        ) or re.search(rf"\bmy {first.relation}'s\b", self.text.lower()):
-            return first
+        """The person the call is for when it is not the caller: the first one the task names ("for my
+        father", "my mother's account"), unless it names them only to say whose something else is ("for
+        my mom's birthday", "from my wife's phone")."""
+        first = sentences_of(self.text)[0] if self.text else ""
+        for person in self.people:
+            if person.relation == "pet" or person.start >= len(first):
+                continue
+            after = self.text[person.start : person.start + 60].lower()
+            if re.match(rf"\w+ {person.relation}'s (?:birthday|anniversary|party|wedding|phone|job|car|house party)\b", after):
+                continue
+            return person
         return None
 
 
