@@ -10,7 +10,7 @@ import re
 
 from callersim_cli.engines.offline.moves import Move, say
 from callersim_cli.engines.offline.requests import SLOT_PATTERNS, DetailRequest
-from callersim_cli.engines.offline.scenario_facts import ME
+from callersim_cli.engines.offline.scenario_facts import ME, RELATIONS
 from callersim_cli.engines.offline.text import MONTHS, digits_in, has_word, say_phone, spoken_digits
 from callersim_cli.engines.offline.turn import Turn
 from callersim_cli.engines.offline.values import card_expiry, card_number, resized, security_code
@@ -66,6 +66,10 @@ _ELDERS = frozenset({"mother", "mom", "father", "dad", "grandmother", "grandfath
 def owner_of(turn: Turn, request: DetailRequest, slot: str) -> str:
     """Whose detail answers the request: the caller's, or the person the call is for."""
     frame = turn.frame
+    # "the other driver's name": whoever the scenario names by that part, whether or not the call is for them.
+    for person in frame.read.people:
+        if person.relation not in ("pet", *RELATIONS) and re.search(rf"\b{re.escape(person.relation)}\b", request.about):
+            return person.relation
     subject = frame.subject
     if (
         subject is None
@@ -104,6 +108,19 @@ def their_value(turn: Turn, slot: str, relation: str) -> str:
     return value(turn, slot)
 
 
+ACCOUNT_LIKE = frozenset({"account_number", "member", "policy", "patient", "subscriber", "customer", "student"})
+
+
+def _given_account(turn: Turn) -> str | None:
+    """The one account-like number the scenario or the user's persona gives, if there is exactly one."""
+    frame = turn.frame
+    given = {f.value for f in frame.read.facts_of() if f.kind in ACCOUNT_LIKE}
+    if frame.context.persona is not None:
+        details = frame.context.persona.details()
+        given |= {v for k, v in details.items() if k in ACCOUNT_LIKE}
+    return next(iter(given)) if len(given) == 1 else None
+
+
 def value(turn: Turn, slot: str) -> str:
     frame = turn.frame
     persona = frame.persona
@@ -125,6 +142,9 @@ def value(turn: Turn, slot: str) -> str:
         found = str(direct[slot])
     elif slot in persona.numbers:
         found = persona.numbers[slot]
+    elif slot in ACCOUNT_LIKE and (given := _given_account(turn)):
+        # One number the user gave for the account answers whatever the business calls it ("member ID").
+        found = given
     else:
         # A number kind the persona lacks: made up, the same all call.
         found = str(frame.stable_rng(f"number:{slot}").randint(10_000_000, 99_999_999))

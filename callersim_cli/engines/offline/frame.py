@@ -9,6 +9,7 @@ made-up value derives from. A frame depends only on the context and the seed, so
 from __future__ import annotations
 
 import dataclasses
+import re
 import hashlib
 import random
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from callersim_cli.conversation import Context
 from callersim_cli.engines.offline.facts import GoalFacts, goal_facts
 from callersim_cli.engines.offline.goal import Goal, parse_goal
 from callersim_cli.engines.offline.scenario import Scenario
-from callersim_cli.engines.offline.scenario_facts import ME, Person
+from callersim_cli.engines.offline.scenario_facts import ME, NUMBER_LABELS, Person
 from callersim_cli.engines.offline.text import has_word, words
 from callersim_cli.persona import Persona, invent_persona, merge_personas, seeded_random
 
@@ -104,7 +105,19 @@ def frame_for(context: Context, seed: int) -> GoalFrame:
     return frame
 
 
+def _normal_numbers(persona: Persona | None) -> Persona | None:
+    """A user's persona with its number kinds named as the engine names them: "student_id" is "student"."""
+    if persona is None or not persona.numbers:
+        return persona
+    numbers = {}
+    for key, value in persona.numbers.items():
+        label = re.sub(r"_(?:id|number|no|num|code)$", "", key.lower()).replace("_", " ")
+        numbers[NUMBER_LABELS.get(label, label.replace(" ", "_"))] = value
+    return dataclasses.replace(persona, numbers=numbers)
+
+
 def _build(context: Context, seed: int) -> GoalFrame:
+    context = dataclasses.replace(context, persona=_normal_numbers(context.persona))
     goal = _goal(context.scenario)
     invented = invent_persona(seed, context)
     given = context.persona or Persona()

@@ -132,12 +132,13 @@ class DetailRequest:
     length: int | None = None  # "your 10-digit account number": how many digits the business expects
     after_tone: bool = False  # "state your name after the tone": the answer alone, as a recording wants it
     whose: str = ""  # "mine" (the caller's), "theirs" (the person the call is for), or "" when unsaid
+    about: str = ""  # the sentence that asked, lower-case: "and the other driver's name?"
 
 
 def detail_request(line: str) -> DetailRequest | None:
     """The caller details this line asks for, if it asks for any."""
     found: list[tuple[int, str]] = []
-    whose = ""
+    whose = about = ""
     press = pound = last_four = spell = False
     part: str | None = None
     for index, sentence in enumerate(sentences(line)):
@@ -162,6 +163,7 @@ def detail_request(line: str) -> DetailRequest | None:
                 taken.append(m.span())
                 found.append((index * 10_000 + m.start(), slot))
                 whose = whose or ("theirs" if _THEIRS.search(lowered) else "mine" if _MINE.search(lowered) else "")
+                about = about or lowered
                 break
         # Any other labelled number ("your citation number", "the student ID", "flight number") is the goal's
         # number of that kind, whatever synonym the business uses for it.
@@ -185,4 +187,4 @@ def detail_request(line: str) -> DetailRequest | None:
     if count := re.search(rf"\b(\d{{1,2}}|{COUNTS})[\s-]+digits?\b", lowered):
         length = int(count.group(1)) if count.group(1).isdigit() else COUNT_WORDS[count.group(1)]
     after_tone = bool(re.search(r"\b(?:after|at) the (?:tone|beep)\b", lowered))
-    return DetailRequest(slots, part, press, pound, last_four, spell, length, after_tone, whose)
+    return DetailRequest(slots, part, press, pound, last_four, spell, length, after_tone, whose, about)

@@ -73,6 +73,8 @@ _POSSESSIVE_NAME = re.compile(rf"\b({_NAME})'s\s+(?:birthday|date of birth|dob)\
 
 def people_of(scenario: str) -> list[Person]:
     people: list[Person] = []
+    for m in _ROLE_PERSON.finditer(scenario):
+        people.append(Person(m.group(1).lower().strip(), m.group(2), "they", m.start()))
     for m in _PERSON.finditer(scenario):
         relation = m.group(1).lower()
         name = m.group(2).strip()
@@ -165,8 +167,14 @@ _DOB = re.compile(
     re.I,
 )
 _MY_NAME = re.compile(
-    rf"\b(?:my name is|name is|name:|name|I am|I'm|this is|the patient is me,|the account admin,|renter|"
-    rf"me \()\s*({_FULL_NAME})"
+    rf"\b(?:(?i:my name is|name is|name:|the patient is me,|the account admin,|renter|(?:graduated|enrolled|"
+    rf"registered|attended|known|married)(?: in \d{{4}})? as)|name|I am|I'm|[Tt]his is|me \()\s*({_FULL_NAME})"
+)
+# Others the scenario names by their part in the story: "The other driver is Carl Jensen".
+_ROLE_PERSON = re.compile(
+    rf"\b(?:[Tt]he|[Mm]y)\s+((?:other |new |primary |)(?:driver|doctor|dentist|adjuster|landlord|recipient|"
+    rf"advisor|contact|physician|vet|veterinarian|employer|manager|teacher|attorney|lawyer|agent))"
+    rf"(?:\s+is|,)\s+((?:Dr\.\s+)?{_FULL_NAME})"
 )
 _LAST_NAME = re.compile(
     rf"\b(?:my last name is|last name|surname|under the (?:last )?name|under|"
