@@ -143,10 +143,44 @@ def _yes_no_keys(turn: Turn, menu: list[MenuOption]) -> Move | None:
     return press(no.key if answer_of(move) == "no" else yes.key, move.why)
 
 
+def _proposition(turn: Turn, menu: list[MenuOption]) -> Move | None:
+    """ "If you made this transaction, press 1. If you did not, press 9.": is it so, by what the caller knows."""
+    from callersim_cli.engines.offline.knowledge import best_clause
+    from callersim_cli.engines.offline.readback import Memory
+    from callersim_cli.engines.offline.respond_checks import readback_error
+
+    no = next(o for o in menu if _NOT_OPTION.fullmatch(o.text))
+    yes = next(o for o in menu if o is not no)
+    if readback_error(turn):
+        return press(no.key, "what was read back is wrong")
+    if Memory(turn).confirms(turn.line.text):
+        return press(yes.key, "what was read back is right")
+    known = best_clause(turn.frame, turn.line.text, least=2.0)
+    if known is not None:
+        key = no.key if known.negative else yes.key
+        return press(key, f"the scenario says '{known.clause}'")
+    return press(yes.key, f"'{yes.text}' holds, as far as the caller knows")
+
+
+def _recording(turn: Turn, menu: list[MenuOption]) -> Move | None:
+    keep = next(o for o in menu if _has(o, r"\b(?:send|keep|save|submit|deliver)\b"))
+    return press(keep.key, "the message is said: keep it")
+
+
+_NOT_OPTION = re.compile(r"(?:if )?(?:not|no|it's not|this is not|that's not|you did not|you didn't|it isn't|it is not|"
+                         r"this isn't|that isn't)(?: (?:correct|right|you|your \w+|mine))?", re.I)  # fmt: skip
+
+
 MENU_KINDS: tuple[MenuKind, ...] = (
     MenuKind("yes-no-keys", lambda t, m: any(re.fullmatch(r"(?:say )?yes", o.text, re.I) for o in m)
              and any(re.fullmatch(r"(?:say )?no", o.text, re.I) for o in m), _yes_no_keys,
              takes=("Would you like a replacement card? Press 1 for yes, or press 2 for no.",)),
+    MenuKind("proposition", lambda t, m: len(m) == 2 and any(_NOT_OPTION.fullmatch(o.text) for o in m),
+             _proposition,
+             takes=("I found a 2018 Kia Sorento. If this is your vehicle, press 1. If not, press 2.",)),
+    MenuKind("recording", lambda t, m: any(_has(o, r"\b(?:send|keep|save)\b.*\bmessage\b|\bmessage\b.*\b(?:send|keep)")
+                                           for o in m) and any(_has(o, r"re-?record|listen") for o in m), _recording,
+             takes=("To send your message, press 1. To listen to it, press 2. To re-record, press 3.",)),
     MenuKind("read-back", lambda t, m: _pair(m, _CONFIRM, _UNDO) is not None, _confirm,
              takes=("You entered 4 4 1 7. If this is correct, press 1. To re-enter, press 2.",)),
     MenuKind("survey", lambda t, m: bool(_SURVEY.search(t.line.text)), _survey,

@@ -164,7 +164,8 @@ def _near(heard: Value, known: Value) -> bool:
         # "$168.40" for "$186.40" is a slip; "$30" against "$40" is two prices, not a misreading.
         h, k = heard.key.replace(".", ""), known.key.replace(".", "")
         exact = not heard.key.endswith(".00") or len(heard.key.split(".")[0]) >= 3
-        return exact and near_digits(h, k) and len(h) == len(k)
+        cents = not heard.key.endswith(".00") and not known.key.endswith(".00")
+        return exact and near_digits(h, k) and (len(h) == len(k) or cents)
     if heard.kind == "date":
         hm, hd, hy = heard.key.split("-")
         km, kd, ky = known.key.split("-")

@@ -56,6 +56,8 @@ SLOT_PATTERNS: tuple[tuple[str, str], ...] = (
     ),
     ("pin", r"\bpin\b|passcode|pass code|access code"),
     ("tracking", r"tracking (?:number|#|id|code)"),
+    ("vin", r"vehicle identification number|\bvin\b"),
+    ("meter", r"meter reading|\bthe reading\b|reading (?:on|from) (?:your|the) meter"),
     ("license", r"licen[cs]e (?:number|#|id)|driver'?s? licen[cs]e|licen[cs]e plate"),
     (
         "phone",
@@ -101,7 +103,7 @@ _REQUEST = re.compile(
     r"\b(?:what(?:'s| is| are)?|may i|can i|could i|could you|can you|would you|please|enter|"
     r"(?:please |now |just )?say (?:your|the|it|a|an|that|or enter)|^say\b|provide|give (?:me|us|your|the)|"
     r"tell|state|spell|verify|confirm|key in|type|i need|we need|i'll need|read me|let me have|"
-    r"(?:can|could|may) i (?:get|have)|let me get)\b",
+    r"(?:can|could|may) i (?:get|have)|let me get|go ahead with)\b",
     re.I,
 )
 # Sentences that mention a detail without asking for it now: yes/no questions about it ("Have you given the

@@ -111,6 +111,14 @@ def option_score(turn: Turn, option: MenuOption) -> float:
         score += 0 if amounts_in(turn.frame.facts.amount)[0].key in said else 4
     if re.search(r"\d|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|morning|afternoon)\b", text, re.I):
         score += choice_score(turn, text) - goal.terms.overlap(terms)  # a time offered as a key
+    # "It's not an emergency": an option for what the scenario says is not so is not for this call.
+    negated = [c for c in turn.frame.read.clauses if _NEGATION.search(c)]
+    if any(terms.stems & Terms.of(re.sub(_NEGATION, " ", c)).stems - goal.terms.stems for c in negated):
+        score -= 5
+    # "If anything is missing, talk to an admissions counselor": a condition met by what the line says.
+    for condition, then in turn.frame.read.conditions:
+        if then and _TROUBLE.search(turn.line.text) and terms.stems & Terms.of(then).stems:
+            score += 6
     if option.is_repeat:
         return -10.0
     if option.is_human and not turn.frame.wants_human:
@@ -126,6 +134,14 @@ def _fallback(options: list[MenuOption], best: MenuOption | None = None) -> Menu
     if best is not None:
         return general or person
     return general or person or next((o for o in options if not o.is_repeat), None)
+
+
+_NEGATION = re.compile(r"\b(?:not|no|never|don't|doesn't|isn't|aren't|won't)\b", re.I)
+_TROUBLE = re.compile(
+    r"\b(?:incomplete|missing|still waiting|waiting on|not (?:yet )?received|denied|declined|problem|issue|"
+    r"unable|can't|cannot|don't match|doesn't match|different from)\b",
+    re.I,
+)
 
 
 def _weak(turn: Turn, option: MenuOption) -> bool:
@@ -172,7 +188,8 @@ def answer_menu(turn: Turn) -> Move | None:
             return done.explained("the goal was already done")
         fallback = _fallback(candidates, best)
         if fallback is None:
-            return press(best.key, f"'{best.text}' is the nearest to the goal") if score > 0 else None
+            # Nothing fits and there is no general line: the nearest option, as a caller would guess.
+            return None if best.is_repeat else press(best.key, f"'{best.text}' is the nearest to the goal")
         return press(fallback.key, f"nothing fits the goal: '{fallback.text}'")
     return press(best.key, f"'{best.text}' fits the goal best")
 

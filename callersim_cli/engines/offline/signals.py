@@ -25,7 +25,8 @@ _GOODBYE = re.compile(
     r"\b(?:good-?\s?bye|bye(?: now| bye)?|have a (?:great|good|nice|wonderful|lovely|fantastic|blessed) "
     r"(?:day|night|evening|afternoon|weekend|one)|take care|adiós|adios|this call will (?:now )?end|"
     r"disconnect(?:ing)?|ending (?:the|this) call|see you (?:then|soon|later|tomorrow|next \w+|on \w+|"
-    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day))\b",
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day)|you (?:may|can) (?:now )?hang up|feel free to hang up|"
+    r"enjoy the rest of your (?:day|evening|night|week|weekend)|have a (?:great|good|nice) rest of your \w+)\b",
     re.I,
 )
 _THANKS_CLOSING = re.compile(
