@@ -52,6 +52,12 @@ def _has_menu_or_question(turn: Turn) -> bool:
     return bool(turn.line.menu or turn.line.questions)
 
 
+_WHOM = re.compile(
+    r"^(?:and )?who(?:'s| is| are| will)? (?:(?:the|this|that) \w+(?: \w+)? )?(?:be )?"
+    r"(?:for|staying|traveling|travelling|flying|coming|the patient|seeing the doctor)\b",
+    re.I,
+)
+_RELATION = re.compile(r"\b(?:relationship to|related to|relation to)\b", re.I)
 _HAVE = re.compile(r"(?:and |so )?do you (?:already |still |happen to )?have\b", re.I)
 _DO_YOU_KNOW = re.compile(r"\b(?:do you (?:happen to |still )?(?:know|remember)|any idea)\b", re.I)
 
@@ -164,6 +170,15 @@ ACTS: tuple[Act, ...] = (
         leaves=("Please say your account number.", "Please say yes or no.")),
     Act("misheard", menus.heard_wrong, menus.misheard,
         takes=(("How can I help?", "I think you said billing. Is that right?"),)),
+    Act("survey", call.is_survey, call.survey,
+        takes=("On a scale of 1 to 5, how satisfied were you with today's call? Press a number now.",
+               "How likely are you to recommend us, from 0 to 10?")),
+    Act("whom-for", lambda t: bool(_WHOM.search(t.line.last_ask)), call.whom_for,
+        takes=("Who is the appointment for?", "Who will be staying with us?"),
+        scenario="book a visit for my father, Harold Brennan"),
+    Act("relationship", lambda t: bool(_RELATION.search(t.line.last_ask)), call.relationship,
+        takes=("What's your relationship to the member?", "How are you related to the patient?"),
+        scenario="check my father's claim. His name is Harold Brennan"),
     Act("wrong-value", lambda t: not t.rephrasing, _wrong_value,
         takes=(("What's your phone number?", "Okay, I have your number as 312-555-0174."),
                "I have your son Theo, born March 19, 2019. Is that correct?"),

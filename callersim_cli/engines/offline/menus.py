@@ -271,8 +271,11 @@ def offered_choices(line: str) -> list[str]:
         # "Would you prefer inside or on the patio?": the choice starts after the verb of wanting.
         alts[0] = re.sub(r"^.*\b(?:prefer|like|want|rather(?: have)?|choose)\s+", "", alts[0], flags=re.I)
         alts[0] = _CHOICE_LEAD.sub("", alts[0].strip(), count=1)
+        alts[0] = alts[0].split(": ")[-1]  # "I have two alternatives tonight: a 5:40 pm departure ..."
         alts[-1] = _CHOICE_TAIL.sub("", alts[-1])
         alts = [a.strip(" ,") for a in alts if a.strip(" ,")]
-        if len(alts) >= 2 and all(len(a.split()) <= 7 for a in alts):
+        # Alternatives may be whole clauses ("I can hold a spot for her at 5:30, or a provider can do a
+        # video visit"), but not whole stories.
+        if len(alts) >= 2 and all(len(a.split()) <= 14 for a in alts):
             return alts
     return []

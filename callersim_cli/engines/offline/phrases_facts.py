@@ -93,6 +93,14 @@ FACT_BANKS: dict[str, Bank] = {
     "choose_other": _b(
         "{Choice}, please.", "{Choice}.", "{Choice}, I think.", "I'd go with {choice}.", terse=("{Choice}.",)
     ),
+    "rating": _b("{Rating}.", "I'd say {rating}.", "{Rating}, I guess.", terse=("{Rating}.",)),
+    "for_person": _b(
+        "It's for my {relation}, {name}.", "For my {relation}, {name}.", "My {relation}, {name}.",
+        terse=("My {relation}, {name}.",),
+    ),
+    "for_relation": _b("It's for my {relation}.", "For my {relation}.", terse=("My {relation}.",)),
+    "relation": _b("{Pronoun}'s my {relation}.", "I'm calling for my {relation}.", terse=("My {relation}.",)),
+    "self": _b("It's my own account.", "I'm the account holder.", terse=("It's mine.",)),
     "for_me": _b("It's for me.", "For me.", "Just for me."),
     "for_them": _b("It's for my {relation}.", "For my {relation}.", "Someone else, my {relation}."),
     "heard_wrong": _b(

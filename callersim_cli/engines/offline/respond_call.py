@@ -122,3 +122,50 @@ def reprompt_rest(turn: Turn) -> Move:
 
     rest = turn.answering(turn.line.reprompt_rest or "", reprompted=True)
     return escalate(rest, rest.line) or decide(rest)
+
+
+_SCALE = re.compile(r"\b(?:on a scale|scale of|from|between)\s+(?:of\s+)?(\d{1,2})\s+(?:to|and)\s+(\d{1,2})\b", re.I)
+_SURVEY_ASK = re.compile(r"\b(?:how (?:satisfied|likely|would you rate)|rate (?:your|the|our|this)|on a scale)\b", re.I)
+
+
+def is_survey(turn: Turn) -> bool:
+    return bool(_SURVEY_ASK.search(turn.line.text))
+
+
+def survey(turn: Turn) -> Move:
+    """ "On a scale of 1 to 5, how satisfied were you?": a rating by how the call went, keyed if asked to."""
+    from callersim_cli.engines.offline.menu_kinds import _done
+
+    scale = _SCALE.search(turn.line.text)
+    low, high = (int(scale.group(1)), int(scale.group(2))) if scale else (1, 5)
+    rating = high if _done(turn) else (low + high) // 2
+    if re.search(r"\b(?:press|enter|key|keypad)\b", turn.line.text, re.I) and not re.search(
+        r"\bsay\b", turn.line.text, re.I
+    ):
+        return press(str(rating), "a survey: how the call went")
+    return speak("rating", "survey", rating=NUMBER_NAMES[rating]).explained("a survey: how the call went")
+
+
+NUMBER_NAMES = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def whom_for(turn: Turn) -> Move:
+    """ "Who is the appointment for?", "Who will be staying with us?": the person the call is for."""
+    subject = turn.frame.subject
+    if subject is None:
+        return speak("for_me", "whom").explained("the call is for the caller")
+    bank = "for_person" if subject.name else "for_relation"
+    return speak(bank, "whom", relation=subject.relation, name=subject.name or "").explained(
+        f"the call is for the caller's {subject.relation}"
+    )
+
+
+def relationship(turn: Turn) -> Move:
+    """ "What's your relationship to the member?": who they are to the caller."""
+    subject = turn.frame.subject
+    if subject is None:
+        return speak("self", "relation").explained("the caller is the one on the account")
+    pronoun = {"he": "He", "she": "She"}.get(subject.pronoun, "They")
+    return speak("relation", "relation", pronoun=pronoun, relation=subject.relation).explained(
+        f"the caller's {subject.relation}"
+    )

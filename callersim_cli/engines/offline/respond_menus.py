@@ -235,6 +235,7 @@ def choice_score(turn: Turn, alternative: str) -> float:
         offered := times_of_day(lowered, evening=wanted >= 720)
     ):
         score += max(0.0, 4 - abs(offered[0] - wanted) / 60)
+    score += _scenario_leaning(turn, alternative)
     # The goal's action ("change my flight") outweighs its topic when options share the topic.
     action = Terms.of(" ".join(words(goal.task)[:1]))
     score += 2 * len(action.stems & Terms.of(alternative).stems)
@@ -243,11 +244,33 @@ def choice_score(turn: Turn, alternative: str) -> float:
     return score
 
 
+_EARLIEST = re.compile(r"\b(?:earliest|soonest|first available|as soon as possible|asap|whichever .* earliest)\b", re.I)
+
+
+def _scenario_leaning(turn: Turn, alternative: str) -> float:
+    """What the rest of the scenario says for or against an alternative: what it would rather have, what it
+    declines, what it is fine with, and what happened."""
+    read = turn.frame.read
+    terms = Terms.of(_first_person(alternative))
+    lean = 0.5 * len(turn.frame_terms.stems & terms.stems)
+    for this, that in read.prefers:
+        lean += 3 * len(Terms.of(this).stems & terms.stems) - 4 * len(Terms.of(that).stems & terms.stems)
+    for declined in read.declines:
+        lean -= 4 * len(Terms.of(declined).stems & terms.stems)
+    for accepted in read.accepts:
+        lean += 2 * len(Terms.of(accepted).stems & terms.stems)
+    for kept in read.only:
+        lean += 2 * len(Terms.of(kept).stems & terms.stems)
+    return lean
+
+
 def best_choice(turn: Turn, alternatives: list[str]) -> str:
     # Asked the same thing again right after answering: the first answer did not take, try the next one.
     state = turn.state
     repeated = turn.index > 0 and not turn.rephrasing and state.lines[-2].normal == turn.line.normal
     ranked = sorted(alternatives, key=lambda a: -choice_score(turn, a))
+    if _EARLIEST.search(turn.frame.read.text) and choice_score(turn, ranked[0]) <= choice_score(turn, alternatives[0]):
+        ranked = [alternatives[0], *[a for a in ranked if a != alternatives[0]]]  # the first offered is the earliest
     if repeated and len(ranked) > 1 and choice_score(turn, ranked[0]) <= 0:
         return ranked[1]
     return ranked[0]
@@ -270,7 +293,11 @@ def say_choice(turn: Turn) -> Move:
 
 
 def as_caller(choice: str) -> str:
-    """A choice put to "you", in the caller's mouth: "you be waiting" -> "I'll be waiting"."""
+    """A choice put to "you", in the caller's mouth: "you be waiting" -> "I'll be waiting", "you can pick it
+    up at the store" -> "I'll pick it up at the store", "I can ship it to you" -> "Ship it to me"."""
+    choice = re.sub(r"^(?:I|we) (?:can|could) (?:also )?", "", choice, flags=re.I)
+    choice = re.sub(r"^you (?:can|could) (?:also )?", "I'll ", choice, flags=re.I)
+    choice = re.sub(r"\bto you\b", "to me", choice, flags=re.I)
     choice = re.sub(r"^(?:will |would )?you be (\w+ing)\b", r"I'll be \1", choice, flags=re.I)
     choice = re.sub(
         r"^(?:do |will |would )?you (need|want|like|prefer|have|take)\b", r"I'll \1", choice, flags=re.I
