@@ -200,7 +200,8 @@ ACTS: tuple[Act, ...] = (
     Act("detail", lambda t: bool(t.line.request), _detail,
         takes=("What's your date of birth?", "Please enter your account number, followed by the pound key."),
         leaves=("Would you like a replacement sent to the address on file?",)),
-    Act("readback", lambda t: t.line.is_readback and (bool(t.line.questions) or not t.line.is_hold),
+    Act("readback", lambda t: (t.line.is_readback or bool(t.line.asks_to_confirm))
+        and (t.line.asks_to_confirm or (not t.line.questions and not t.line.is_hold)),
         checks.confirm_readback, takes=("So that's a large pepperoni for delivery, is that correct?",)),
     Act("offered", lambda t: bool(t.line.offered), menus.choose,
         takes=("I have Tuesday at 9 or Wednesday at 2. Which works?", "Delivery or pickup?")),

@@ -9,9 +9,9 @@ made-up value derives from. A frame depends only on the context and the seed, so
 from __future__ import annotations
 
 import dataclasses
-import re
 import hashlib
 import random
+import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 

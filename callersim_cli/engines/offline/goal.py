@@ -311,7 +311,7 @@ def _split_also(text: str) -> tuple[str, str]:
     return m.group(1), f"and {rest}"
 
 
-_DAY_MARKERS = wordset("from not instead except than to on for until till")
+_DAY_MARKERS = wordset("from not instead except than to on for until till but")
 
 
 def _weekday_preferences(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -324,7 +324,7 @@ def _weekday_preferences(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
             # The nearest marker decides: "from Thursday to Sunday" avoids Thursday and wants Sunday.
             before = tokens[max(0, i - 3) : i]
             marker = next((t for t in reversed(before) if t in _DAY_MARKERS), "")
-            (avoid if marker in {"from", "not", "instead", "except", "than"} else prefer).append(day)
+            (avoid if marker in {"from", "not", "instead", "except", "than", "but"} else prefer).append(day)
     return tuple(prefer), tuple(avoid)
 
 
@@ -456,12 +456,21 @@ def parse_goal(scenario: str) -> Goal:
     # Parts of the day the caller wants, from anywhere in the scenario ("mornings are the best time to reach
     # me"), not those that say when something happened ("since this morning").
     whole = " ".join(words(scenario))
+    # "She can't do Wednesday morning": a part of the day ruled out is not one the caller wants.
+    negated = " ".join(
+        c.lower() for c in re.split(r"[.;]|,\s+(?:but|and)\s+", scenario) if re.search(r"\b(?:can't|cannot|not|no|don't)\b", c, re.I)
+    )
     parts = tuple(
         p
         for p in ("morning", "afternoon", "evening")
-        if (re.search(rf"\b{p}s?\b", whole)
-        and not re.search(rf"(?:since|this|yesterday|last|in the) {p}\b(?!s? (?:only|is|works|would))", whole))
-        or re.search(rf"\b{p}s? (?:only|is|are|works|would be)\b|\b(?:in|for) the {p}\b", whole)
+        if not re.search(rf"\b{p}s?\b", negated)
+        and (
+            (
+                re.search(rf"\b{p}s?\b", whole)
+                and not re.search(rf"(?:since|this|yesterday|last|in the) {p}\b(?!s? (?:only|is|works|would))", whole)
+            )
+            or re.search(rf"\b{p}s? (?:only|is|are|works|would be)\b|\b(?:in|for) the {p}\b", whole)
+        )
     )
     values = {}
     for size in SIZES:

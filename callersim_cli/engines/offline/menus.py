@@ -232,6 +232,32 @@ _CHOICE_TAIL = re.compile(
 )
 
 
+_AUX_START = re.compile(
+    r"^(?:and\s+|so\s+|okay,?\s+)?(?:have|has|did|do|does|was|were|is|are|can|could|will|would)\s+"
+    r"(?:you|she|he|they|it|anyone|anybody|there|your|her|his)\b",
+    re.I,
+)
+
+
+def _yes_no_with_or(sentence: str) -> bool:
+    """ "Have you given the card number or a passcode to anyone?", "Do you smell gas, or is an alarm going
+    off?": a yes/no question with "or" inside, not a choice; "Is it a condo or a house?" is a choice."""
+    if not _AUX_START.match(sentence):
+        return False
+    head = re.split(r",?\s+or\s+", sentence, maxsplit=1)[0]
+    lead = _AUX_START.match(head)
+    rest = (head[lead.end() :] if lead else head).strip()
+    # What follows "Is it" / "Are you" names the choices ("an apartment, a condo", "the sender", "calling
+    # to renew ..., replace ..."); a verb there ("given the card number", "smell gas") asks yes or no.
+    return not re.match(
+        r"(?:a|an|the|my|your|his|her|their|this|that|these|those|one|two|\d|be\b|calling|looking|here|"
+        r"for|with|in|on|at|by|going to|planning|still|prefer|like|want|rather|need|choose|take|pick|interested|"
+        r"lost|stolen|new|old|done|finished|ready|open|closed)\b|\w+ing\b",
+        rest,
+        re.I,
+    )
+
+
 def offered_choices(line: str) -> list[str]:
     """Alternatives offered in a question ("debit or credit card?", "Tuesday at 9 or Wednesday at 2?")."""
     parts = sentences(line)
@@ -241,10 +267,14 @@ def offered_choices(line: str) -> list[str]:
             or has_word(sentence, "yes or no")
             or _KEY_MENTION.search(sentence)
             or _ANY_QUESTION.match(sentence)
-            # "Which lane or direction is it in?" asks which, with two words for the same thing.
-            or re.match(r"^(?:and\s+|so\s+)?(?:which|what)\s+\w+\s+or\s+", sentence, re.I)
+            # "Which lane or direction is it in?", "What's your rent or mortgage payment?" ask which or what.
+            or (re.match(r"^(?:and\s+|so\s+)?(?:what|how|where|when|who|which\s+(?!(?:one|would|do|of)\b))", sentence, re.I)
+                and ": " not in sentence)
+            or _yes_no_with_or(sentence)
         ):
             continue
+        # "There's no charge, and I can ship it to you or you can pick it up": the offer is the last clause.
+        sentence = re.split(r",\s+and\s+(?=(?:i|we|you)\b)", sentence, flags=re.I)[-1]
         # An offer after a refusal ("We don't have seven, but I could do 6:30 or 8") starts after "but".
         sentence = re.split(r"\bbut\s+(?=i\b|we\b)", sentence, flags=re.I)[-1]
         offer = _OFFER.search(sentence)
@@ -272,7 +302,8 @@ def offered_choices(line: str) -> list[str]:
         alts[0] = re.sub(r"^.*\b(?:prefer|like|want|rather(?: have)?|choose)\s+", "", alts[0], flags=re.I)
         alts[0] = _CHOICE_LEAD.sub("", alts[0].strip(), count=1)
         alts[0] = alts[0].split(": ")[-1]  # "I have two alternatives tonight: a 5:40 pm departure ..."
-        alts[-1] = _CHOICE_TAIL.sub("", alts[-1])
+        if not alts[-1].startswith("you be "):
+            alts[-1] = _CHOICE_TAIL.sub("", alts[-1])
         alts = [a.strip(" ,") for a in alts if a.strip(" ,")]
         # Alternatives may be whole clauses ("I can hold a spot for her at 5:30, or a provider can do a
         # video visit"), but not whole stories.

@@ -165,6 +165,8 @@ def _near(heard: Value, known: Value) -> bool:
         h, k = heard.key.replace(".", ""), known.key.replace(".", "")
         exact = not heard.key.endswith(".00") or len(heard.key.split(".")[0]) >= 3
         cents = not heard.key.endswith(".00") and not known.key.endswith(".00")
+        if h != k and h.rstrip("0") == k.rstrip("0"):
+            return True  # "$5,000" for "$500": a zero too many
         return exact and near_digits(h, k) and (len(h) == len(k) or cents)
     if heard.kind == "date":
         hm, hd, hy = heard.key.split("-")

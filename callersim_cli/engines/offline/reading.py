@@ -141,6 +141,10 @@ class Line:
         return signals.is_readback(self.text)
 
     @cached_property
+    def asks_to_confirm(self) -> bool:
+        return signals.asks_to_confirm(self.text)
+
+    @cached_property
     def is_anything_else(self) -> bool:
         return signals.is_anything_else(self.text)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from callersim_cli.engines.offline.facts import amounts, merchants, month_days
+from callersim_cli.engines.offline.facts import merchants
 from callersim_cli.engines.offline.moves import Move, speak
 from callersim_cli.engines.offline.readback import Known, Memory
 from callersim_cli.engines.offline.text import VALUE_GROUPS, WEEKDAYS, has_word
@@ -14,11 +14,7 @@ from callersim_cli.engines.offline.turn import Turn
 def fact_error(turn: Turn) -> Move | None:
     """The goal's amount, date or merchant read back wrong ("$45.20 from Amazon" for a $54.20 charge)."""
     line, facts = turn.line.text, turn.frame.facts
-    fixes = []
-    if facts.amount and (read := amounts(line)) and amounts(facts.amount)[0] not in read:
-        fixes.append(f"it's {facts.amount}")
-    if facts.month_day and (days := month_days(line)) and facts.month_day not in days:
-        fixes.append(f"it was on {facts.date_text}")
+    fixes = []  # amounts and dates are held against the caller's memory (readback.py); merchants here
     names = merchants(line) if facts.merchant else []
     if facts.merchant and names and not any(facts.merchant.lower().split()[0] in n.lower() for n in names):
         fixes.append(f"it was from {facts.merchant}")

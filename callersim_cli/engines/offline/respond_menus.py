@@ -37,7 +37,8 @@ _REQUEST_VERB = re.compile(r"(?:pay|talk|speak|get|make|check|report|cancel|upgr
 # The business read back what it heard the caller say: "I think you said billing. Is that right?"
 _HEARD = re.compile(
     r"\b(?:i think you said|i heard|did you say|you said|it sounds like you(?:'re| are)? (?:calling about|"
-    r"asking about|want|need)|you(?:'re| are) calling about|you want(?: to)?|you'd like(?: to)?)\s+(.+?)"
+    r"asking about|want|need)|you(?:'re| are) calling about|(?<!do )(?<!did )(?<!would )(?<!if )you want(?: to)?|"
+    r"(?<!would )you'd like(?: to)?)\s+(.+?)"
     r"(?:[.?!]|,?\s+(?:is that|right|correct|did i)\b|$)",
     re.I,
 )
@@ -138,7 +139,8 @@ def _fallback(options: list[MenuOption], best: MenuOption | None = None) -> Menu
 
 _NEGATION = re.compile(r"\b(?:not|no|never|don't|doesn't|isn't|aren't|won't)\b", re.I)
 _TROUBLE = re.compile(
-    r"\b(?:incomplete|missing|still waiting|waiting on|not (?:yet )?received|denied|declined|problem|issue|"
+    r"\b(?:incomplete|missing|still waiting|waiting on|not (?:yet )?received|denied|declined|problem|issue|sold out|"
+    r"fully booked|no availability|not available|unavailable|"
     r"unable|can't|cannot|don't match|doesn't match|different from)\b",
     re.I,
 )
@@ -253,6 +255,18 @@ def _scenario_leaning(turn: Turn, alternative: str) -> float:
     read = turn.frame.read
     terms = Terms.of(_first_person(alternative))
     lean = 0.5 * len(turn.frame_terms.stems & terms.stems)
+    # "Which account should the money come from?" for "move $500 from my savings": said after that word.
+    for prep in ("from", "to", "into", "at", "for"):
+        if re.search(rf"\b{prep}\b", turn.line.text, re.I) and re.search(
+            rf"\b{prep}\s+(?:my\s+|the\s+)?{re.escape(alternative.split()[-1])}\b", read.text, re.I
+        ):
+            lean += 3
+    # What the goal does not name costs a little: "a king with a harbor view at $189" over "a standard king".
+    extra = [s for s in terms.stems if s not in turn.goal.terms.stems and not s.isdigit() and s not in turn.frame_terms.stems]
+    lean -= 0.5 * len(extra)
+    for _, then in read.conditions:
+        if then and _TROUBLE.search(turn.line.text) and terms.stems & Terms.of(then).stems:
+            lean += 6
     for this, that in read.prefers:
         lean += 3 * len(Terms.of(this).stems & terms.stems) - 4 * len(Terms.of(that).stems & terms.stems)
     for declined in read.declines:

@@ -103,9 +103,26 @@ def _overlaps(a: str, b: str) -> bool:
     return bool(ta.stems & tb.stems) or bool(ta.concepts & tb.concepts - {"change", "account_change"})
 
 
+_OFFER_CUE = re.compile(
+    r"\b(?:add|upgrade|offer|special|can also|you can|i can|we can|would you like|want me to|for (?:an extra |only )?\$|"
+    r"for \d|a (?:day|month|night)|interested|eligible|set (?:one|it|that) up|fee|costs?|more than)\b|\$\s?\d",
+    re.I,
+)
+
+
+def offer_text(turn: Turn) -> str:
+    """What is offered: the question and the sentence before it when that one holds the offer ("There's a
+    seat with extra legroom for $29. Want me to move you?"), not a recap of the order before that."""
+    parts = turn.line.sentences[-2:]
+    if len(parts) == 2 and not _OFFER_CUE.search(parts[0]):
+        parts = parts[1:]
+    return " ".join(parts)
+
+
 def offer_decision(turn: Turn, offer: str) -> Move | None:
     """An offer weighed against the scenario: what it declines, what it only wants, what it will pay."""
     from callersim_cli.engines.offline.knowledge import best_clause
+    from callersim_cli.engines.offline.respond_goal import keep_goal
 
     read = turn.frame.read
     serves = serves_goal(turn, offer)
@@ -122,6 +139,14 @@ def offer_decision(turn: Turn, offer: str) -> Move | None:
         asked = [float(v.key) for v in amounts_in(offer)]
         if asked and max(asked) > budget:
             return speak("no_thanks", "no").explained(f"more than the ${budget:g} the scenario allows")
+    # "I can credit back $19.99" when the goal wants the whole $24.99: less than asked for is not taken.
+    if re.search(r"\b(?:full|fully|entire|whole|all of)\b", turn.goal.task, re.I) and (want := amounts_in(read.text)):
+        offered = [float(v.key) for v in amounts_in(offer)]
+        if offered and max(offered) < max(float(v.key) for v in want):
+            return keep_goal(turn).explained("less than the goal asks for")
+    for _, then in read.conditions:
+        if then and _overlaps(then, offer):
+            return speak("yes_please", "yes-please").explained(f"the scenario wants '{then}' if it comes to that")
     known = best_clause(turn.frame, offer, least=2.0, cover=0.3)
     if known is not None and _DEFERRED.search(known.clause):
         return speak("no_thanks", "no").explained(f"the scenario says '{known.clause}'")
@@ -137,7 +162,8 @@ def _budget(text: str) -> float | None:
 
 
 _OFFERS = re.compile(
-    r"\b(?:would you (?:also |still )?like|do you (?:also )?want|want me to|shall i|should i|can i (?:add|offer|interest)|"
+    r"\b(?:will that work|would that work|does that work for you|is that (?:okay|ok|acceptable)|"
+    r"would you (?:also |still )?like|do you (?:also )?want|want me to|shall i|should i|can i (?:add|offer|interest)|"
     r"would you be interested|are you interested|how about|i can (?:also )?(?:add|offer|transfer|set|move|email|send))\b",
     re.I,
 )
@@ -216,7 +242,7 @@ def answer_yes_no(turn: Turn) -> Move:
         return keep_goal(turn)
     if conflict := slot_conflict(turn, offer):
         return conflict
-    if _OFFERS.search(q) and (decided := offer_decision(turn, offer)):
+    if _OFFERS.search(q) and (decided := offer_decision(turn, offer_text(turn))):
         return decided
     if turn.frame.hurried and _OPTIONAL.search(q) and not serves_goal(turn, q):
         return speak("no_thanks", "no").explained("an optional step, and the caller is in a hurry")

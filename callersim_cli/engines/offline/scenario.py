@@ -214,7 +214,7 @@ def parse_scenario(text: str) -> Scenario:
         constraint = False
         for part in re.split(r",\s+(?:and\s+)?|\s+and\s+(?=no\b|don't\b|not\b|nothing\b)|;\s+", body):
             part = _strip_end(part)
-            if _NOTHING_ELSE.search(part):
+            if _NOTHING_ELSE.search(part) and re.match(r"(?:and\s+)?(?:nothing|no|just|only|please)\b|.*\b(?:just|only)\b", part, re.I):
                 nothing_else = constraint = True
             if m := _CONDITION.match(part) or _CONDITION.match(body):
                 conditions.append((_first_person(m.group("if")), _first_person(_strip_end(m.group("then")))))
@@ -241,6 +241,10 @@ def parse_scenario(text: str) -> Scenario:
                         (_first_person(m.group("this")), _first_person(_strip_end(m.group("that"))))
                     )
                     break
+        for pattern in _PREFER:
+            if (m := pattern.search(body)) and (pair := (_first_person(m.group("this")), _first_person(_strip_end(m.group("that"))))) not in prefers:
+                prefers.append(pair)
+                break
         if constraint and tasks:
             continue
         cleaned = body

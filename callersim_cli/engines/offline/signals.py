@@ -76,10 +76,24 @@ _READBACK = re.compile(
     r"\b(?:is that (?:correct|right|ok|okay)|is this (?:correct|right)|did i get (?:that|it|"
     r"everything) right|"
     r"correct\?|right\?|does that sound (?:right|correct|good)|just to confirm|to confirm|let me read|"
-    r"i have you down|so that(?:'s| is| was)|you said|let me repeat|i have your|i've got you|reading back|"
-    r"that's (?:a|an|one|two)\b.*\?)",
+    r"i have you down|so that(?:'s| is| was)|you said|let me repeat|i have your|i've got you\b|reading back|"
+    r"that's (?:a|an|one|two)\b.*\?|does that (?:look|sound) (?:right|correct|good)|is that the one|"
+    r"is that (?:still )?(?:the )?(?:right|best|correct) \w+)",
     re.I,
 )
+# The question a read-back ends with: it asks for a yes or a no on what was read, nothing else.
+_CONFIRMING = re.compile(
+    r"\b(?:is (?:that|this|it) (?:correct|right|ok|okay|the one|(?:still )?(?:the )?(?:right|best|correct) \w+)|"
+    r"(?:does|did) (?:that|this|it|i) (?:look|sound|get)|is that all|have i got that)\b[^?]*\?$|"
+    r"\b(?:correct|right|okay|ok)\s*\?$|^(?:that's|that is)\b[^?]*\?$",
+    re.I,
+)
+
+
+def asks_to_confirm(line: str) -> bool:
+    """The line's last question only asks whether what was read back is right."""
+    asked = questions(line)
+    return bool(asked) and bool(_CONFIRMING.search(asked[-1]))
 _YES_NO_START = re.compile(
     # A short lead-in clause may come first: "Instead of cancelling, would you like to pause it?"
     r"^(?:[^,?]{1,60},\s*)?(?:and\s+|so\s+|okay,?\s+|ok,?\s+|also,?\s+|then\s+)?(?:would|do|does|did|is|"
@@ -130,7 +144,7 @@ def yes_no_question(line: str) -> str | None:
 _WH_START = re.compile(r"^(?:what|which|who|whom|whose|where|when|why|how)\b", re.I)
 _DECLARATIVE = re.compile(
     r"^(?:you|you're|your|he|she|it|it's|they|that|that's|this|the|his|her|their|there's|we|i)\b[^?]*\b"
-    r"(?:is|are|was|were|has|have|had|will|would|did|do|does|can|could|\w+ed|\w+s)\b",
+    r"(?:is|are|was|were|has|have|had|will|would|did|do|does|can|could|\w+ed)\b",
     re.I,
 )
 
