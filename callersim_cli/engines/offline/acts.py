@@ -22,6 +22,7 @@ from callersim_cli.engines.offline import respond_yes_no as yes_no
 from callersim_cli.engines.offline.details import give_details, holds
 from callersim_cli.engines.offline.moves import Move, speak
 from callersim_cli.engines.offline.reading import read
+from callersim_cli.engines.offline.readback import values_in
 from callersim_cli.engines.offline.signals import embedded_wh
 from callersim_cli.engines.offline.turn import Turn
 
@@ -125,6 +126,14 @@ def _each_ask(turn: Turn) -> Move | None:
     return combined
 
 
+def _is_readback(turn: Turn) -> bool:
+    """Details said back for the caller to confirm: a read-back's words, or a value and "is that right?"."""
+    line = turn.line
+    if line.is_readback:
+        return line.asks_to_confirm or (not line.questions and not line.is_hold)
+    return line.asks_to_confirm and bool(values_in(line.text))
+
+
 def _unplaced_question(turn: Turn) -> Move:
     # Not yet said why we call: that is the most useful answer to a question we cannot place.
     if turn.goal_stated:
@@ -200,8 +209,7 @@ ACTS: tuple[Act, ...] = (
     Act("detail", lambda t: bool(t.line.request), _detail,
         takes=("What's your date of birth?", "Please enter your account number, followed by the pound key."),
         leaves=("Would you like a replacement sent to the address on file?",)),
-    Act("readback", lambda t: (t.line.is_readback or bool(t.line.asks_to_confirm))
-        and (t.line.asks_to_confirm or (not t.line.questions and not t.line.is_hold)),
+    Act("readback", _is_readback,
         checks.confirm_readback, takes=("So that's a large pepperoni for delivery, is that correct?",)),
     Act("offered", lambda t: bool(t.line.offered), menus.choose,
         takes=("I have Tuesday at 9 or Wednesday at 2. Which works?", "Delivery or pickup?")),

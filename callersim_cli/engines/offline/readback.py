@@ -48,6 +48,11 @@ class Mistake:
     right: Known
 
 
+def values_in(text: str) -> list[Value]:
+    """Every value a line says: codes, amounts, dates, emails, counts."""
+    return _all_values(text)
+
+
 def _all_values(text: str) -> list[Value]:
     spoken = digit_words(text)
     return [*dates_in(text), *amounts_in(text), *emails_in(text), *codes_in(spoken), *counts_in(text)]
