@@ -21,8 +21,8 @@ from callersim_cli.engines.offline import respond_questions as questions
 from callersim_cli.engines.offline import respond_yes_no as yes_no
 from callersim_cli.engines.offline.details import give_details, holds
 from callersim_cli.engines.offline.moves import Move, speak
-from callersim_cli.engines.offline.reading import read
 from callersim_cli.engines.offline.readback import values_in
+from callersim_cli.engines.offline.reading import read
 from callersim_cli.engines.offline.signals import embedded_wh
 from callersim_cli.engines.offline.turn import Turn
 

@@ -44,6 +44,71 @@ _FIXED = re.compile(
 _EXTRA_REFUSED = re.compile(r"\b(?:out of|ran out|sold out|don't (?:have|carry) (?:any )?more)\b", re.I)
 
 
+# A sentence that says the thing is done, in the many ways a business says it.
+_DONE = re.compile(
+    r"^(?:(?:okay|ok|alright|all right|great|perfect|good news|wonderful|excellent|thanks|thank you|sure)\W+)*"
+    r"(?:done|confirmed|all set|updated|fixed|sent|booked|approved|set|you're (?:all )?set|that's (?:all )?done|"
+    r"it's done|got it set up)\b|"
+    r"\bi(?:'ve| have) (?:got|put) (?:you|[A-Z]\w+(?: [A-Z]\w+)?) down\b|"
+    r"\b(?:i|we)(?:'ve| have) (?:\w+ )?(?:\w+ed|sent|set|put|made|got|done)\b|"
+    r"\b(?:i|we)(?:'ll| will) (?:\w+ )?(?:rebill|refund|credit|send|mail|ship|text|email|call|process|deliver|"
+    r"submit|schedule|reach out|contact|review|fax|have)\b|"
+    r"\b(?:a|an|the|our|your) [\w-]+(?: [\w-]+)? will (?:call|text|email|contact|reach|be (?:there|out|mailed|sent))\b|"
+    r"\b(?:is|are|has been|have been) (?:now )?(?:set|active|booked|scheduled|confirmed|approved|done|cancel+ed|"
+    r"effective|updated|added|removed|extended|moved|changed|reinstated|suspended|blocked)\b|"
+    r"\bi have the \w+ (?:effective|set|scheduled|booked|for)\b|\b(?:goes|went) out\b|\bshould arrive\b|"
+    r"\b(?:request|reference|confirmation|claim|case|ticket|tracking|order|dispute) (?:number |reference |id )?(?:is|:)",
+    re.I,
+)
+_BARE_DONE = re.compile(
+    r"^(?:(?:okay|ok|alright|great|perfect|good news|wonderful)\W+)*(?:done|confirmed|all set|you're all set|"
+    r"updated|that's done)\b",
+    re.I,
+)
+_INFORMATIVE = re.compile(r"\d|\b(?:is|are|was|were|has|have) (?:\w+ )?(?:ready|open|closed|covered|in network|"
+                          r"approved|pending|complete|incomplete|posted|sent|received|on file)\b", re.I)  # fmt: skip
+_BROAD = frozenset({"billing", "change", "account_change", "book", "status", "order", "account", "report", "human"})
+
+
+def _statements(line: Line) -> list[str]:
+    return [s for s in line.sentences if not s.endswith("?")]
+
+
+def _about_goal(turn: Turn, sentence: str) -> bool:
+    terms = Terms.of(sentence)
+    goal = turn.goal.terms
+    return bool(goal.stems & terms.stems) or bool((goal.concepts & terms.concepts) - _BROAD)
+
+
+def done_in(turn: Turn, line: Line, after_refusal: bool) -> str | None:
+    """The sentence of ``line`` that says the goal was done (or, for a question, answered), if any.
+
+    A deed counts when it is about the goal ("I've moved Otis to the 18th") or is a bare "Done." after
+    the goal was taken up; after a refusal, only a deed that does what the goal asks turns the call round.
+    """
+    inquiry = bool(_INQUIRY.search(turn.goal.task))
+    for sentence in _statements(line):
+        about = _about_goal(turn, sentence)
+        if after_refusal and not about:
+            continue
+        strong = bool(_ISSUED.search(sentence))  # a confirmation number, a payment accepted: done, whatever words
+        if (_DONE.search(sentence) or line.success) and (about or strong or _BARE_DONE.search(sentence)):
+            return sentence.rstrip(".!")
+        # A call to find something out is done when the business tells how things stand.
+        if inquiry and (about or _STATUS_GIVEN.search(sentence)) and (_INFORMATIVE.search(sentence) or _STATUS_GIVEN.search(sentence)):
+            return sentence.rstrip(".!")
+    return None
+
+
+_ISSUED = re.compile(
+    r"\b(?:confirmation|reference|claim|case|ticket|tracking|request|cancellation) (?:number |code |id )?(?:is|:)|"
+    r"\b(?:has been|was|have been) (?:accepted|processed|approved|confirmed|submitted|scheduled|booked)\b",
+    re.I,
+)
+# A refusal to find or verify something the caller gave is a lookup, not a refusal of what it called for.
+_LOOKUP = re.compile(r"\b(?:couldn't|could not|can't|cannot|unable to) (?:find|locate|verify|match|pull up)\b", re.I)
+
+
 def clause(line: str, phrase: str) -> str:
     """The clause of ``line`` a verdict phrase sits in: a reason quotes what the business said, not a
     fragment ("claim number is ")."""
@@ -61,6 +126,8 @@ def clause(line: str, phrase: str) -> str:
 def refusal_counts(turn: Turn, line: Line) -> bool:
     """A refusal counts when it is about the goal or says nothing of what it refuses ("we can't do that");
     "we don't have garlic knots" after the pizza was ordered is about an extra, not the goal."""
+    if _LOOKUP.search(line.text):
+        return False
     about_goal = turn.goal.terms.overlap(Terms.of(line.text)) > 0
     about_extra = bool(UPSELL.search(line.text) or _EXTRA_REFUSED.search(line.text))
     return about_goal or not about_extra
@@ -110,17 +177,16 @@ def verdict(context: Context, messages: Sequence[Message], seed: int) -> tuple[b
         return False, "The call never started: the caller has not said anything yet."
     hung_up = replies[-1].hung_up
     ending = "and the caller ended the call politely" if hung_up else "though the call is still going"
-    successes = [(i, line.success) for i, line in enumerate(lines) if line.success]
-    if _INQUIRY.search(turn.goal.task):
-        # A call to find something out is done when the business tells it ("We have not received it").
-        status = [(i, m.group(0)) for i, line in enumerate(lines) if (m := _STATUS_GIVEN.search(line.text))]
-        successes = sorted({*successes, *status})
-    done = [(i, clause(lines[i].text, p)) for i, p in successes if p]
     failures = [
         (i, clause(line.text, line.failure))
         for i, line in enumerate(lines)
         if line.failure and refusal_counts(turn, line)
     ]
+    done = []
+    for i, line in enumerate(lines):
+        refused_before = any(f < i for f, _ in failures)
+        if (said := done_in(turn, line, refused_before)) is not None:
+            done.append((i, clause(line.text, said)))
     if done and (not failures or done[-1][0] > failures[-1][0]):
         if (ignored := unacknowledged_correction(state, done[-1][0])) is not None:
             # The business said "done" without taking the caller's correction on board: what it did may

@@ -164,7 +164,7 @@ def stem(word: str) -> str:
     w = word.lower()
     if w.startswith("cancellation"):
         return "cancel"  # the noun of the deed is the deed: "continue with the cancellation"
-    if w.endswith(("ment", "ments")) and len(w) >= 9:
+    if w.endswith(("ment", "ments")) and len(w) >= 7 and w not in ("comment", "comments", "segment"):
         w = w[: w.rindex("ment")]  # "postponement" is postponing, "replacement" replacing
     for suffix, keep, least in (("ies", "y", 3), ("ing", "", 3), ("ed", "", 3), ("es", "", 3), ("s", "", 3),
                                 ("ly", "", 4)):  # fmt: skip
