@@ -14,6 +14,7 @@ from callersim_cli.conversation import Context, Message
 from callersim_cli.engines.offline.frame import frame_for
 from callersim_cli.engines.offline.menus import offered_choices
 from callersim_cli.engines.offline.reading import Line
+from callersim_cli.engines.offline.signals import success_phrase as signals_success
 from callersim_cli.engines.offline.respond_yes_no import UPSELL
 from callersim_cli.engines.offline.state import CallState
 from callersim_cli.engines.offline.text import Terms, content_words, digits_in, has_word, sentences, words
@@ -89,10 +90,12 @@ def done_in(turn: Turn, line: Line, after_refusal: bool) -> str | None:
     inquiry = bool(_INQUIRY.search(turn.goal.task))
     for sentence in _statements(line):
         about = _about_goal(turn, sentence)
-        if after_refusal and not about:
+        # After a refusal, a consolation ("In the meantime, I've put a note on the shipment") is not the goal.
+        if after_refusal and re.match(r"(?:in the meantime|meanwhile|instead|for now|what i can do|however)\b", sentence, re.I):
             continue
         strong = bool(_ISSUED.search(sentence))  # a confirmation number, a payment accepted: done, whatever words
-        if (_DONE.search(sentence) or line.success) and (about or strong or _BARE_DONE.search(sentence)):
+        success = signals_success(sentence)
+        if success or (_DONE.search(sentence) and (about or strong or _BARE_DONE.search(sentence))):
             return sentence.rstrip(".!")
         # A call to find something out is done when the business tells how things stand.
         if inquiry and (about or _STATUS_GIVEN.search(sentence)) and (_INFORMATIVE.search(sentence) or _STATUS_GIVEN.search(sentence)):
