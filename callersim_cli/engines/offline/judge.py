@@ -14,8 +14,8 @@ from callersim_cli.conversation import Context, Message
 from callersim_cli.engines.offline.frame import frame_for
 from callersim_cli.engines.offline.menus import offered_choices
 from callersim_cli.engines.offline.reading import Line
-from callersim_cli.engines.offline.signals import success_phrase as signals_success
 from callersim_cli.engines.offline.respond_yes_no import UPSELL
+from callersim_cli.engines.offline.signals import success_phrase as signals_success
 from callersim_cli.engines.offline.state import CallState
 from callersim_cli.engines.offline.text import Terms, content_words, digits_in, has_word, sentences, words
 from callersim_cli.engines.offline.turn import Turn

@@ -85,11 +85,16 @@ def _scored(clauses: tuple[str, ...], question: str, common: frozenset[str]) -> 
     total = sum(weight(s) for s in q_stems) or 1.0
     scores = []
     for i, clause in enumerate(clauses):
-        shared = q_stems & _stems(clause)
-        score = 2.0 * sum(weight(s) for s in shared) + 0.5 * len(q_concepts & _concepts(clause))
+        c_stems = _stems(clause)
+        shared = q_stems & c_stems
+        concepts = q_concepts & _concepts(clause)
+        score = 2.0 * sum(weight(s) for s in shared) + 1.0 * len(concepts)
         if wants is not None:
-            score += 2.0 if shared and wants.search(clause) else -2.0
-        scores.append((score, sum(weight(s) for s in shared) / total, i))
+            score += 2.0 if (shared or concepts) and wants.search(clause) else -2.0
+        # How much of the shorter of the two the other covers: "There's no gas smell and no CO alarm" answers
+        # a long "Do you smell gas anywhere in the home, or is a carbon monoxide alarm going off?".
+        covered = (sum(weight(s) for s in shared) + 0.5 * len(concepts)) / max(1.0, min(total, len(c_stems) or 1))
+        scores.append((score, covered, i))
     return tuple(scores)
 
 

@@ -156,6 +156,7 @@ FACT_BANKS: dict[str, Bank] = {
         "Not exactly — around {miles} miles, I think.", "Roughly {miles} miles, I'd say.",
         terse=("Around {miles} miles.", "Roughly {miles}."),
     ),
+    "deliver_home": _b("To {place}, {address}.", "{Place}, please: {address}.", terse=("{Address}.",)),
     "deliver_to": _b("To {place}, please.", "{Place}, please.", terse=("To {place}.", "{Place}.")),
     # --- corrections ---------------------------------------------------------------------------------------
     "fix": _b(

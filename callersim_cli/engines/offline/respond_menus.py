@@ -100,7 +100,9 @@ def option_score(turn: Turn, option: MenuOption) -> float:
         if not (Terms.of(verb.group(1)).concepts & goal.action.concepts - {"billing", "order", "status"}):
             score -= 3
     # "To check on an existing claim, press 3" is not for reporting a new loss: nothing exists yet.
-    if _EXISTING.search(option.text) and not _EXISTING.search(goal.task) and _NEW_MATTER.search(goal.task):
+    if _EXISTING.search(option.text) and not _EXISTING.search(goal.task) and (
+        _NEW_MATTER.search(goal.task) or not re.search(r"\b(?:status|update|check|existing|already)\b", goal.task, re.I)
+    ):
         score -= 4
     if _DIRECTORY.search(option.text):
         score -= 5
@@ -113,7 +115,11 @@ def option_score(turn: Turn, option: MenuOption) -> float:
     if re.search(r"\d|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|morning|afternoon)\b", text, re.I):
         score += choice_score(turn, text) - goal.terms.overlap(terms)  # a time offered as a key
     # "It's not an emergency": an option for what the scenario says is not so is not for this call.
-    negated = [c for c in turn.frame.read.clauses if _NEGATION.search(c)]
+    # Statements of fact only: "I don't want any extra services" declines; it says nothing is not so.
+    negated = [
+        c for c in turn.frame.read.clauses
+        if _NEGATION.search(c) and not re.search(r"\b(?:want|need|like|interested|willing)\b", c, re.I)
+    ]
     if any(terms.stems & Terms.of(re.sub(_NEGATION, " ", c)).stems - goal.terms.stems for c in negated):
         score -= 5
     # "If anything is missing, talk to an admissions counselor": a condition met by what the line says.
@@ -137,7 +143,7 @@ def _fallback(options: list[MenuOption], best: MenuOption | None = None) -> Menu
     return general or person or next((o for o in options if not o.is_repeat), None)
 
 
-_NEGATION = re.compile(r"\b(?:not|no|never|don't|doesn't|isn't|aren't|won't)\b", re.I)
+_NEGATION = re.compile(r"\b(?:not|no|never|isn't|aren't|wasn't|nobody|none)\b", re.I)
 _TROUBLE = re.compile(
     r"\b(?:incomplete|missing|still waiting|waiting on|not (?:yet )?received|denied|declined|problem|issue|sold out|"
     r"fully booked|no availability|not available|unavailable|"

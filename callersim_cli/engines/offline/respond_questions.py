@@ -58,6 +58,10 @@ def describe(turn: Turn) -> Move | None:
     line = turn.line.text.lower()
     task = turn.goal.task
     frame = turn.frame
+    if re.search(r"\bdescribe\b|\b(?:color|colour)\b.*\b(?:type|brand|style)\b", line) and (
+        known := best_clause(frame, line + " bag suitcase car vehicle color", least=2.0)
+    ):
+        return speak("sentence", "describe", text=known.clause).explained(f"the scenario says '{known.clause}'")
     if re.search(r"\bdescribe\b.*\b(?:bag|luggage|suitcase)|\b(?:color|colour)\b.*\b(?:type|brand)\b", line):
         rng = frame.stable_rng("bag")
         color, kind, brand = rng.choice(BAG_COLORS), rng.choice(BAG_KINDS), rng.choice(BAG_BRANDS)
@@ -76,7 +80,13 @@ def describe(turn: Turn) -> Move | None:
             re.I,
         )
     ):
+        if "home" in m.group(1) and frame.persona.address:
+            # "delivered to my home": the business needs the address itself.
+            return speak("deliver_home", "where", place=m.group(1), address=frame.persona.address).explained(
+                "where the goal says", "address"
+            )
         return speak("deliver_to", "where", place=m.group(1)).explained("where the goal says")
+
     return None
 
 
@@ -215,7 +225,7 @@ def answer_attribute(turn: Turn, attribute: str | None = None) -> Move:
         attribute in ("date", "dates", "day", "days")
         and goal.prefer_days
         and (
-            len(words(goal_when(turn))) > 6
+            (len(words(goal_when(turn))) > 6 and goal.avoid_days)
             or re.search(r"\b(?:new|instead|different|other)\b", turn.line.text, re.I)
         )
     ):
@@ -273,3 +283,39 @@ def known_answer(turn: Turn) -> Move | None:
 
 def _lower_first(text: str) -> str:
     return text if re.match(r"I\b|I'", text) else text[:1].lower() + text[1:]
+
+
+_PROBLEM_QUESTION = re.compile(
+    r"\bwhat(?:'s| is| was)? (?:going on|happening|happened|wrong|the (?:problem|issue|matter|trouble))\b|"
+    r"\bwhat(?:'s| is) (?:it|he|she|the \w+) doing\b|\bwhat brings (?:you|her|him|them)\b|"
+    r"\bwhat seems to be\b|\bdescribe (?:the|your|what)\b|\bwhat symptoms\b",
+    re.I,
+)
+_TROUBLE_WORDS = re.compile(
+    r"\b(?:won't|doesn't|isn't|stopped|broken|broke|not working|no (?:signal|heat|power|water|service)|down|out|"
+    r"pain|ache|earache|sick|fever|damaged|crushed|leak\w*|overcharged|charged|missing|lost|stolen|never|"
+    r"ate|vomit\w*|hurt|flat|dead|cancel+ed|late|wrong|error)\b",
+    re.I,
+)
+
+
+def is_problem_question(turn: Turn) -> bool:
+    return bool(turn.line.questions) and bool(_PROBLEM_QUESTION.search(turn.line.questions[-1]))
+
+
+def tell_problem(turn: Turn) -> Move | None:
+    """ "What's going on with the system?", "What brings her in?": what happened, not the goal again."""
+    if not turn.goal_stated:
+        return None  # the goal first: it says what the call is about
+    read = turn.frame.read
+    told = [c for c in (read.problem, *read.context, *read.clauses) if c and _TROUBLE_WORDS.search(c)]
+    said = turn.state.all_spoken.lower()
+    fresh = [c for c in told if c.lower() not in said]
+    if fresh:
+        return speak("sentence", "problem", text=fresh[0]).explained(f"what happened: '{fresh[0]}'")
+    # "get my daughter seen today for an earache": the goal says what for.
+    if m := re.search(r"\bfor (?:a |an |her |his |my )?((?:\w+ ){0,2}\w+)$", turn.goal.task):
+        thing = m.group(1)
+        article = "an" if thing[:1].lower() in "aeiou" else "a"
+        return speak("for_thing", "problem", article=article, thing=thing).explained("what it is for")
+    return None

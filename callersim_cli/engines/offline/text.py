@@ -51,7 +51,10 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "moving", "relocate", "relocating", "transfer", "upgrade", "downgrade", "change", "modify", "switch",
         "plan", "package", "add", "remove", "start",
     ),
-    "book": ("schedule", "book", "make", "reserve", "reservation", "booking", "appointment"),
+    "book": ("schedule", "scheduler", "book", "make", "reserve", "reservation", "booking", "appointment"),
+    "income": ("income", "earn", "earns", "salary", "wage", "wages", "gross"),
+    "employment": ("employed", "employment", "work", "job", "full-time", "laid", "unemployed", "employer"),
+    "share": ("share", "shared", "give", "given", "gave", "disclose", "told"),
     "appointment": (
         "appointment", "visit", "checkup", "cleaning", "exam", "consultation", "physical", "schedule",
         "reschedule", "booking",
