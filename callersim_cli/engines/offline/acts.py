@@ -59,7 +59,10 @@ _WHOM = re.compile(
     re.I,
 )
 _RELATION = re.compile(r"\b(?:relationship to|related to|relation to)\b", re.I)
-_HAVE = re.compile(r"(?:and |so )?do you (?:already |still |happen to )?have\b", re.I)
+_HAVE = re.compile(
+    r"(?:and |so )?(?:do you (?:already |still |happen to )?have|have you got|did you get|you got)\b", re.I
+)
+
 _DO_YOU_KNOW = re.compile(r"\b(?:do you (?:happen to |still )?(?:know|remember)|any idea)\b", re.I)
 
 
@@ -243,7 +246,11 @@ ACTS: tuple[Act, ...] = (
         takes=("Do you happen to know what the amount was?",)),
     Act("known-answer", lambda t: bool(t.line.questions), questions.known_answer,
         takes=("And what is the washer doing?",), scenario="get my washer repaired. The washer won't drain."),
-    Act("question", lambda t: bool(t.line.questions), _unplaced_question,
+    Act("say-what", lambda t: not t.line.questions, questions.say_what,
+        takes=("Please say the month you would like to serve.",),
+        scenario="postpone my jury service. Any week in April works."),
+    Act("question", lambda t: bool(t.line.questions), _unplaced_question
+,
     takes=("Where is the nearest moon?",)),
     Act("good-news", lambda t: bool(t.line.success) and bool(t.state.replies),
     lambda t: speak("good_news", "good"),

@@ -114,3 +114,12 @@ def best_clause(frame: GoalFrame, question: str, least: float = 2.0, cover: floa
         return None
     clause = clauses[index]
     return Known(clause, score, bool(_NEGATED.search(clause)))
+
+
+def overlaps(clause: str, question: str) -> bool:
+    """Whether the clause shares a telling word or concept with the question ("any week in April" and "the
+    month you would like to serve" share the concept of a date)."""
+    if _stems(clause) & _stems(question):
+        return True
+    wants = _wants(question) or (_WHEN if re.search(r"\b(?:month|week|day|date|time)\b", question, re.I) else None)
+    return bool(wants and wants.search(clause))

@@ -283,6 +283,12 @@ BANKS: dict[str, Bank] = {
         terse=("Not sure.", "Don't know offhand.", "Not exactly."),
     ),
     "no_actually": _b("No, actually.", answer="no"),
+    "not_them_named": _b(
+        "No, I'm calling for my {relation}, {name}.", "No, this is about my {relation}, {name}.",
+        terse=("No, for my {relation}, {name}.",), answer="no",
+    ),
+    "not_them": _b("No, I'm calling for my {relation}.", terse=("No, for my {relation}.",), answer="no"),
+
     "not_emergency": _b(
         "No, it's not an emergency.", "No, nothing urgent.", "No, not an emergency.", terse=("No.",), answer="no"
     ),

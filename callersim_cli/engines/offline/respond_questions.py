@@ -102,9 +102,10 @@ def vehicle(turn: Turn) -> str:
 
 def answer_fact(turn: Turn) -> Move | None:
     """Questions about the goal's subject: the charge, its amount, merchant and date, what it is for."""
-    if not turn.line.questions:
+    asks = turn.line.questions or [s for s in turn.line.sentences if _SAY_THE.search(s)]
+    if not asks:
         return None
-    q = turn.line.questions[-1].lower()
+    q = asks[-1].lower()
     facts = turn.frame.facts
     task = turn.goal.task
     # "What happened, and when was the visit?": the goal's own event, with its date, says both.
@@ -123,7 +124,11 @@ def answer_fact(turn: Turn) -> Move | None:
             parts.append(f"on {facts.date_text}")
         return speak("sentence", text=" ".join(parts)).explained("the charge, from the goal", "amount")
     if facts.amount and re.search(r"\b(?:amount|how much)\b", q):
-        return speak("amount", "fact", value=facts.amount).explained("the amount, from the goal", "amount")
+        # "from $5,000 to $8,000": the amount the caller wants is where it goes to.
+        target = re.search(r"\bto (\$\s?\d[\d,]*(?:\.\d\d)?)", task)
+        value = target.group(1) if target else facts.amount
+        return speak("amount", "fact", value=value).explained("the amount, from the goal", "amount")
+
     if facts.merchant and re.search(
         r"\b(?:merchant|vendor|company|store|retailer|business|who (?:is|was) (?:the|it)|from whom)\b", q
     ):
@@ -319,3 +324,30 @@ def tell_problem(turn: Turn) -> Move | None:
         article = "an" if thing[:1].lower() in "aeiou" else "a"
         return speak("for_thing", "problem", article=article, thing=thing).explained("what it is for")
     return None
+
+
+# "Please say the month you would like to serve", "say or enter the new amount": asked without a question mark.
+_SAY_THE = re.compile(r"\b(?:please\s+)?(?:say|tell me|enter)\s+(?:or enter\s+)?(?:the|your)\s+(?!.*\b(?:number|code|pin|zip)\b)", re.I)
+
+
+def say_what(turn: Turn) -> Move | None:
+    """ "Please say the name of the office you would like": what the scenario says, in its words."""
+    asked = next((s for s in turn.line.sentences if _SAY_THE.search(s)), None)
+    if asked is None:
+        return None
+    if fact := answer_fact(turn):
+        return fact
+    read = turn.frame.read
+    for wanted in (*read.accepts, *read.only, *(t for t, _ in read.prefers)):
+        if best_clause_in((wanted,), asked):
+            return speak("sentence", "say-what", text=wanted).explained(f"the scenario wants '{wanted}'")
+    known = best_clause(turn.frame, asked, least=2.0)
+    if known is None:
+        return None
+    return speak("sentence", "say-what", text=known.clause).explained(f"the scenario says '{known.clause}'")
+
+
+def best_clause_in(clauses: tuple[str, ...], question: str) -> bool:
+    from callersim_cli.engines.offline.knowledge import overlaps
+
+    return any(overlaps(c, question) for c in clauses)

@@ -169,7 +169,52 @@ _OFFERS = re.compile(
 )
 
 
+_SPEAKING_WITH = re.compile(
+    r"\b(?:am i speaking|am i talking|is this|do i have|are you)\s+(?:with|to)?\s*(?:the\s+)?"
+    r"((?:mr\.?|mrs\.?|ms\.?|dr\.?)?\s*[a-z][\w'-]*(?:\s+[a-z][\w'-]*)?)\s*\?",
+    re.I,
+)
+_NEEDS = re.compile(
+    r"\bany (?:special )?(?:requests|needs|accommodations)\b|\bany (?:children|kids|pets|animals)\b|"
+    r"\banything (?:we|i) should know\b",
+    re.I,
+)
+_NEED_CLAUSE = re.compile(
+    r"\b(?:needs?|requires?|must|has a|have a|allerg\w*|vegan|accessible|wheelchair|dog|cat|pet|children|kids)\b", re.I
+)
+
+
+def _stated_need(turn: Turn) -> str | None:
+    """What the scenario says the business should know: "she needs an accessible room", "I have a dog"."""
+    for clause in turn.frame.read.clauses:
+        if _NEED_CLAUSE.search(clause) and not re.search(r"\b(?:don't|do not|no)\b", clause, re.I):
+            return clause[:1].lower() + clause[1:] if not clause.startswith("I") else clause
+    return None
+
+
+def _speaking_with(turn: Turn, who: str) -> Move:
+    """ "Am I speaking with the member?", "Is this Gloria?": yes if that is the caller, else who calls."""
+    frame = turn.frame
+    name = (frame.persona.name or "").lower()
+    who = who.lower().strip()
+    subject = frame.subject
+    mine = bool(name) and any(part in name.split() for part in who.replace(".", "").split() if len(part) > 2)
+    theirs = subject is not None and subject.name and any(
+        part in subject.name.lower().split() for part in who.replace(".", "").split() if len(part) > 2
+    )
+    role = re.search(r"\b(?:member|account ?holder|policy ?holder|patient|cardholder|insured|owner|customer|admin)", who)
+    if mine or (role and subject is None):
+        return speak("yes", "yes").explained("the caller is who they asked for")
+    if subject is not None and (theirs or role):
+        bank = "not_them_named" if subject.name else "not_them"
+        return speak(bank, "not-them", relation=subject.relation, name=subject.name or "").explained(
+            f"the call is for the caller's {subject.relation}"
+        )
+    return speak("yes", "yes").explained("a yes/no question")
+
+
 def serves_goal(turn: Turn, offer: str) -> bool:
+
     """A sales pitch serves the goal only if it shares the goal's own verb or more than its topic word."""
     terms = Terms.of(offer)
     return bool(turn.goal.action.stems & terms.stems) or len(turn.goal.terms.stems & terms.stems) >= 2
@@ -206,6 +251,10 @@ def answer_yes_no(turn: Turn) -> Move:
     )
     offer = turn.line.text.lower() if anaphoric else q
     related = goal.terms.overlap(Terms.of(offer)) > 0
+    if speaking := _SPEAKING_WITH.search(q):
+        return _speaking_with(turn, speaking.group(1))
+    if _NEEDS.search(q) and (need := _stated_need(turn)):
+        return speak("known_yes", "known", clause=need).explained(f"the scenario says '{need}'")
     if _ANYTHING_TO_ADD.search(q) and not goal.terms.stems & Terms.of(q).stems:
         return speak("nothing_to_add", "nothing").explained("asked for anything to add")
     if _REPEAT_OFFER.search(q):
