@@ -269,7 +269,10 @@ def offered_choices(line: str) -> list[str]:
             or _ANY_QUESTION.match(sentence)
             # "Which lane or direction is it in?", "What's your rent or mortgage payment?" ask which or what.
             or (re.match(r"^(?:and\s+|so\s+)?(?:what|how|where|when|who|which\s+(?!(?:one|would|do|of)\b))", sentence, re.I)
-                and ": " not in sentence)
+                and ": " not in sentence
+                # "Which account should it come from, checking or savings?": the choices follow a comma.
+                and not re.search(r",\s*(?:[\w'-]+\s+){0,3}[\w'-]+,?\s+or\s+[\w'-]+(?:\s+[\w'-]+){0,3}\?$", sentence))
+
             or _yes_no_with_or(sentence)
         ):
             continue

@@ -8,7 +8,7 @@ from callersim_cli.engines.offline.facts import times_of_day
 from callersim_cli.engines.offline.menus import MenuOption
 from callersim_cli.engines.offline.moves import Move, press, say, speak
 from callersim_cli.engines.offline.said_values import amounts_in
-from callersim_cli.engines.offline.text import WEEKDAYS, Terms, has_word, stem, words
+from callersim_cli.engines.offline.text import MONTHS, WEEKDAYS, Terms, has_word, stem, words
 from callersim_cli.engines.offline.turn import Turn
 
 # "If you are a provider ...", "if you're calling from a doctor's office ...": a menu that sorts callers.
@@ -59,7 +59,9 @@ _DEEDS = (
     frozenset({"cancel", "terminat", "clos", "end", "stop", "disconnect"}),
     frozenset({"pay", "payment"}),
     frozenset({"report", "fil", "submit"}),
+    frozenset({"mov", "transfer", "send"}),
 )
+
 
 
 def _same_deed(verb: str, action: frozenset[str]) -> bool:
@@ -244,8 +246,19 @@ def choice_score(turn: Turn, alternative: str) -> float:
     ):
         score += max(0.0, 4 - abs(offered[0] - wanted) / 60)
     score += _scenario_leaning(turn, alternative)
+    # "transfer funds" for "move $500 from my savings": the same deed in other words.
+    if (first := re.match(r"\w+", lowered)) and _same_deed(first.group(0), goal.action.stems | {stem(words(goal.task)[0])} if words(goal.task) else goal.action.stems):
+        score += 3
+    # "my reservation" is one that exists: "new reservation" is not it.
+    if re.search(r"\bnew\b", lowered) and (noun := re.search(r"\bnew\s+(\w+)", lowered)):
+        if re.search(rf"\bmy (?:\w+\s+){{0,3}}{re.escape(noun.group(1))}", goal.task, re.I):
+            score -= 4
+    if re.search(r"\bexisting\b", lowered) and (noun := re.search(r"\bexisting\s+(\w+)", lowered)):
+        if re.search(rf"\bmy (?:\w+\s+){{0,3}}{re.escape(noun.group(1))}", goal.task, re.I):
+            score += 3
     # The goal's action ("change my flight") outweighs its topic when options share the topic.
     action = Terms.of(" ".join(words(goal.task)[:1]))
+
     score += 2 * len(action.stems & Terms.of(alternative).stems)
     if goal.action.overlap(Terms.of(alternative)):
         score += 2
@@ -299,7 +312,14 @@ def best_choice(turn: Turn, alternatives: list[str]) -> str:
 def say_choice(turn: Turn) -> Move:
     from callersim_cli.engines.offline.respond_goal import goal_again
 
-    choice = best_choice(turn, turn.line.say_choices)
+    choices = turn.line.say_choices
+    # "You can say 'today' or a date, like 'September 15th'": a placeholder asks for the goal's own value.
+    for choice in choices:
+        if re.match(r"(?:a|an|the)\s+(date|time|day|amount|number)\b", choice, re.I) and (
+            value := _goal_value(turn, choice.split()[1].lower())
+        ):
+            return speak("say_choice", "say", choice=value).explained(f"the goal's {choice.split()[1]}")
+    choice = best_choice(turn, [c for c in choices if not re.match(r"like\b", c, re.I)] or choices)
     # "Tell me why you're calling. You can say things like pay my bill, or upgrade my phone": examples,
     # not a closed list. An example that is not what the caller wants is not said; the goal is, briefly.
     if _EXAMPLES.search(turn.line.text):
@@ -312,7 +332,20 @@ def say_choice(turn: Turn) -> Move:
     return speak(bank, "say", choice=choice).explained(f"said '{choice}', the choice that fits the goal")
 
 
+def _goal_value(turn: Turn, kind: str) -> str | None:
+    text = turn.frame.read.text
+    if kind in ("date", "day"):
+        m = re.search(r"\b(?:on|by|for)\s+((?:" + "|".join(MONTHS) + r")\s+\d{1,2}(?:st|nd|rd|th)?)", text, re.I)
+        return m.group(1) if m else None
+    if kind == "time":
+        return turn.goal.time or None
+    if kind == "amount":
+        return turn.frame.facts.amount
+    return None
+
+
 def as_caller(choice: str) -> str:
+
     """A choice put to "you", in the caller's mouth: "you be waiting" -> "I'll be waiting", "you can pick it
     up at the store" -> "I'll pick it up at the store", "I can ship it to you" -> "Ship it to me"."""
     choice = re.sub(r"^(?:I|we) (?:can|could) (?:also )?", "", choice, flags=re.I)
