@@ -73,7 +73,7 @@ def with_acts(text: str, conv: Conversation, engine: OfflineEngine) -> str:
     """The report with the act that answered each turn: what --explain shows a user."""
     acts = []
     for i in range(len(conv.exchanges)):
-        history = conv.messages[: 1 + 2 * i] + [{"role": "user", "content": conv.exchanges[i].operator}]
+        history = [*conv.messages[: 1 + 2 * i], {"role": "user", "content": conv.exchanges[i].operator}]
         acts.append(str(engine.explain(conv.context, history)))
     out, turn = [], -1
     for line in text.split("\n"):

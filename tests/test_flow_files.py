@@ -14,7 +14,7 @@ from callersim_cli.persona import Persona
 
 FLOWS = Path(__file__).parent / "flows"
 ALL_FLOWS = sorted(FLOWS.rglob("*.json"))
-CORPUS = [p for p in ALL_FLOWS if p.parent.name in ("corpus", "dev", "heldout")]
+CORPUS = [p for p in ALL_FLOWS if p.parent.name in ("corpus", "dev", "heldout", "incoming")]
 PERSONA_KEYS = {f.name for f in dataclasses.fields(Persona)}
 # What a turn tests, so results can be reported per family (the families of issue 7).
 FAMILIES = {

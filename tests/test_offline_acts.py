@@ -18,6 +18,7 @@ from callersim_cli.engines import EngineOptions
 from callersim_cli.engines.offline import OfflineEngine
 from callersim_cli.engines.offline.acts import ACTS, Act, Example
 from callersim_cli.engines.offline.frame import frame_for
+from callersim_cli.engines.offline.menu_kinds import MENU_KINDS, MenuKind
 from callersim_cli.engines.offline.realize import BANKS
 from callersim_cli.engines.offline.state import CallState
 from callersim_cli.engines.offline.turn import Turn
@@ -101,3 +102,13 @@ UNMARKED_ANSWERS = {
     "bad_news", "give_up", "hold", "hold_start", "transfer", "prefer_location", "prefer_anyone",
     "prefer_anything", "prefer_named", "part_conflict", "not_sure",
 }  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", MENU_KINDS, ids=lambda k: k.name)
+def test_every_menu_example_is_read_as_its_own_kind(kind: MenuKind) -> None:
+    for example in kind.takes:
+        turn = turn_for(example, "report a lost debit card")
+        menu = [o for o in turn.line.menu if not o.language]
+        assert menu, f"{example!r} is not read as a menu"
+        first = next((k.name for k in MENU_KINDS if k.recognise(turn, menu)), "topics")
+        assert first == kind.name, f"{first!r} takes the {kind.name!r} menu {example!r}"

@@ -116,7 +116,10 @@ def _several_asks(turn: Turn) -> bool:
 
 def _each_ask(turn: Turn) -> Move | None:
     """Two questions in one line, both answered, in order; an ask no act can answer is left out."""
-    moves = [decide(turn.answering(ask, reprompted=turn.reprompted), after="two-questions") for ask in turn.line.asks]
+    moves = [
+        decide(turn.answering(ask, reprompted=turn.reprompted), after="two-questions")
+        for ask in turn.line.asks
+    ]
     answered = [m for m in moves if m.act not in ("question", "ack", "goal-unsaid")]
     if not answered:
         return None
@@ -226,7 +229,8 @@ ACTS: tuple[Act, ...] = (
         takes=("May I ask why you're cancelling?",)),
     Act("preference", lambda t: t.line.preference is not None, questions.state_preference,
         takes=("Do you have a preference for the location?",)),
-    Act("known-yes-no", lambda t: bool(t.line.yes_no) and not embedded_wh(t.line.yes_no or ""), questions.known_yes_no,
+    Act("known-yes-no", lambda t: bool(t.line.yes_no) and not embedded_wh(t.line.yes_no or ""),
+        questions.known_yes_no,
         takes=("Is anyone hurt?", "Do you still have the card?"),
         leaves=("Would you like a replacement card?",),
         scenario="report a lost card. Nobody was hurt. I still have the card."),

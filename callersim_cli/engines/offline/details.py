@@ -68,7 +68,9 @@ def owner_of(turn: Turn, request: DetailRequest, slot: str) -> str:
     frame = turn.frame
     # "the other driver's name": whoever the scenario names by that part, whether or not the call is for them.
     for person in frame.read.people:
-        if person.relation not in ("pet", *RELATIONS) and re.search(rf"\b{re.escape(person.relation)}\b", request.about):
+        if person.relation not in ("pet", *RELATIONS) and re.search(
+            rf"\b{re.escape(person.relation)}\b", request.about
+        ):
             return person.relation
     subject = frame.subject
     if (
@@ -108,7 +110,9 @@ def their_value(turn: Turn, slot: str, relation: str) -> str:
     return value(turn, slot)
 
 
-ACCOUNT_LIKE = frozenset({"account_number", "member", "policy", "patient", "subscriber", "customer", "student"})
+ACCOUNT_LIKE = frozenset(
+    {"account_number", "member", "policy", "patient", "subscriber", "customer", "student"}
+)
 
 
 def _given_account(turn: Turn) -> str | None:

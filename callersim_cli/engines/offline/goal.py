@@ -370,7 +370,11 @@ def _action(task: str) -> Terms:
     # "get the charge removed and refunded", "have my package held": the deed is the participle.
     if tokens and tokens[0] in ("get", "have") and (done := _DONE_TO.search(task)):
         return Terms.of(done.group(1))
-    if tokens and tokens[0] in ("check", "see", "know") and re.search(r"\b(?:whether|if|status|when|where)\b", task):
+    if (
+        tokens
+        and tokens[0] in ("check", "see", "know")
+        and re.search(r"\b(?:whether|if|status|when|where)\b", task)
+    ):
         return Terms(frozenset({"check", "status"}), frozenset({"status"}))
     for token in tokens:
         if concepts_of(token) & _INTENT_CONCEPTS:
@@ -458,7 +462,9 @@ def parse_goal(scenario: str) -> Goal:
     whole = " ".join(words(scenario))
     # "She can't do Wednesday morning": a part of the day ruled out is not one the caller wants.
     negated = " ".join(
-        c.lower() for c in re.split(r"[.;]|,\s+(?:but|and)\s+", scenario) if re.search(r"\b(?:can't|cannot|not|no|don't)\b", c, re.I)
+        c.lower()
+        for c in re.split(r"[.;]|,\s+(?:but|and)\s+", scenario)
+        if re.search(r"\b(?:can't|cannot|not|no|don't)\b", c, re.I)
     )
     parts = tuple(
         p
@@ -467,7 +473,9 @@ def parse_goal(scenario: str) -> Goal:
         and (
             (
                 re.search(rf"\b{p}s?\b", whole)
-                and not re.search(rf"(?:since|this|yesterday|last|in the) {p}\b(?!s? (?:only|is|works|would))", whole)
+                and not re.search(
+                    rf"(?:since|this|yesterday|last|in the) {p}\b(?!s? (?:only|is|works|would))", whole
+                )
             )
             or re.search(rf"\b{p}s? (?:only|is|are|works|would be)\b|\b(?:in|for) the {p}\b", whole)
         )

@@ -28,7 +28,8 @@ _STATUS_GIVEN = re.compile(
     r"\b(?:is|are|was|were|has|have|had)(?: not|n't)?(?: yet)?(?: been)? (?:now |already |still )?"
     r"(?:complete|incomplete|received|arrived|approved|denied|pending|processed|shipped|delivered|on file|"
     r"missing|under review|ready|finished|out for delivery|in transit|on (?:its|the) way|posted|sent|open)\b|"
-    r"\barrived on\b|\bwe (?:have not|haven't|did not|didn't) (?:yet )?receive|\bscheduled to (?:arrive|be delivered)\b|"
+    r"\barrived on\b|\bwe (?:have not|haven't|did not|didn't) (?:yet )?receive|"
+    r"\bscheduled to (?:arrive|be delivered)\b|"
     r"\b(?:should|will) (?:arrive|be delivered|be there)\b",
     re.I,
 )
@@ -37,6 +38,8 @@ _STATUS_GIVEN = re.compile(
 def status_given(text: str) -> bool:
     """The business told how things stand: "it was approved", "your order is out for delivery"."""
     return bool(_STATUS_GIVEN.search(text))
+
+
 _FIXED = re.compile(
     r"\b(?:sorry|apolog\w*|my (?:mistake|bad)|let me (?:fix|correct|change|update)|i(?:'ve| have) "
     r"(?:corrected|updated|changed|fixed)|corrected|updated that|got it,? (?:a|an|the)\b)",
@@ -47,18 +50,24 @@ _EXTRA_REFUSED = re.compile(r"\b(?:out of|ran out|sold out|don't (?:have|carry) 
 
 # A sentence that says the thing is done, in the many ways a business says it.
 _DONE = re.compile(
-    r"^(?:(?:okay|ok|alright|all right|great|perfect|good news|wonderful|excellent|thanks|thank you|sure)\W+)*"
-    r"(?:done|confirmed|all set|updated|fixed|sent|booked|approved|set|you're (?:all )?set|that's (?:all )?done|"
+    r"^(?:(?:okay|ok|alright|all right|great|perfect|good news|wonderful|excellent|thanks|thank you|"
+    r"sure)\W+)*"
+    r"(?:done|confirmed|all set|updated|fixed|sent|booked|approved|set|you're (?:all )?set|"
+    r"that's (?:all )?done|"
     r"it's done|got it set up)\b|"
     r"\bi(?:'ve| have) (?:got|put) (?:you|[A-Z]\w+(?: [A-Z]\w+)?) down\b|"
     r"\b(?:i|we)(?:'ve| have) (?:\w+ )?(?:\w+ed|sent|set|put|made|got|done)\b|"
-    r"\b(?:i|we)(?:'ll| will) (?:\w+ )?(?:rebill|refund|credit|send|mail|ship|text|email|call|process|deliver|"
+    r"\b(?:i|we)(?:'ll| will) (?:\w+ )?(?:rebill|refund|credit|send|mail|ship|text|email|call|"
+    r"process|deliver|"
     r"submit|schedule|reach out|contact|review|fax|have)\b|"
-    r"\b(?:a|an|the|our|your) [\w-]+(?: [\w-]+)? will (?:call|text|email|contact|reach|be (?:there|out|mailed|sent))\b|"
-    r"\b(?:is|are|has been|have been) (?:now )?(?:set|active|booked|scheduled|confirmed|approved|done|cancel+ed|"
+    r"\b(?:a|an|the|our|your) [\w-]+(?: [\w-]+)? will (?:call|text|email|contact|reach|be (?:there|"
+    r"out|mailed|sent))\b|"
+    r"\b(?:is|are|has been|have been) (?:now )?(?:set|active|booked|scheduled|confirmed|approved|"
+    r"done|cancel+ed|"
     r"effective|updated|added|removed|extended|moved|changed|reinstated|suspended|blocked)\b|"
     r"\bi have the \w+ (?:effective|set|scheduled|booked|for)\b|\b(?:goes|went) out\b|\bshould arrive\b|"
-    r"\b(?:request|reference|confirmation|claim|case|ticket|tracking|order|dispute) (?:number |reference |id )?(?:is|:)",
+    r"\b(?:request|reference|confirmation|claim|case|ticket|tracking|order|dispute) (?:number |"
+    r"reference |id )?(?:is|:)",
     re.I,
 )
 _BARE_DONE = re.compile(
@@ -66,9 +75,14 @@ _BARE_DONE = re.compile(
     r"updated|that's done)\b",
     re.I,
 )
-_INFORMATIVE = re.compile(r"\d|\b(?:is|are|was|were|has|have) (?:\w+ )?(?:ready|open|closed|covered|in network|"
-                          r"approved|pending|complete|incomplete|posted|sent|received|on file)\b", re.I)  # fmt: skip
-_BROAD = frozenset({"billing", "change", "account_change", "book", "status", "order", "account", "report", "human"})
+_INFORMATIVE = re.compile(
+    r"\d|\b(?:is|are|was|were|has|have) (?:\w+ )?(?:ready|open|closed|covered|in network|"
+    r"approved|pending|complete|incomplete|posted|sent|received|on file)\b",
+    re.I,
+)
+_BROAD = frozenset(
+    {"billing", "change", "account_change", "book", "status", "order", "account", "report", "human"}
+)
 
 
 def _statements(line: Line) -> list[str]:
@@ -91,25 +105,36 @@ def done_in(turn: Turn, line: Line, after_refusal: bool) -> str | None:
     for sentence in _statements(line):
         about = _about_goal(turn, sentence)
         # After a refusal, a consolation ("In the meantime, I've put a note on the shipment") is not the goal.
-        if after_refusal and re.match(r"(?:in the meantime|meanwhile|instead|for now|what i can do|however)\b", sentence, re.I):
+        if after_refusal and re.match(
+            r"(?:in the meantime|meanwhile|instead|for now|what i can do|however)\b", sentence, re.I
+        ):
             continue
-        strong = bool(_ISSUED.search(sentence))  # a confirmation number, a payment accepted: done, whatever words
+        strong = bool(
+            _ISSUED.search(sentence)
+        )  # a confirmation number, a payment accepted: done, whatever words
         success = signals_success(sentence)
         if success or (_DONE.search(sentence) and (about or strong or _BARE_DONE.search(sentence))):
             return sentence.rstrip(".!")
         # A call to find something out is done when the business tells how things stand.
-        if inquiry and (about or _STATUS_GIVEN.search(sentence)) and (_INFORMATIVE.search(sentence) or _STATUS_GIVEN.search(sentence)):
+        if (
+            inquiry
+            and (about or _STATUS_GIVEN.search(sentence))
+            and (_INFORMATIVE.search(sentence) or _STATUS_GIVEN.search(sentence))
+        ):
             return sentence.rstrip(".!")
     return None
 
 
 _ISSUED = re.compile(
-    r"\b(?:confirmation|reference|claim|case|ticket|tracking|request|cancellation) (?:number |code |id )?(?:is|:)|"
+    r"\b(?:confirmation|reference|claim|case|ticket|tracking|request|cancellation) (?:number |code |"
+    r"id )?(?:is|:)|"
     r"\b(?:has been|was|have been) (?:accepted|processed|approved|confirmed|submitted|scheduled|booked)\b",
     re.I,
 )
 # A refusal to find or verify something the caller gave is a lookup, not a refusal of what it called for.
-_LOOKUP = re.compile(r"\b(?:couldn't|could not|can't|cannot|unable to) (?:find|locate|verify|match|pull up)\b", re.I)
+_LOOKUP = re.compile(
+    r"\b(?:couldn't|could not|can't|cannot|unable to) (?:find|locate|verify|match|pull up)\b", re.I
+)
 
 
 def clause(line: str, phrase: str) -> str:

@@ -19,17 +19,76 @@ from callersim_cli.engines.offline.text import MONTHS, WEEKDAYS, concepts_of, co
 # Words too common in calls to tell one clause from another.
 _GENERIC = frozenset(
     stem(w)
-    for w in ["get", "want", "need", "like", "call", "help", "please", "know", "tell", "sure", "make", "go", "do", "today", "thing", "something", "anything", "everything", "time", "way", "one", "also", "still", "right", "just", "really", "able", "any", "many", "much", "well", "take", "give", "let", "see", "look", "would", "could", "should", "may", "might", "will", "can", "there", "here", "what", "which", "when", "where", "how", "who", "why", "yes", "no", "okay"]
+    for w in [
+        "get",
+        "want",
+        "need",
+        "like",
+        "call",
+        "help",
+        "please",
+        "know",
+        "tell",
+        "sure",
+        "make",
+        "go",
+        "do",
+        "today",
+        "thing",
+        "something",
+        "anything",
+        "everything",
+        "time",
+        "way",
+        "one",
+        "also",
+        "still",
+        "right",
+        "just",
+        "really",
+        "able",
+        "any",
+        "many",
+        "much",
+        "well",
+        "take",
+        "give",
+        "let",
+        "see",
+        "look",
+        "would",
+        "could",
+        "should",
+        "may",
+        "might",
+        "will",
+        "can",
+        "there",
+        "here",
+        "what",
+        "which",
+        "when",
+        "where",
+        "how",
+        "who",
+        "why",
+        "yes",
+        "no",
+        "okay",
+    ]
 )
 _NEGATED = re.compile(
     r"\b(?:no|not|never|nobody|none|nothing|neither|nor|without|haven't|hasn't|hadn't|didn't|doesn't|don't|"
     r"isn't|aren't|wasn't|weren't|won't|can't|couldn't|cannot)\b",
     re.I,
 )
-_PLACE = re.compile(r"\b\d+\s+[A-Z]\w+|\b(?:in|at|to|from|near|on)\s+(?:the\s+)?[A-Z]\w+|\blane\b|\bstreet\b", re.I)
+_PLACE = re.compile(
+    r"\b\d+\s+[A-Z]\w+|\b(?:in|at|to|from|near|on)\s+(?:the\s+)?[A-Z]\w+|\blane\b|\bstreet\b", re.I
+)
 _WHEN = re.compile(
     r"\b(?:" + "|".join((*MONTHS, *WEEKDAYS)) + r")\b|\b\d{1,2}(?::\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.)|"
-    r"\b(?:today|tomorrow|yesterday|tonight|morning|afternoon|evening|ago|week|month|year|since|last night)\b",
+    r"\b(?:today|tomorrow|yesterday|tonight|morning|afternoon|evening|ago|week|month|year|since|"
+    r"last night)\b",
     re.I,
 )
 _AMOUNT = re.compile(r"\$\s?\d|\b\d+\s*(?:dollars|euros?|pounds)\b", re.I)
@@ -61,7 +120,9 @@ def _concepts(text: str) -> frozenset[str]:
 
 def _wants(question: str) -> re.Pattern[str] | None:
     q = question.lower()
-    if re.search(r"\bwhere\b|\b(?:what|which)(?:'s| is)? (?:the )?(?:location|address|street|lane|direction)", q):
+    if re.search(
+        r"\bwhere\b|\b(?:what|which)(?:'s| is)? (?:the )?(?:location|address|street|lane|direction)", q
+    ):
         return _PLACE
     if re.search(r"\bwhen\b|\bwhat (?:time|date|day)\b|\bhow long\b|\bwhat dates?\b", q):
         return _WHEN
@@ -73,7 +134,9 @@ def _wants(question: str) -> re.Pattern[str] | None:
 
 
 @lru_cache(maxsize=2048)
-def _scored(clauses: tuple[str, ...], question: str, common: frozenset[str]) -> tuple[tuple[float, float, int], ...]:
+def _scored(
+    clauses: tuple[str, ...], question: str, common: frozenset[str]
+) -> tuple[tuple[float, float, int], ...]:
     """Each clause's score and how much of the question it covers, by shared words: the business's own
     words ("travel notice" at a bank's card line) count half, as every clause of its calls may use them."""
     q_stems, q_concepts = _stems(question), _concepts(question)
@@ -93,7 +156,9 @@ def _scored(clauses: tuple[str, ...], question: str, common: frozenset[str]) -> 
             score += 2.0 if (shared or concepts) and wants.search(clause) else -2.0
         # How much of the shorter of the two the other covers: "There's no gas smell and no CO alarm" answers
         # a long "Do you smell gas anywhere in the home, or is a carbon monoxide alarm going off?".
-        covered = (sum(weight(s) for s in shared) + 0.5 * len(concepts)) / max(1.0, min(total, len(c_stems) or 1))
+        covered = (sum(weight(s) for s in shared) + 0.5 * len(concepts)) / max(
+            1.0, min(total, len(c_stems) or 1)
+        )
         scores.append((score, covered, i))
     return tuple(scores)
 
@@ -121,5 +186,7 @@ def overlaps(clause: str, question: str) -> bool:
     month you would like to serve" share the concept of a date)."""
     if _stems(clause) & _stems(question):
         return True
-    wants = _wants(question) or (_WHEN if re.search(r"\b(?:month|week|day|date|time)\b", question, re.I) else None)
+    wants = _wants(question) or (
+        _WHEN if re.search(r"\b(?:month|week|day|date|time)\b", question, re.I) else None
+    )
     return bool(wants and wants.search(clause))

@@ -32,7 +32,8 @@ _HOLD = r"\b(?:hold|holding|wait|waiting|stay on the line|remain on the line)\b"
 _SURVEY = re.compile(r"\b(?:satisf\w+|scale of|rate|rating|survey|feedback|recommend|how likely)\b", re.I)
 _FROM_OTHER_PHONE = re.compile(
     r"\bcalling (?:you )?from (?:my \w+'s|my work|another|a different|a friend's|someone else's|not my)\b|"
-    r"\bfrom (?:my )?(?:wife|husband|mother|father|son|daughter|friend|work)'?s? phone\b|\bnot my \w+ phone\b",
+    r"\bfrom (?:my )?(?:wife|husband|mother|father|son|daughter|friend|work)'?s? phone\b|"
+    r"\bnot my \w+ phone\b",
     re.I,
 )
 
@@ -42,7 +43,7 @@ class MenuKind:
     name: str
     recognise: Callable[[Turn, list[MenuOption]], bool]
     decide: Callable[[Turn, list[MenuOption]], Move | None]
-    takes: tuple[str, ...]
+    takes: tuple[str | tuple[str, ...], ...]
 
 
 def _pair(menu: list[MenuOption], first: str, second: str) -> tuple[MenuOption, MenuOption] | None:
@@ -77,8 +78,16 @@ def _survey(turn: Turn, menu: list[MenuOption]) -> Move | None:
     scale = re.search(r"\b(?:from|of|between)\s+(\d)\s+(?:to|and)\s+(\d{1,2})\b", turn.line.text)
     if scale:
         low, high = int(scale.group(1)), int(scale.group(2))
-        top = re.search(rf"\b{high}\b[^.]*\b(?:very |extremely )?(?:satisfied|likely|best|excellent)\b", turn.line.text, re.I)
-        best = high if top or not re.search(rf"\b{low}\b[^.]*\b(?:very )?satisfied\b", turn.line.text, re.I) else low
+        top = re.search(
+            rf"\b{high}\b[^.]*\b(?:very |extremely )?(?:satisfied|likely|best|excellent)\b",
+            turn.line.text,
+            re.I,
+        )
+        best = (
+            high
+            if top or not re.search(rf"\b{low}\b[^.]*\b(?:very )?satisfied\b", turn.line.text, re.I)
+            else low
+        )
         worst = low if best == high else high
         key = best if pleased else (best + worst) // 2
         return press(str(key), "a survey: how the call went")
@@ -112,8 +121,14 @@ def _callback(turn: Turn, menu: list[MenuOption]) -> Move | None:
     assert pair is not None
     callback, hold = pair
     text = turn.frame.read.text
-    wants_hold = re.search(r"\b(?:don't mind (?:holding|waiting)|rather (?:wait|hold)|wait on hold|not a call ?back)\b", text, re.I)
-    wants_callback = re.search(r"\b(?:take a call ?back|callback instead|call me back|prefer a call ?back)\b", text, re.I)
+    wants_hold = re.search(
+        r"\b(?:don't mind (?:holding|waiting)|rather (?:wait|hold)|wait on hold|not a call ?back)\b",
+        text,
+        re.I,
+    )
+    wants_callback = re.search(
+        r"\b(?:take a call ?back|callback instead|call me back|prefer a call ?back)\b", text, re.I
+    )
     if wants_hold:
         return press(hold.key, "the scenario would rather hold")
     if wants_callback or turn.frame.hurried:
@@ -144,7 +159,8 @@ def _yes_no_keys(turn: Turn, menu: list[MenuOption]) -> Move | None:
 
 
 def _proposition(turn: Turn, menu: list[MenuOption]) -> Move | None:
-    """ "If you made this transaction, press 1. If you did not, press 9.": is it so, by what the caller knows."""
+    """ "If you made this transaction, press 1. If you did not, press 9.": is it so, by what the caller
+    knows."""
     from callersim_cli.engines.offline.knowledge import best_clause
     from callersim_cli.engines.offline.readback import Memory
     from callersim_cli.engines.offline.respond_checks import readback_error
@@ -167,28 +183,33 @@ def _recording(turn: Turn, menu: list[MenuOption]) -> Move | None:
     return press(keep.key, "the message is said: keep it")
 
 
-_NOT_OPTION = re.compile(r"(?:if )?(?:not|no|it's not|this is not|that's not|you did not|you didn't|it isn't|it is not|"
-                         r"this isn't|that isn't)(?: (?:correct|right|you|your \w+|mine))?", re.I)  # fmt: skip
+_NOT_OPTION = re.compile(
+    r"(?:if )?(?:not|no|it's not|this is not|that's not|you did not|you didn't|it isn't|it is not|"
+    r"this isn't|that isn't)(?: (?:correct|right|you|your \w+|mine))?",
+    re.I,
+)
+_MESSAGE_KEPT = r"\b(?:send|keep|save)\b.*\bmessage\b|\bmessage\b.*\b(?:send|keep)"
 
 
 MENU_KINDS: tuple[MenuKind, ...] = (
     MenuKind("yes-no-keys", lambda t, m: any(re.fullmatch(r"(?:say )?yes", o.text, re.I) for o in m)
              and any(re.fullmatch(r"(?:say )?no", o.text, re.I) for o in m), _yes_no_keys,
              takes=("Would you like a replacement card? Press 1 for yes, or press 2 for no.",)),
+    MenuKind("survey", lambda t, m: bool(_SURVEY.search(t.line.text)), _survey,
+             takes=("If you were satisfied with this call, press 1. If not, press 2.",)),
     MenuKind("proposition", lambda t, m: len(m) == 2 and any(_NOT_OPTION.fullmatch(o.text) for o in m),
              _proposition,
              takes=("I found a 2018 Kia Sorento. If this is your vehicle, press 1. If not, press 2.",)),
-    MenuKind("recording", lambda t, m: any(_has(o, r"\b(?:send|keep|save)\b.*\bmessage\b|\bmessage\b.*\b(?:send|keep)")
-                                           for o in m) and any(_has(o, r"re-?record|listen") for o in m), _recording,
+    MenuKind("recording", lambda t, m: any(_has(o, _MESSAGE_KEPT) for o in m)
+             and any(_has(o, r"re-?record|listen") for o in m), _recording,
              takes=("To send your message, press 1. To listen to it, press 2. To re-record, press 3.",)),
     MenuKind("read-back", lambda t, m: _pair(m, _CONFIRM, _UNDO) is not None, _confirm,
              takes=("You entered 4 4 1 7. If this is correct, press 1. To re-enter, press 2.",)),
-    MenuKind("survey", lambda t, m: bool(_SURVEY.search(t.line.text)), _survey,
-             takes=("If you were satisfied with this call, press 1. If not, press 2.",)),
     MenuKind("offer", lambda t, m: _pair(m, _ACCEPT, _SKIP) is not None, _offer,
              takes=("You can add a hotspot pass for $10 a month. To add it, press 1. To skip, press 2.",)),
     MenuKind("finished", lambda t, m: any(_has(o, _FINISHED) for o in m), _finished,
-             takes=(("How can I help?", "Your card has been blocked. To hear more options, press 1. If you're "
+             takes=(("How can I help?", "Your card has been blocked. To hear more options, press 1. "
+                     "If you're "
                      "all set, press 2."),)),
     MenuKind("callback", lambda t, m: _pair(m, _CALLBACK, _HOLD) is not None, _callback,
              takes=("To get a call back, press 1. To continue holding, press 2.",)),

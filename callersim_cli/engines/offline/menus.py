@@ -98,6 +98,7 @@ def _key(token: str) -> str:
 
 def _option_text(text: str) -> str:
     text = _LEAD_IN.sub("", text.strip(), count=1)
+    text = re.sub(r"[\s,]+or$", "", text.strip(" ,.;:!?"))  # "Press 1 for yes, or press 2 for no"
     return text.strip(" ,.;:!?").strip()
 
 
@@ -251,7 +252,8 @@ def _yes_no_with_or(sentence: str) -> bool:
     # to renew ..., replace ..."); a verb there ("given the card number", "smell gas") asks yes or no.
     return not re.match(
         r"(?:a|an|the|my|your|his|her|their|this|that|these|those|one|two|\d|be\b|calling|looking|here|"
-        r"for|with|in|on|at|by|going to|planning|still|prefer|like|want|rather|need|choose|take|pick|interested|"
+        r"for|with|in|on|at|by|going to|planning|still|prefer|like|want|rather|need|choose|take|"
+        r"pick|interested|"
         r"lost|stolen|new|old|done|finished|ready|open|closed)\b|\w+ing\b",
         rest,
         re.I,
@@ -268,11 +270,18 @@ def offered_choices(line: str) -> list[str]:
             or _KEY_MENTION.search(sentence)
             or _ANY_QUESTION.match(sentence)
             # "Which lane or direction is it in?", "What's your rent or mortgage payment?" ask which or what.
-            or (re.match(r"^(?:and\s+|so\s+)?(?:what|how|where|when|who|which\s+(?!(?:one|would|do|of)\b))", sentence, re.I)
+            or (
+                re.match(
+                    r"^(?:and\s+|so\s+)?(?:what|how|where|when|who|which\s+(?!(?:one|would|do|of)\b))",
+                    sentence,
+                    re.I,
+                )
                 and ": " not in sentence
                 # "Which account should it come from, checking or savings?": the choices follow a comma.
-                and not re.search(r",\s*(?:[\w'-]+\s+){0,3}[\w'-]+,?\s+or\s+[\w'-]+(?:\s+[\w'-]+){0,3}\?$", sentence))
-
+                and not re.search(
+                    r",\s*(?:[\w'-]+\s+){0,3}[\w'-]+,?\s+or\s+[\w'-]+(?:\s+[\w'-]+){0,3}\?$", sentence
+                )
+            )
             or _yes_no_with_or(sentence)
         ):
             continue

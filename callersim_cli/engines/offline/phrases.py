@@ -290,7 +290,8 @@ BANKS: dict[str, Bank] = {
     "not_them": _b("No, I'm calling for my {relation}.", terse=("No, for my {relation}.",), answer="no"),
 
     "not_emergency": _b(
-        "No, it's not an emergency.", "No, nothing urgent.", "No, not an emergency.", terse=("No.",), answer="no"
+        "No, it's not an emergency.", "No, nothing urgent.", "No, not an emergency.",
+        terse=("No.",), answer="no",
     ),
     "known_yes": _b("Yes, {clause}.", "Yes. {Clause}.", terse=("Yes, {clause}.",), answer="yes"),
     "known_no": _b("No, {clause}.", "No. {Clause}.", terse=("No, {clause}.",), answer="no"),

@@ -93,7 +93,9 @@ class Memory:
     def names(self) -> list[str]:
         frame = self.turn.frame
         names = [f.value for f in frame.read.facts if f.kind in ("name", "last_name", "pet_name")]
-        if frame.persona.name and ((frame.context.persona and frame.context.persona.name) or self._said_name()):
+        if frame.persona.name and (
+            (frame.context.persona and frame.context.persona.name) or self._said_name()
+        ):
             names.append(frame.persona.name)
         return names
 

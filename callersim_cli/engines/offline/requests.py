@@ -114,7 +114,8 @@ _NOT_ASKING = re.compile(
     r"(?:have|has|did|does|is|are|was|were)\s+(?:you|your|anyone|someone|somebody|it|the|that|this|they)\b|"
     r"(?:can|could|would|will) you (?:send|upload|e-?mail|mail|fax|bring|forward|submit|do)\b)|"
     r"\bplease (?:bring|have|gather|keep|remember)\b|\bhave your [\w\s]+ ready\b|\byou can (?:also )?say\b|"
-    r"\byou(?:'ll| will) (?:get|receive|need to bring)\b|\b(?:we|i) (?:can't|cannot|don't|do not) (?:take|accept)\b",
+    r"\byou(?:'ll| will) (?:get|receive|need to bring)\b|\b(?:we|i) (?:can't|cannot|don't|"
+    r"do not) (?:take|accept)\b",
     re.I,
 )
 _PRESS_MODE = re.compile(
@@ -145,7 +146,9 @@ def detail_request(line: str) -> DetailRequest | None:
     part: str | None = None
     for index, sentence in enumerate(sentences(line)):
         lowered = sentence.lower()
-        if _NOT_ASKING.search(lowered) or re.search(r",\s*(?:[\w-]+\s+){0,2}[\w-]+ or [\w-]+(?:\s+[\w-]+)?\?$", lowered):
+        if _NOT_ASKING.search(lowered) or re.search(
+            r",\s*(?:[\w-]+\s+){0,2}[\w-]+ or [\w-]+(?:\s+[\w-]+)?\?$", lowered
+        ):
             continue  # an offer or a yes/no question that mentions a detail ("sent to the address on file?")
         # A request verb, or a bare question ("And the date of birth?", "Your ZIP code?").
         if not (_REQUEST.search(sentence) or sentence.endswith("?")):
@@ -164,7 +167,9 @@ def detail_request(line: str) -> DetailRequest | None:
                     continue
                 taken.append(m.span())
                 found.append((index * 10_000 + m.start(), slot))
-                whose = whose or ("theirs" if _THEIRS.search(lowered) else "mine" if _MINE.search(lowered) else "")
+                whose = whose or (
+                    "theirs" if _THEIRS.search(lowered) else "mine" if _MINE.search(lowered) else ""
+                )
                 about = about or lowered
                 break
         # Any other labelled number ("your citation number", "the student ID", "flight number") is the goal's

@@ -124,8 +124,12 @@ def reprompt_rest(turn: Turn) -> Move:
     return escalate(rest, rest.line) or decide(rest)
 
 
-_SCALE = re.compile(r"\b(?:on a scale|scale of|from|between)\s+(?:of\s+)?(\d{1,2})\s+(?:to|and)\s+(\d{1,2})\b", re.I)
-_SURVEY_ASK = re.compile(r"\b(?:how (?:satisfied|likely|would you rate)|rate (?:your|the|our|this)|on a scale)\b", re.I)
+_SCALE = re.compile(
+    r"\b(?:on a scale|scale of|from|between)\s+(?:of\s+)?(\d{1,2})\s+(?:to|and)\s+(\d{1,2})\b", re.I
+)
+_SURVEY_ASK = re.compile(
+    r"\b(?:how (?:satisfied|likely|would you rate)|rate (?:your|the|our|this)|on a scale)\b", re.I
+)
 
 
 def is_survey(turn: Turn) -> bool:

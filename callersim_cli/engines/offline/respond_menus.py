@@ -37,7 +37,8 @@ _REQUEST_VERB = re.compile(r"(?:pay|talk|speak|get|make|check|report|cancel|upgr
 # The business read back what it heard the caller say: "I think you said billing. Is that right?"
 _HEARD = re.compile(
     r"\b(?:i think you said|i heard|did you say|you said|it sounds like you(?:'re| are)? (?:calling about|"
-    r"asking about|want|need)|you(?:'re| are) calling about|(?<!do )(?<!did )(?<!would )(?<!if )you want(?: to)?|"
+    r"asking about|want|need)|you(?:'re| are) calling about|"
+    r"(?<!do )(?<!did )(?<!would )(?<!if )you want(?: to)?|"
     r"(?<!would )you'd like(?: to)?)\s+(.+?)"
     r"(?:[.?!]|,?\s+(?:is that|right|correct|did i)\b|$)",
     re.I,
@@ -61,7 +62,6 @@ _DEEDS = (
     frozenset({"report", "fil", "submit"}),
     frozenset({"mov", "transfer", "send"}),
 )
-
 
 
 def _same_deed(verb: str, action: frozenset[str]) -> bool:
@@ -98,12 +98,21 @@ def option_score(turn: Turn, option: MenuOption) -> float:
     verb = _OPTION_VERB.match(text)
     if verb and _same_deed(verb.group(1), goal.action.stems):
         score += 3  # "reschedule" for "move my appointment": the same deed in other words
-    elif verb and verb.group(1).lower() not in light and stem(verb.group(1).lower()) not in _goal_verbs(turn):
-        if not (Terms.of(verb.group(1)).concepts & goal.action.concepts - {"billing", "order", "status"}):
-            score -= 3
+    elif (
+        verb
+        and verb.group(1).lower() not in light
+        and stem(verb.group(1).lower()) not in _goal_verbs(turn)
+        and not (Terms.of(verb.group(1)).concepts & goal.action.concepts - {"billing", "order", "status"})
+    ):
+        score -= 3
     # "To check on an existing claim, press 3" is not for reporting a new loss: nothing exists yet.
-    if _EXISTING.search(option.text) and not _EXISTING.search(goal.task) and (
-        _NEW_MATTER.search(goal.task) or not re.search(r"\b(?:status|update|check|existing|already)\b", goal.task, re.I)
+    if (
+        _EXISTING.search(option.text)
+        and not _EXISTING.search(goal.task)
+        and (
+            _NEW_MATTER.search(goal.task)
+            or not re.search(r"\b(?:status|update|check|existing|already)\b", goal.task, re.I)
+        )
     ):
         score -= 4
     if _DIRECTORY.search(option.text):
@@ -114,18 +123,21 @@ def option_score(turn: Turn, option: MenuOption) -> float:
         # "$500" when the menu offers the minimum or the balance: another amount, unless it is one of them.
         said = {v.key for v in amounts_in(turn.line.text)}
         score += 0 if amounts_in(turn.frame.facts.amount)[0].key in said else 4
-    if re.search(r"\d|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|morning|afternoon)\b", text, re.I):
+    if re.search(
+        r"\d|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|morning|afternoon)\b", text, re.I
+    ):
         score += choice_score(turn, text) - goal.terms.overlap(terms)  # a time offered as a key
     # "It's not an emergency": an option for what the scenario says is not so is not for this call.
     # Statements of fact only: "I don't want any extra services" declines; it says nothing is not so.
     negated = [
-        c for c in turn.frame.read.clauses
+        c
+        for c in turn.frame.read.clauses
         if _NEGATION.search(c) and not re.search(r"\b(?:want|need|like|interested|willing)\b", c, re.I)
     ]
     if any(terms.stems & Terms.of(re.sub(_NEGATION, " ", c)).stems - goal.terms.stems for c in negated):
         score -= 5
     # "If anything is missing, talk to an admissions counselor": a condition met by what the line says.
-    for condition, then in turn.frame.read.conditions:
+    for _, then in turn.frame.read.conditions:
         if then and _TROUBLE.search(turn.line.text) and terms.stems & Terms.of(then).stems:
             score += 6
     if option.is_repeat:
@@ -147,7 +159,8 @@ def _fallback(options: list[MenuOption], best: MenuOption | None = None) -> Menu
 
 _NEGATION = re.compile(r"\b(?:not|no|never|isn't|aren't|wasn't|nobody|none)\b", re.I)
 _TROUBLE = re.compile(
-    r"\b(?:incomplete|missing|still waiting|waiting on|not (?:yet )?received|denied|declined|problem|issue|sold out|"
+    r"\b(?:incomplete|missing|still waiting|waiting on|not (?:yet )?received|denied|declined|"
+    r"problem|issue|sold out|"
     r"fully booked|no availability|not available|unavailable|"
     r"unable|can't|cannot|don't match|doesn't match|different from)\b",
     re.I,
@@ -162,7 +175,17 @@ def _weak(turn: Turn, option: MenuOption) -> bool:
     terms = Terms.of(_first_person(option.text))
     if turn.frame_terms.stems & terms.stems:
         return False
-    broad = {"billing", "change", "account_change", "book", "status", "order", "insurance", "account", "report"}
+    broad = {
+        "billing",
+        "change",
+        "account_change",
+        "book",
+        "status",
+        "order",
+        "insurance",
+        "account",
+        "report",
+    }
     return (
         not (turn.goal.terms.stems & terms.stems)
         and not (turn.goal.action.stems & terms.stems)
@@ -247,15 +270,16 @@ def choice_score(turn: Turn, alternative: str) -> float:
         score += max(0.0, 4 - abs(offered[0] - wanted) / 60)
     score += _scenario_leaning(turn, alternative)
     # "transfer funds" for "move $500 from my savings": the same deed in other words.
-    if (first := re.match(r"\w+", lowered)) and _same_deed(first.group(0), goal.action.stems | {stem(words(goal.task)[0])} if words(goal.task) else goal.action.stems):
+    if (first := re.match(r"\w+", lowered)) and _same_deed(
+        first.group(0),
+        goal.action.stems | {stem(words(goal.task)[0])} if words(goal.task) else goal.action.stems,
+    ):
         score += 3
     # "my reservation" is one that exists: "new reservation" is not it.
-    if re.search(r"\bnew\b", lowered) and (noun := re.search(r"\bnew\s+(\w+)", lowered)):
-        if re.search(rf"\bmy (?:\w+\s+){{0,3}}{re.escape(noun.group(1))}", goal.task, re.I):
-            score -= 4
-    if re.search(r"\bexisting\b", lowered) and (noun := re.search(r"\bexisting\s+(\w+)", lowered)):
-        if re.search(rf"\bmy (?:\w+\s+){{0,3}}{re.escape(noun.group(1))}", goal.task, re.I):
-            score += 3
+    for word, weight in (("new", -4), ("existing", 3)):
+        noun = re.search(rf"\b{word}\s+(\w+)", lowered)
+        if noun and re.search(rf"\bmy (?:\w+\s+){{0,3}}{re.escape(noun.group(1))}", goal.task, re.I):
+            score += weight
     # The goal's action ("change my flight") outweighs its topic when options share the topic.
     action = Terms.of(" ".join(words(goal.task)[:1]))
 
@@ -265,7 +289,9 @@ def choice_score(turn: Turn, alternative: str) -> float:
     return score
 
 
-_EARLIEST = re.compile(r"\b(?:earliest|soonest|first available|as soon as possible|asap|whichever .* earliest)\b", re.I)
+_EARLIEST = re.compile(
+    r"\b(?:earliest|soonest|first available|as soon as possible|asap|whichever .* earliest)\b", re.I
+)
 
 
 def _scenario_leaning(turn: Turn, alternative: str) -> float:
@@ -281,7 +307,11 @@ def _scenario_leaning(turn: Turn, alternative: str) -> float:
         ):
             lean += 3
     # What the goal does not name costs a little: "a king with a harbor view at $189" over "a standard king".
-    extra = [s for s in terms.stems if s not in turn.goal.terms.stems and not s.isdigit() and s not in turn.frame_terms.stems]
+    extra = [
+        s
+        for s in terms.stems
+        if s not in turn.goal.terms.stems and not s.isdigit() and s not in turn.frame_terms.stems
+    ]
     lean -= 0.5 * len(extra)
     for _, then in read.conditions:
         if then and _TROUBLE.search(turn.line.text) and terms.stems & Terms.of(then).stems:
@@ -302,8 +332,13 @@ def best_choice(turn: Turn, alternatives: list[str]) -> str:
     state = turn.state
     repeated = turn.index > 0 and not turn.rephrasing and state.lines[-2].normal == turn.line.normal
     ranked = sorted(alternatives, key=lambda a: -choice_score(turn, a))
-    if _EARLIEST.search(turn.frame.read.text) and choice_score(turn, ranked[0]) <= choice_score(turn, alternatives[0]):
-        ranked = [alternatives[0], *[a for a in ranked if a != alternatives[0]]]  # the first offered is the earliest
+    if _EARLIEST.search(turn.frame.read.text) and choice_score(turn, ranked[0]) <= choice_score(
+        turn, alternatives[0]
+    ):
+        ranked = [
+            alternatives[0],
+            *[a for a in ranked if a != alternatives[0]],
+        ]  # the first offered is the earliest
     if repeated and len(ranked) > 1 and choice_score(turn, ranked[0]) <= 0:
         return ranked[1]
     return ranked[0]
@@ -335,7 +370,9 @@ def say_choice(turn: Turn) -> Move:
 def _goal_value(turn: Turn, kind: str) -> str | None:
     text = turn.frame.read.text
     if kind in ("date", "day"):
-        m = re.search(r"\b(?:on|by|for)\s+((?:" + "|".join(MONTHS) + r")\s+\d{1,2}(?:st|nd|rd|th)?)", text, re.I)
+        m = re.search(
+            r"\b(?:on|by|for)\s+((?:" + "|".join(MONTHS) + r")\s+\d{1,2}(?:st|nd|rd|th)?)", text, re.I
+        )
         return m.group(1) if m else None
     if kind == "time":
         return turn.goal.time or None
@@ -345,7 +382,6 @@ def _goal_value(turn: Turn, kind: str) -> str | None:
 
 
 def as_caller(choice: str) -> str:
-
     """A choice put to "you", in the caller's mouth: "you be waiting" -> "I'll be waiting", "you can pick it
     up at the store" -> "I'll pick it up at the store", "I can ship it to you" -> "Ship it to me"."""
     choice = re.sub(r"^(?:I|we) (?:can|could) (?:also )?", "", choice, flags=re.I)
@@ -358,17 +394,23 @@ def as_caller(choice: str) -> str:
     return re.sub(r"\byour\b", "my", choice, flags=re.I)
 
 
-_SOMEONE_ELSE = re.compile(r"\b(?:someone else|somebody else|another person|a family member|a relative|a child)\b", re.I)
+_SOMEONE_ELSE = re.compile(
+    r"\b(?:someone else|somebody else|another person|a family member|a relative|a child)\b", re.I
+)
 
 
 def choose(turn: Turn) -> Move:
     alternatives = turn.line.offered
-    if any(_SOMEONE_ELSE.search(a) for a in alternatives) and any(re.match(r"(?:for )?(?:you|yourself)\b", a, re.I) for a in alternatives):
+    if any(_SOMEONE_ELSE.search(a) for a in alternatives) and any(
+        re.match(r"(?:for )?(?:you|yourself)\b", a, re.I) for a in alternatives
+    ):
         # "Is this for you, or for someone else?": whom the call is for.
         subject = turn.frame.subject
         if subject is None:
             return speak("for_me", "choose").explained("the call is for the caller")
-        return speak("for_them", "choose", relation=subject.relation).explained(f"the call is for the {subject.relation}")
+        return speak("for_them", "choose", relation=subject.relation).explained(
+            f"the call is for the {subject.relation}"
+        )
     choice = best_choice(turn, alternatives)
     why = f"chose '{choice}' of {len(alternatives)} offered"
     if (mine := as_caller(choice)) != choice:

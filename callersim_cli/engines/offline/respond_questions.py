@@ -61,7 +61,9 @@ def describe(turn: Turn) -> Move | None:
     if re.search(r"\bdescribe\b|\b(?:color|colour)\b.*\b(?:type|brand|style)\b", line) and (
         known := best_clause(frame, line + " bag suitcase car vehicle color", least=2.0)
     ):
-        return speak("sentence", "describe", text=known.clause).explained(f"the scenario says '{known.clause}'")
+        return speak("sentence", "describe", text=known.clause).explained(
+            f"the scenario says '{known.clause}'"
+        )
     if re.search(r"\bdescribe\b.*\b(?:bag|luggage|suitcase)|\b(?:color|colour)\b.*\b(?:type|brand)\b", line):
         rng = frame.stable_rng("bag")
         color, kind, brand = rng.choice(BAG_COLORS), rng.choice(BAG_KINDS), rng.choice(BAG_BRANDS)
@@ -164,7 +166,10 @@ def answer_which(turn: Turn) -> Move | None:
     fact = next((f for f in turn.frame.read.facts if stem(f.kind) == noun or noun in f.label.split()), None)
     if fact is not None and fact.kind not in ("name", "last_name"):
         # "Which flight were you on?" -> the goal's flight, with where it went when the scenario says.
-        after = re.match(r"\s+(?:from\s+[A-Z]\w+(?:\s+to\s+[A-Z]\w+)?|on\s+\w+\s+\d{1,2})", turn.frame.read.text[fact.start + len(fact.label) + 1 + len(fact.value):] if fact.label else "")
+        after = re.match(
+            r"\s+(?:from\s+[A-Z]\w+(?:\s+to\s+[A-Z]\w+)?|on\s+\w+\s+\d{1,2})",
+            turn.frame.read.text[fact.start + len(fact.label) + 1 + len(fact.value) :] if fact.label else "",
+        )
         phrase = f"{fact.label} {fact.value}{after.group(0) if after else ''}" if fact.label else fact.value
         return speak("which", phrase=phrase).explained(f"the scenario's {fact.label or fact.kind}", fact.kind)
     found = re.search(
@@ -244,7 +249,11 @@ def answer_attribute(turn: Turn, attribute: str | None = None) -> Move:
         elif goal.next_week:
             parts.append("sometime next week")
         if goal.time and re.search(r"\btime\b|\bwhen\b|\bwhat time\b", turn.line.text, re.I):
-            parts.append(goal.time if re.match(r"(?:after|before|by|around|at|between|from)\b", goal.time) else f"at {goal.time}")
+            parts.append(
+                goal.time
+                if re.match(r"(?:after|before|by|around|at|between|from)\b", goal.time)
+                else f"at {goal.time}"
+            )
         elif goal.prefer_parts:
             parts.append(f"in the {goal.prefer_parts[0]}")
         if parts:
@@ -297,7 +306,8 @@ _PROBLEM_QUESTION = re.compile(
     re.I,
 )
 _TROUBLE_WORDS = re.compile(
-    r"\b(?:won't|doesn't|isn't|stopped|broken|broke|not working|no (?:signal|heat|power|water|service)|down|out|"
+    r"\b(?:won't|doesn't|isn't|stopped|broken|broke|not working|no (?:signal|heat|power|water|"
+    r"service)|down|out|"
     r"pain|ache|earache|sick|fever|damaged|crushed|leak\w*|overcharged|charged|missing|lost|stolen|never|"
     r"ate|vomit\w*|hurt|flat|dead|cancel+ed|late|wrong|error)\b",
     re.I,
@@ -326,8 +336,12 @@ def tell_problem(turn: Turn) -> Move | None:
     return None
 
 
-# "Please say the month you would like to serve", "say or enter the new amount": asked without a question mark.
-_SAY_THE = re.compile(r"\b(?:please\s+)?(?:say|tell me|enter)\s+(?:or enter\s+)?(?:the|your)\s+(?!.*\b(?:number|code|pin|zip)\b)", re.I)
+# "Please say the month you would like to serve", "say or enter the new amount": asked with no question mark.
+_SAY_THE = re.compile(
+    r"\b(?:please\s+)?(?:say|tell me|enter)\s+(?:or enter\s+)?(?:the|your)\s+(?!.*\b(?:number|code|"
+    r"pin|zip)\b)",
+    re.I,
+)
 
 
 def say_what(turn: Turn) -> Move | None:

@@ -85,16 +85,46 @@ _FACT_QUESTION = re.compile(r"(?:and |so )?(?:is|are|was|were|has|have|had|does|
 
 
 _PRICED = re.compile(
-    r"\$\s?\d|\b\d+(?:\.\d\d)?\s*(?:dollars|euros?|pounds|cents)\b|\b(?:fee|surcharge|extra charge|per (?:day|month|night)|"
+    r"\$\s?\d|\b\d+(?:\.\d\d)?\s*(?:dollars|euros?|pounds|cents)\b|\b(?:fee|surcharge|extra charge|"
+    r"per (?:day|month|night)|"
     r"a (?:day|month|night)|costs?)\b",
     re.I,
 )
-_MORE = re.compile(r"\b(?:also|as well|too|while we're at it|every|all (?:the|of)|another|additional|extra)\b", re.I)
+_MORE = re.compile(
+    r"\b(?:also|as well|too|while we're at it|every|all (?:the|of)|another|additional|extra)\b", re.I
+)
 _DEFERRED = re.compile(r"\b(?:later|myself|himself|herself|themselves|on (?:my|his|her) own)\b", re.I)
 
 
 _GENERIC_DECLINE = frozenset(
-    ["any", "extra", "additional", "other", "more", "paid", "new", "anything", "else", "something", "services", "service", "products", "product", "things", "thing", "offers", "offer", "options", "option", "add-ons", "add-on", "addons", "alternative", "alternatives", "extras"]
+    [
+        "any",
+        "extra",
+        "additional",
+        "other",
+        "more",
+        "paid",
+        "new",
+        "anything",
+        "else",
+        "something",
+        "services",
+        "service",
+        "products",
+        "product",
+        "things",
+        "thing",
+        "offers",
+        "offer",
+        "options",
+        "option",
+        "add-ons",
+        "add-on",
+        "addons",
+        "alternative",
+        "alternatives",
+        "extras",
+    ]
 )
 
 
@@ -104,8 +134,10 @@ def _overlaps(a: str, b: str) -> bool:
 
 
 _OFFER_CUE = re.compile(
-    r"\b(?:add|upgrade|offer|special|can also|you can|i can|we can|would you like|want me to|for (?:an extra |only )?\$|"
-    r"for \d|a (?:day|month|night)|interested|eligible|set (?:one|it|that) up|fee|costs?|more than)\b|\$\s?\d",
+    r"\b(?:add|upgrade|offer|special|can also|you can|i can|we can|would you like|want me to|"
+    r"for (?:an extra |only )?\$|"
+    r"for \d|a (?:day|month|night)|interested|eligible|set (?:one|it|that) up|fee|costs?|"
+    r"more than)\b|\$\s?\d",
     re.I,
 )
 
@@ -140,31 +172,47 @@ def offer_decision(turn: Turn, offer: str) -> Move | None:
         if asked and max(asked) > budget:
             return speak("no_thanks", "no").explained(f"more than the ${budget:g} the scenario allows")
     # "I can credit back $19.99" when the goal wants the whole $24.99: less than asked for is not taken.
-    if re.search(r"\b(?:full|fully|entire|whole|all of)\b", turn.goal.task, re.I) and (want := amounts_in(read.text)):
+    if re.search(r"\b(?:full|fully|entire|whole|all of)\b", turn.goal.task, re.I) and (
+        want := amounts_in(read.text)
+    ):
         offered = [float(v.key) for v in amounts_in(offer)]
         if offered and max(offered) < max(float(v.key) for v in want):
             return keep_goal(turn).explained("less than the goal asks for")
     for _, then in read.conditions:
         if then and _overlaps(then, offer):
-            return speak("yes_please", "yes-please").explained(f"the scenario wants '{then}' if it comes to that")
+            return speak("yes_please", "yes-please").explained(
+                f"the scenario wants '{then}' if it comes to that"
+            )
     known = best_clause(turn.frame, offer, least=2.0, cover=0.3)
     if known is not None and _DEFERRED.search(known.clause):
         return speak("no_thanks", "no").explained(f"the scenario says '{known.clause}'")
-    paying = re.search(r"\b(?:pay|charge|put|cover)\b.*\b(?:fee|total|balance|amount|it|that|this)\b", offer, re.I)
-    if _PRICED.search(offer) and not (serves or paying) and not any(_overlaps(a, offer) for a in read.accepts):
+    paying = re.search(
+        r"\b(?:pay|charge|put|cover)\b.*\b(?:fee|total|balance|amount|it|that|this)\b", offer, re.I
+    )
+    if (
+        _PRICED.search(offer)
+        and not (serves or paying)
+        and not any(_overlaps(a, offer) for a in read.accepts)
+    ):
         return speak("no_thanks", "no").explained("a paid extra the goal does not ask for")
     return None
 
 
 def _budget(text: str) -> float | None:
-    m = re.search(r"\b(?:no more than|up to|under|at most|less than|not more than)\s+\$\s?(\d[\d,]*(?:\.\d\d)?)", text, re.I)
+    m = re.search(
+        r"\b(?:no more than|up to|under|at most|less than|not more than)\s+\$\s?(\d[\d,]*(?:\.\d\d)?)",
+        text,
+        re.I,
+    )
     return float(m.group(1).replace(",", "")) if m else None
 
 
 _OFFERS = re.compile(
     r"\b(?:will that work|would that work|does that work for you|is that (?:okay|ok|acceptable)|"
-    r"would you (?:also |still )?like|do you (?:also )?want|want me to|shall i|should i|can i (?:add|offer|interest)|"
-    r"would you be interested|are you interested|how about|i can (?:also )?(?:add|offer|transfer|set|move|email|send))\b",
+    r"would you (?:also |still )?like|do you (?:also )?want|want me to|shall i|should i|"
+    r"can i (?:add|offer|interest)|"
+    r"would you be interested|are you interested|how about|i can (?:also )?(?:add|offer|transfer|"
+    r"set|move|email|send))\b",
     re.I,
 )
 
@@ -180,7 +228,9 @@ _NEEDS = re.compile(
     re.I,
 )
 _NEED_CLAUSE = re.compile(
-    r"\b(?:needs?|requires?|must|has a|have a|allerg\w*|vegan|accessible|wheelchair|dog|cat|pet|children|kids)\b", re.I
+    r"\b(?:needs?|requires?|must|has a|have a|allerg\w*|vegan|accessible|wheelchair|dog|cat|pet|"
+    r"children|kids)\b",
+    re.I,
 )
 
 
@@ -199,10 +249,16 @@ def _speaking_with(turn: Turn, who: str) -> Move:
     who = who.lower().strip()
     subject = frame.subject
     mine = bool(name) and any(part in name.split() for part in who.replace(".", "").split() if len(part) > 2)
-    theirs = subject is not None and subject.name and any(
-        part in subject.name.lower().split() for part in who.replace(".", "").split() if len(part) > 2
+    theirs = (
+        subject is not None
+        and subject.name
+        and any(
+            part in subject.name.lower().split() for part in who.replace(".", "").split() if len(part) > 2
+        )
     )
-    role = re.search(r"\b(?:member|account ?holder|policy ?holder|patient|cardholder|insured|owner|customer|admin)", who)
+    role = re.search(
+        r"\b(?:member|account ?holder|policy ?holder|patient|cardholder|insured|owner|customer|admin)", who
+    )
     if mine or (role and subject is None):
         return speak("yes", "yes").explained("the caller is who they asked for")
     if subject is not None and (theirs or role):
@@ -214,7 +270,6 @@ def _speaking_with(turn: Turn, who: str) -> Move:
 
 
 def serves_goal(turn: Turn, offer: str) -> bool:
-
     """A sales pitch serves the goal only if it shares the goal's own verb or more than its topic word."""
     terms = Terms.of(offer)
     return bool(turn.goal.action.stems & terms.stems) or len(turn.goal.terms.stems & terms.stems) >= 2
@@ -262,8 +317,14 @@ def answer_yes_no(turn: Turn) -> Move:
     if _CHANGED.search(q):
         return speak("no_change", "no-change").explained("asked about changes")
     if re.search(r"\bemergency\b", q) and not re.search(r"\bemergency\b", offer.replace(q.lower(), "")):
-        urgent = re.search(r"(?<!not an )(?<!not a )\b(?:emergency|urgent|leak\w*|smell gas|no heat)\b", turn.frame.read.text, re.I)
-        return speak("yes" if urgent else "not_emergency", "emergency").explained("asked whether it is an emergency")
+        urgent = re.search(
+            r"(?<!not an )(?<!not a )\b(?:emergency|urgent|leak\w*|smell gas|no heat)\b",
+            turn.frame.read.text,
+            re.I,
+        )
+        return speak("yes" if urgent else "not_emergency", "emergency").explained(
+            "asked whether it is an emergency"
+        )
     if _HURT.search(q) and not re.search(r"\binjur|\bhurt", goal.task, re.I):
         return speak("nobody_hurt", "hurt").explained("asked whether anyone was hurt")
     if _FIXED_YET.search(q) and goal.is_problem:

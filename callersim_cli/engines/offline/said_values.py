@@ -28,7 +28,29 @@ _DATE = re.compile(
 _AMOUNT = re.compile(r"\$\s?(\d[\d,]*(?:\.\d\d)?)|\b(\d[\d,]*(?:\.\d\d)?)\s+dollars\b", re.I)
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _SPOKEN_DOMAIN = re.compile(r"\s+at\s+([a-z0-9-]+(?:\s+dot\s+[a-z]+)+)\b", re.I)
-_LOCAL_STOP = frozenset(["is", "at", "to", "me", "email", "e-mail", "address", "my", "it's", "its", "that's", "the", "on", "your", "use", "send", "and", "or", "is"])
+_LOCAL_STOP = frozenset(
+    [
+        "is",
+        "at",
+        "to",
+        "me",
+        "email",
+        "e-mail",
+        "address",
+        "my",
+        "it's",
+        "its",
+        "that's",
+        "the",
+        "on",
+        "your",
+        "use",
+        "send",
+        "and",
+        "or",
+        "is",
+    ]
+)
 _CODE_TOKEN = re.compile(r"^(?:\d+|[A-Z]|[A-Z0-9]*\d[A-Z0-9]*|[A-Z]{2,3})$")
 _SPELLED = re.compile(r"\b(?:[A-Z][-.,]?\s?){3,}[A-Z]\b")
 _COUNT = re.compile(
@@ -39,8 +61,13 @@ _COUNT = re.compile(
     r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten)\b",
     re.I,
 )
-_COUNT_WORDS = {w: str(i) for i, w in enumerate(
-    ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"])} | {"a dozen": "12"}  # fmt: skip
+_COUNT_WORDS = {
+    w: str(i)
+    for i, w in enumerate(
+        ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+    )
+}
+_COUNT_WORDS["a dozen"] = "12"  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -119,7 +146,11 @@ def codes_in(text: str, least: int = 3) -> list[Value]:
 
     for token in re.split(r"[\s,]+|(?<=\w)-(?=\w)", masked):
         token = token.strip(".:;()?!")
-        if token and _CODE_TOKEN.match(token) and token not in ("OK", "I", "ID", "PIN", "ZIP", "VIN", "OR", "AM", "PM"):
+        if (
+            token
+            and _CODE_TOKEN.match(token)
+            and token not in ("OK", "I", "ID", "PIN", "ZIP", "VIN", "OR", "AM", "PM")
+        ):
             run.append(token)
         else:
             close_run()

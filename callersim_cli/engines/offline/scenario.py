@@ -85,7 +85,11 @@ class Scenario:
             if person.relation == "pet" or person.start >= len(first):
                 continue
             after = self.text[person.start : person.start + 60].lower()
-            if re.match(rf"\w+ {person.relation}'s (?:birthday|anniversary|party|wedding|phone|job|car|house party)\b", after):
+            if re.match(
+                rf"\w+ {person.relation}'s (?:birthday|anniversary|party|wedding|phone|job|car|"
+                rf"house party)\b",
+                after,
+            ):
                 continue
             return person
         return None
@@ -214,7 +218,9 @@ def parse_scenario(text: str) -> Scenario:
         constraint = False
         for part in re.split(r",\s+(?:and\s+)?|\s+and\s+(?=no\b|don't\b|not\b|nothing\b)|;\s+", body):
             part = _strip_end(part)
-            if _NOTHING_ELSE.search(part) and re.match(r"(?:and\s+)?(?:nothing|no|just|only|please)\b|.*\b(?:just|only)\b", part, re.I):
+            if _NOTHING_ELSE.search(part) and re.match(
+                r"(?:and\s+)?(?:nothing|no|just|only|please)\b|.*\b(?:just|only)\b", part, re.I
+            ):
                 nothing_else = constraint = True
             if m := _CONDITION.match(part) or _CONDITION.match(body):
                 conditions.append((_first_person(m.group("if")), _first_person(_strip_end(m.group("then")))))
@@ -242,7 +248,9 @@ def parse_scenario(text: str) -> Scenario:
                     )
                     break
         for pattern in _PREFER:
-            if (m := pattern.search(body)) and (pair := (_first_person(m.group("this")), _first_person(_strip_end(m.group("that"))))) not in prefers:
+            if (m := pattern.search(body)) and (
+                pair := (_first_person(m.group("this")), _first_person(_strip_end(m.group("that"))))
+            ) not in prefers:
                 prefers.append(pair)
                 break
         if constraint and tasks:

@@ -168,7 +168,8 @@ _DOB = re.compile(
 )
 _MY_NAME = re.compile(
     rf"\b(?:(?i:my name is|name is|name:|the patient is me,|the account admin,|renter|(?:graduated|enrolled|"
-    rf"registered|attended|known|married)(?: in \d{{4}})? as)|name|I am|I'm|[Tt]his is|me \()\s*({_FULL_NAME})"
+    rf"registered|attended|known|married)(?: in \d{{4}})? as)|name|I am|I'm|[Tt]his is|"
+    rf"me \()\s*({_FULL_NAME})"
 )
 # Others the scenario names by their part in the story: "The other driver is Carl Jensen".
 _ROLE_PERSON = re.compile(

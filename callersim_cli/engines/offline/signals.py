@@ -26,7 +26,8 @@ _GOODBYE = re.compile(
     r"(?:day|night|evening|afternoon|weekend|one)|take care|adiós|adios|this call will (?:now )?end|"
     r"disconnect(?:ing)?|ending (?:the|this) call|see you (?:then|soon|later|tomorrow|next \w+|on \w+|"
     r"(?:mon|tues|wednes|thurs|fri|satur|sun)day)|you (?:may|can) (?:now )?hang up|feel free to hang up|"
-    r"enjoy the rest of your (?:day|evening|night|week|weekend)|have a (?:great|good|nice) rest of your \w+)\b",
+    r"enjoy the rest of your (?:day|evening|night|week|weekend)|have a (?:great|good|"
+    r"nice) rest of your \w+)\b",
     re.I,
 )
 _THANKS_CLOSING = re.compile(
@@ -62,7 +63,8 @@ _HOLD = re.compile(
 _OPEN_QUESTION = re.compile(
     r"\b(?:how (?:can|may|might) (?:i|we) (?:help|assist|direct)|what can (?:i|we) (?:do|help)|"
     r"(?:what|why) (?:are )?you(?:'re| are)? calling|reason for (?:your |the |today's )?(?:call|visit)|"
-    r"why you(?:'re| are) calling|tell me (?:what|why|how|about)|what brings (?:you|her|him|them|\w+)|what can we do|"
+    r"why you(?:'re| are) calling|tell me (?:what|why|how|about)|what brings (?:you|her|him|them|"
+    r"\w+)|what can we do|"
     r"what (?:would|do) you (?:like|want|need)(?: to do| help with)?|in a (?:few|couple of) words|briefly|"
     r"what(?:'s| is) (?:this|your call|the call) (?:regarding|about|concerning)|how can we help|"
     r"what do you need|what seems to be|what(?:'s| is) going on|what(?:'s| is) the (?:problem|issue)|"
@@ -83,7 +85,8 @@ _READBACK = re.compile(
 )
 # The question a read-back ends with: it asks for a yes or a no on what was read, nothing else.
 _CONFIRMING = re.compile(
-    r"\b(?:is (?:that|this|it) (?:correct|right|ok|okay|the one|(?:still )?(?:the )?(?:right|best|correct) \w+)|"
+    r"\b(?:is (?:that|this|it) (?:correct|right|ok|okay|the one|(?:still )?(?:the )?(?:right|best|"
+    r"correct) \w+)|"
     r"(?:does|did) (?:that|this|it|i) (?:look|sound|get)|is that all|have i got that)\b[^?]*\?$|"
     r"\b(?:correct|right|okay|ok)\s*\?$|^(?:that's|that is)\b[^?]*\?$",
     re.I,
@@ -94,6 +97,8 @@ def asks_to_confirm(line: str) -> bool:
     """The line's last question only asks whether what was read back is right."""
     asked = questions(line)
     return bool(asked) and bool(_CONFIRMING.search(asked[-1]))
+
+
 _YES_NO_START = re.compile(
     # A short lead-in clause may come first: "Instead of cancelling, would you like to pause it?"
     r"^(?:[^,?]{1,60},\s*)?(?:and\s+|so\s+|okay,?\s+|ok,?\s+|also,?\s+|then\s+)?(?:would|do|does|did|is|"
@@ -135,7 +140,9 @@ def yes_no_question(line: str) -> str | None:
     if _YES_NO_START.match(last):
         return last
     # "And she was born here in Harlan County?": a statement said as a question asks for a yes or a no.
-    lead = re.sub(r"^(?:and|so|okay|ok|alright|now|also|just to check|great|thanks),?\s+", "", last, flags=re.I)
+    lead = re.sub(
+        r"^(?:and|so|okay|ok|alright|now|also|just to check|great|thanks),?\s+", "", last, flags=re.I
+    )
     if _DECLARATIVE.match(lead) and not _WH_START.match(lead):
         return last
     return None

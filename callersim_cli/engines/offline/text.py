@@ -110,7 +110,9 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     ),
     "autopay": ("autopay", "automatic", "auto-pay", "autodraft", "recurring", "paperless"),
     "navigation": ("gps", "nav", "navigation", "sat"),
-    "upgrade": ("upgrade", "upgrades", "premium", "legroom", "extra", "bundle", "bundling", "add-on", "addon"),
+    "upgrade": (
+        "upgrade", "upgrades", "premium", "legroom", "extra", "bundle", "bundling", "add-on", "addon",
+    ),
     "account": ("account", "profile", "login", "password"),
     "report": ("report", "notify", "tell"),
 }  # fmt: skip
@@ -224,8 +226,9 @@ class Terms:
         for phrase, concept in (
             ("pick up", "pickup"), ("not working", "outage"), ("speak to", "human"),
             # "my bag did not arrive" is a lost bag, whatever word the menu uses for it.
-            ("not arrive", "lost"), ("didn't arrive", "lost"), ("never arrive", "lost"), ("hasn't arrive", "lost"),
-            ("hasn't arrived", "lost"), ("has not arrived", "lost"), ("came without", "lost"), ("never received", "lost"),
+            ("not arrive", "lost"), ("didn't arrive", "lost"), ("never arrive", "lost"),
+            ("hasn't arrive", "lost"), ("hasn't arrived", "lost"), ("has not arrived", "lost"),
+            ("came without", "lost"), ("never received", "lost"),
             ("didn't show up", "lost"), ("never showed up", "lost"),
         ):  # fmt: skip
             if phrase in lowered:

@@ -45,7 +45,7 @@ class Turn:
 
     @cached_property
     def frame_terms(self) -> Terms:
-        """What the rest of the scenario is about: what happened, and what the caller says besides the task."""
+        """What the rest of the scenario is about: what happened, and what else the caller says."""
         read = self.frame.read
         return Terms.of(" ".join((read.problem, *read.context)))
 
