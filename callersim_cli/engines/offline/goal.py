@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 
 from callersim_cli.engines.offline.scenario import Scenario, parse_scenario
 from callersim_cli.engines.offline.text import (
-    MONTHS,
     SIZES,
     WEEKDAYS,
     Terms,
@@ -54,32 +53,6 @@ def number_kind(label: str) -> str:
     label = " ".join(label.lower().split())
     return _NUMBER_KINDS.get(label, label.replace(" ", "_"))
 
-
-_NAME_RE = re.compile(
-    r"\b(?:[Mm]y name is|[Nn]ame(?: is|:)?|I am|I'm|[Tt]his is)\s+([A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){1,2})"
-)
-_DOB_RE = re.compile(
-    r"\b(?:date of birth|birth ?date|birthday|dob|born(?: on)?)(?:\s+is|:)?\s*"
-    r"((?:"
-    + "|".join(MONTHS)
-    + r")\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|\d{1,2}/\d{1,2}/\d{2,4}|\d{4}-\d{2}-\d{2})",
-    re.I,
-)
-_PHONE_RE = re.compile(r"(?:\+?1[\s.-]?)?\(?\b\d{3}\)?[\s.-]?\d{3}[\s.-]\d{4}\b")
-_EMAIL_RE = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b")
-_ADDRESS_RE = re.compile(
-    r"\b\d{1,6}\s+(?:[A-Z0-9][\w.']*\s+){1,4}(?:Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Drive|Dr|Way|Boulevard|"
-    r"Blvd|Court|Ct|Place|Pl|Terrace|Circle|Parkway|Pkwy|Highway|Hwy)\b\.?"
-    r"(?:,?\s*(?:Apt|Apartment|Unit|Suite|"
-    r"#)\.?\s*\w+)?(?:,\s*[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)?(?:,?\s*[A-Z]{2})?"
-    r"(?:\s+\d{5})?"
-)
-_CARD_RE = re.compile(
-    r"\b(?:card|visa|mastercard|amex)\b[^.,\d]{0,30}?(?:ending in|ends in|last (?:four|4)(?: digits)?)"
-    r"(?:\s+(?:is|are))?\s*(\d{4})\b",
-    re.I,
-)
-_SSN_RE = re.compile(r"\b(?:ssn|social security(?: number)?)\b[^.,\d]{0,30}?(\d{4})\b", re.I)
 
 # Openers that turn an instruction into first-person speech.
 _LIKE_VERBS = wordset(
@@ -131,42 +104,6 @@ class Goal:
         return bool(_PROBLEM.search(self.task)) or bool(self.terms.concepts & {"outage", "technical"})
 
 
-def scenario_details(scenario: str) -> Persona:
-    """The identity details a scenario states, as a persona with only those set."""
-    name = m.group(1) if (m := _NAME_RE.search(scenario)) else None
-    dob = m.group(1) if (m := _DOB_RE.search(scenario)) else None
-    email = m.group(0) if (m := _EMAIL_RE.search(scenario)) else None
-    if not name and email and (m := re.match(r"([a-z]{2,})[._]([a-z]{2,})@", email, re.I)):
-        name = f"{m.group(1).capitalize()} {m.group(2).capitalize()}"  # mara.quinn@... is Mara Quinn
-    address = m.group(0).rstrip(".,") if (m := _ADDRESS_RE.search(scenario)) else None
-    numbers: dict[str, str] = {}
-    account = None
-    for m in _NUMBER_RE.finditer(scenario):
-        kind = number_kind(m.group(1))
-        value = m.group(2).strip("-")
-        if kind == "account_number":
-            account = account or value
-        else:
-            numbers.setdefault(kind, value)
-    if m := _CARD_RE.search(scenario):
-        numbers["card_last4"] = m.group(1)
-    if m := _SSN_RE.search(scenario):
-        numbers["ssn_last4"] = m.group(1)
-    phone = None
-    for m in _PHONE_RE.finditer(scenario):
-        if re.sub(r"\D", "", m.group(0)) not in {
-            re.sub(r"\D", "", v) for v in [account or "", *numbers.values()]
-        }:
-            phone = m.group(0).strip()
-            break
-    if address and "zip" not in numbers and (m := re.search(r"\b(\d{5})$", address)):
-        numbers["zip"] = m.group(1)
-    return Persona(
-        name=name, phone=phone, address=address, date_of_birth=dob, email=email, account_number=account,
-        numbers=numbers,
-    )  # fmt: skip
-
-
 def _second_to_first_person(text: str) -> str:
     """Scenarios are often written to the caller: "cancel your order" is said as "cancel my order"."""
     replacements = (
@@ -178,77 +115,6 @@ def _second_to_first_person(text: str) -> str:
     for pattern, repl in replacements:
         text = re.sub(pattern, repl, text, flags=re.I)
     return text
-
-
-def _identity_spans(text: str) -> list[tuple[int, int, str]]:
-    """Where identity details sit in text, each with what may stay in the sentence in its place."""
-    spans: list[tuple[int, int, str]] = []
-    for regex in (_NAME_RE, _DOB_RE, _EMAIL_RE, _SSN_RE, _PHONE_RE):
-        spans += [(*m.span(), "") for m in regex.finditer(text)]
-    spans += [(*m.span(), "card") for m in _CARD_RE.finditer(text)]
-    # "the status of claim 88213904" keeps "claim": the number is a detail, the claim is the subject.
-    # A flight stays in the sentence whole: "my bag did not arrive on flight SB 482" says which bag.
-    spans += [
-        (*m.span(), m.group(1)) for m in _NUMBER_RE.finditer(text) if number_kind(m.group(1)) != "flight"
-    ]
-    spans.sort()
-    merged: list[tuple[int, int, str]] = []
-    for span in spans:
-        if merged and span[0] < merged[-1][1]:
-            continue
-        merged.append(span)
-    return merged
-
-
-_IDENTITY_WORDS = wordset(
-    """my your name is are it's date of birth dob born number no id phone cell mobile email address card
-    ending in last four digits social security ssn zip code and the i am i'm this was on file account
-    rx claim policy member order confirmation pin reference under"""
-) | frozenset(w for kind in _NUMBER_KINDS for w in kind.split())
-_HOLE = "\x00"
-
-
-def _task_clauses(scenario: str) -> list[str]:
-    """The scenario's clauses that describe the task: no identity statements, no instructions to the actor."""
-    kept: list[str] = []
-    # "Dr. Alvarez" does not end a sentence.
-    not_an_end = r"(?<!\bDr\.)(?<!\bMr\.)(?<!\bMs\.)(?<!\bMrs\.)(?<!\bSt\.)"
-    for sentence in re.split(not_an_end + r"(?<=[.!?;])\s+", scenario.strip()):
-        # Identity details become holes first, so the comma in "March 4, 1988" splits nothing.
-        spans = _identity_spans(sentence)
-        keep_words = [w for _, _, w in spans]
-        for start, end, _ in reversed(spans):
-            sentence = sentence[:start] + _HOLE + sentence[end:]
-        holes = iter(keep_words)
-        for clause in re.split(
-            r",\s*|\s+and\s+(?=my\b|your\b|avoid|don't|do not|try|be\b)", sentence, flags=re.I
-        ):
-            clause = clause.strip().rstrip(".!;,")
-            n = clause.count(_HOLE)
-            kept_here = [next(holes, "") for _ in range(n)]
-            if not clause or _META_RE.match(clause):
-                continue
-            if n:
-                # "my phone number on file is <detail>" loses its dangling "is"; "where my order <n> is"
-                # keeps it.
-                ends_in_detail = clause.endswith(_HOLE)
-                if all(w in _IDENTITY_WORDS for w in words(clause.replace(_HOLE, " "))):
-                    continue  # the clause only states who the caller is
-                for word in kept_here:
-                    clause = clause.replace(_HOLE, word, 1)
-                clause = re.sub(rf"\b(of|about|on|for|with|to)\s+({KIND_WORDS})\b", r"\1 my \2", clause)
-                # "pay parking ticket <n>" is said "pay my parking ticket": the number goes, a "my" comes.
-                clause = re.sub(
-                    rf"^(\w+)\s+(?!(?:my|the|a|an|our|this|that|your|on|to|of|for|about|with)\b)"
-                    rf"(?=(?:[a-z]+\s+)?(?:{KIND_WORDS})\b)",
-                    r"\1 my ",
-                    clause,
-                )
-                clause = " ".join(clause.split()).rstrip(" ,")
-                if ends_in_detail:
-                    clause = re.sub(r"\s+(?:with|for|of|on|under|is|:)$", "", clause)
-            kept.append(clause)
-    return kept
 
 
 def _first_person(task: str) -> str:
