@@ -21,6 +21,7 @@ from callersim_cli.engines.offline import respond_questions as questions
 from callersim_cli.engines.offline import respond_yes_no as yes_no
 from callersim_cli.engines.offline.details import give_details, holds
 from callersim_cli.engines.offline.moves import Move, speak
+from callersim_cli.engines.offline.moves import press as press_move
 from callersim_cli.engines.offline.readback import values_in
 from callersim_cli.engines.offline.reading import read
 from callersim_cli.engines.offline.signals import embedded_wh
@@ -132,6 +133,37 @@ def _each_ask(turn: Turn) -> Move | None:
     return combined
 
 
+_WHY_CALLING = re.compile(
+    r"^(?:and |so |okay )?(?:is (?:that|this) (?:why|what) you(?:'re| are| re)? calling\b|"
+    r"are you calling (?:about|because|regarding)\b)",
+    re.I,
+)
+_AGAIN = re.compile(
+    r"\b(?:enter|say|type|key) (?:it|that|them|the same \w+) (?:again|once more)\b|\bre-?enter (?:it|that)\b",
+    re.I,
+)
+
+
+def _why_calling(turn: Turn) -> Move:
+    """ "We see your flight was cancelled. Is that why you're calling?": yes when that is the goal."""
+    from callersim_cli.engines.offline.judge import about_goal
+
+    if about_goal(turn, turn.line.text):
+        return speak("yes_that", "yes").explained("the business guessed why the caller calls")
+    return speak("no_actually").then(goal.state_goal(turn))
+
+
+def _again(turn: Turn) -> Move | None:
+    """ "Please enter it again to confirm": the keys or the detail just given, once more."""
+    last = turn.state.replies[-1]
+    if last.pressed:
+        return press_move(last.pressed, "the same entry again")
+    previous = turn.state.lines[-2] if len(turn.state.lines) >= 2 else None
+    if previous is not None and previous.request:
+        return give_details(turn, previous.request)
+    return None
+
+
 def _is_readback(turn: Turn) -> bool:
     """Details said back for the caller to confirm: a read-back's words, or a value and "is that right?"."""
     line = turn.line
@@ -188,6 +220,9 @@ ACTS: tuple[Act, ...] = (
     Act("survey", call.is_survey, call.survey,
         takes=("On a scale of 1 to 5, how satisfied were you with today's call? Press a number now.",
                "How likely are you to recommend us, from 0 to 10?")),
+    Act("again", lambda t: bool(_AGAIN.search(t.line.text)) and bool(t.state.replies), _again,
+        takes=(("Please enter your new four-digit PIN.", "Please enter it again to confirm."),),
+        scenario="activate my card and set the PIN to 5082"),
     Act("wrong-value", lambda t: not t.rephrasing, _wrong_value,
         takes=(("What's your phone number?", "Okay, I have your number as 312-555-0174."),
                "I have your son Theo, born March 19, 2019. Is that correct?"),
@@ -197,15 +232,15 @@ ACTS: tuple[Act, ...] = (
         takes=("Unplug the modem, then plug it back in and tell me when you're done.",)),
     Act("closing-question", lambda t: t.line.is_anything_else and bool(t.line.success), call.done,
         takes=(("How can I help?", "Your card has been blocked. Is there anything else?"),)),
-    Act("describe", _always, questions.describe,
-        takes=("Can you describe the bag?", "What's the make and model of the vehicle?")),
-    Act("have-detail", _asks_if_caller_has, _have_detail,
-        takes=("Do you already have a claim number?",), leaves=("What's your claim number?",)),
     Act("two-questions", _several_asks, _each_ask,
         takes=("Which flight were you on, and what date did you land?",
                "Can I get your name and what you're calling about?"),
         leaves=("What's your name? And your date of birth?",),
         scenario="report that my bag didn't arrive on flight 880 from Atlanta on June 11"),
+    Act("describe", _always, questions.describe,
+        takes=("Can you describe the bag?", "What's the make and model of the vehicle?")),
+    Act("have-detail", _asks_if_caller_has, _have_detail,
+        takes=("Do you already have a claim number?",), leaves=("What's your claim number?",)),
     Act("whom-for", lambda t: bool(_WHOM.search(t.line.last_ask)), call.whom_for,
         takes=("Who is the appointment for?", "Who will be staying with us?"),
         scenario="book a visit for my father, Harold Brennan"),
@@ -220,6 +255,9 @@ ACTS: tuple[Act, ...] = (
     Act("offered", lambda t: bool(t.line.offered), menus.choose,
         takes=("I have Tuesday at 9 or Wednesday at 2. Which works?", "Delivery or pickup?")),
     Act("anything-else", lambda t: t.line.is_anything_else, call.done, takes=("Is there anything else?",)),
+    Act("why-calling", lambda t: bool(_WHY_CALLING.match(t.line.last_ask)), _why_calling,
+        takes=("We see your flight was cancelled today. Is that why you're calling?",),
+        scenario="my flight was cancelled today; get rebooked tonight"),
     Act("problem", questions.is_problem_question, questions.tell_problem,
         takes=(("How can I help?", "And what's it doing?"),),
         scenario="get my washer repaired under warranty. It won't drain."),

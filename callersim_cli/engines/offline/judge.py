@@ -89,6 +89,10 @@ def _statements(line: Line) -> list[str]:
     return [s for s in line.sentences if not s.endswith("?")]
 
 
+def about_goal(turn: Turn, sentence: str) -> bool:
+    return _about_goal(turn, sentence)
+
+
 def _about_goal(turn: Turn, sentence: str) -> bool:
     terms = Terms.of(sentence)
     goal = turn.goal.terms

@@ -170,7 +170,10 @@ def best_clause(frame: GoalFrame, question: str, least: float = 2.0, cover: floa
     that only repeats it answers nothing new.
     """
     read = frame.read
-    clauses = tuple(c for c in read.clauses if c.lower() not in read.task.lower())
+    # Only the task's first clause is left out: the rest of the task ("I'll be in Portugal and Spain from
+    # September 5 to September 19") answers questions as well as any other clause.
+    first_task = next((c for c in read.clauses if c.lower() in read.task.lower()), None)
+    clauses = tuple(c for c in read.clauses if c != first_task)
     if not clauses:
         return None
     common = _stems(frame.context.description)

@@ -283,6 +283,13 @@ BANKS: dict[str, Bank] = {
         terse=("Not sure.", "Don't know offhand.", "Not exactly."),
     ),
     "no_actually": _b("No, actually.", answer="no"),
+    "yes_handy": _b(
+        "Yes, I have it right here.", "Yes, I've got it.", "Yes, one second.", terse=("Yes.",), answer="yes"
+    ),
+    "yes_that": _b(
+        "Yes, that's right.", "Yes, that's why I'm calling.", "Yes, exactly.", terse=("Yes.",), answer="yes"
+    ),
+
     "not_them_named": _b(
         "No, I'm calling for my {relation}, {name}.", "No, this is about my {relation}, {name}.",
         terse=("No, for my {relation}, {name}.",), answer="no",

@@ -111,7 +111,9 @@ _REQUEST = re.compile(
 # town or a ZIP code"), and what the business will send ("You'll get a confirmation email").
 _NOT_ASKING = re.compile(
     r"^(?:and\s+|so\s+|okay,?\s+)?(?:would you like|do you want|shall|should|is it|is that|is this|are you|"
-    r"(?:have|has|did|does|is|are|was|were)\s+(?:you|your|anyone|someone|somebody|it|the|that|this|they)\b|"
+    r"(?!have you got\b|did you get\b)(?:have|has|did|does|is|are|was|were)\s+(?:you|your|anyone|"
+    r"someone|somebody|it|"
+    r"the|that|this|they)\b|"
     r"(?:can|could|would|will) you (?:send|upload|e-?mail|mail|fax|bring|forward|submit|do)\b)|"
     r"\bplease (?:bring|have|gather|keep|remember)\b|\bhave your [\w\s]+ ready\b|\byou can (?:also )?say\b|"
     r"\byou(?:'ll| will) (?:get|receive|need to bring)\b|\b(?:we|i) (?:can't|cannot|don't|"

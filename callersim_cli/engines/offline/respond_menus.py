@@ -61,6 +61,7 @@ _DEEDS = (
     frozenset({"pay", "payment"}),
     frozenset({"report", "fil", "submit"}),
     frozenset({"mov", "transfer", "send"}),
+    frozenset({"disput", "refund", "contest", "remov", "credit", "revers"}),
 )
 
 

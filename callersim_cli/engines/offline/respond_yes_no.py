@@ -218,9 +218,13 @@ _OFFERS = re.compile(
 
 
 _SPEAKING_WITH = re.compile(
-    r"\b(?:am i speaking|am i talking|is this|do i have|are you)\s+(?:with|to)?\s*(?:the\s+)?"
-    r"((?:mr\.?|mrs\.?|ms\.?|dr\.?)?\s*[a-z][\w'-]*(?:\s+[a-z][\w'-]*)?)\s*\?",
-    re.I,
+    r"\b(?:am i (?:speaking|talking) (?:with|to)|do i have|is this|are you)\s+(?:the\s+)?"
+    r"((?:[Mm]r\.?|[Mm]rs\.?|[Mm]s\.?|[Dd]r\.?)\s*[A-Z][\w'-]*|[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?|"
+    r"(?i:member|account ?holder|policy ?holder|patient|cardholder|insured|owner|customer|"
+    r"account admin|admin))\s*\?"
+)
+_HANDY = re.compile(
+    r"\bdo you have (?:your|the|a|an)\b.*\b(?:handy|with you|in front of you|ready|available|nearby)\b"
 )
 _NEEDS = re.compile(
     r"\bany (?:special )?(?:requests|needs|accommodations)\b|\bany (?:children|kids|pets|animals)\b|"
@@ -306,7 +310,9 @@ def answer_yes_no(turn: Turn) -> Move:
     )
     offer = turn.line.text.lower() if anaphoric else q
     related = goal.terms.overlap(Terms.of(offer)) > 0
-    if speaking := _SPEAKING_WITH.search(q):
+    if _HANDY.search(q):
+        return speak("yes_handy", "handy").explained("the caller has it to hand")
+    if speaking := _SPEAKING_WITH.search(question):
         return _speaking_with(turn, speaking.group(1))
     if _NEEDS.search(q) and (need := _stated_need(turn)):
         return speak("known_yes", "known", clause=need).explained(f"the scenario says '{need}'")

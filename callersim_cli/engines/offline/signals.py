@@ -23,7 +23,8 @@ _COMMON_STEMS = frozenset(stem(w) for w in COMMON_WORDS)
 
 _GOODBYE = re.compile(
     r"\b(?:good-?\s?bye|bye(?: now| bye)?|have a (?:great|good|nice|wonderful|lovely|fantastic|blessed) "
-    r"(?:day|night|evening|afternoon|weekend|one)|take care|adiós|adios|this call will (?:now )?end|"
+    r"(?:day|night|evening|afternoon|weekend|one)|take care(?! of)|adiós|adios|this call will (?:now )?end|"
+    r"safe travels|travel safe|drive safe(?:ly)?|enjoy your (?:trip|stay|flight|meal|visit|evening)|"
     r"disconnect(?:ing)?|ending (?:the|this) call|see you (?:then|soon|later|tomorrow|next \w+|on \w+|"
     r"(?:mon|tues|wednes|thurs|fri|satur|sun)day)|you (?:may|can) (?:now )?hang up|feel free to hang up|"
     r"enjoy the rest of your (?:day|evening|night|week|weekend)|have a (?:great|good|"
@@ -101,7 +102,7 @@ def asks_to_confirm(line: str) -> bool:
 
 _YES_NO_START = re.compile(
     # A short lead-in clause may come first: "Instead of cancelling, would you like to pause it?"
-    r"^(?:[^,?]{1,60},\s*)?(?:and\s+|so\s+|okay,?\s+|ok,?\s+|also,?\s+|then\s+)?(?:would|do|does|did|is|"
+    r"^(?:[^,?:]{1,60}[,:]\s*)?(?:and\s+|so\s+|okay,?\s+|ok,?\s+|also,?\s+|then\s+)?(?:would|do|does|did|is|"
     r"are|am|was|were|have|has|had|can|could|shall|should|will|may|want|need|any|how about|what about)\b",
     re.I,
 )
