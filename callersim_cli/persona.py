@@ -79,6 +79,13 @@ _MONTHS = (
 _AREA_CODES = ("312", "415", "512", "617", "646", "702", "773", "808", "919", "971")
 
 
+# The card networks' published test numbers: they pass the Luhn check, and no payment system charges them.
+TEST_CARDS = (
+    "4111111111111111", "4242424242424242", "4012888888881881", "5555555555554444", "5105105105105100",
+    "2223003122003222", "6011111111111117", "3566002020360505",
+)  # fmt: skip
+
+
 def _digits(rng: random.Random, n: int) -> str:
     return str(rng.randint(1, 9)) + "".join(str(rng.randint(0, 9)) for _ in range(n - 1))
 
@@ -109,14 +116,16 @@ def invent_persona(rng_or_seed: random.Random | int | str | None, context: Conte
     street = f"{rng.randint(12, 9899)} {rng.choice(_STREETS)} {rng.choice(_SUFFIXES)}"
     invented = Persona(
         name=f"{first} {last}",
-        phone=f"{rng.choice(_AREA_CODES)}-{_digits(rng, 3)}-{_digits(rng, 4)}",
+        # 555-0100 to 555-0199 are set aside for fiction: a rehearsal never dials someone's real number.
+        phone=f"{rng.choice(_AREA_CODES)}-555-01{rng.randint(0, 99):02d}",
         address=f"{street}, {city}, {state} {zip_code}",
         date_of_birth=f"{rng.choice(_MONTHS)} {rng.randint(1, 28)}, {rng.randint(1958, 2001)}",
         email=f"{first.lower()}.{last.lower()}{rng.randint(10, 99)}@example.com",
         account_number=_digits(rng, 8),
         numbers={
             "zip": zip_code,
-            "card_last4": _digits(rng, 4),
+            # The last four of a card network's published test number, so the whole card can be that one.
+            "card_last4": rng.choice(TEST_CARDS)[-4:],
             "ssn_last4": _digits(rng, 4),
             "pin": _digits(rng, 4),
             "order": _digits(rng, 6),

@@ -16,7 +16,7 @@ from callersim_cli.engines import EngineOptions, create_engine
 from callersim_cli.engines.offline import OfflineEngine
 from callersim_cli.engines.offline.goal import parse_goal
 from callersim_cli.errors import CallEndedError
-from callersim_cli.persona import Persona, invent_persona
+from callersim_cli.persona import TEST_CARDS, Persona, invent_persona
 
 FLOWS_DIR = Path(__file__).parent / "flows"
 SAMPLE_FLOWS = sorted(SAMPLES_DIR.glob("*.json"))
@@ -948,3 +948,14 @@ def test_a_verdict_quotes_a_whole_clause_of_what_the_business_said(name: str) ->
     quoted = re.search(r'\("([^"]+)"\)', why)
     assert reached and quoted, why
     assert len(quoted.group(1).split()) >= 4 and not quoted.group(1).endswith(" "), why
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_invented_details_are_safe_to_say_aloud(seed: int) -> None:
+    """Phones in the 555-0100..0199 range kept for fiction; cards the networks publish for testing."""
+    persona = invent_persona(seed, Context.create(BANK, "pay my card bill"))
+    assert re.fullmatch(r"\d{3}-555-01\d\d", persona.phone or ""), persona.phone
+    conv = call(BANK, "pay my card bill", seed)
+    conv.say("What's your phone number?")
+    number = re.sub(r"\D", "", conv.say("Please enter your 16-digit card number.").dtmf or "")
+    assert number in TEST_CARDS, number
