@@ -313,7 +313,8 @@ def _scenario_leaning(turn: Turn, alternative: str) -> float:
         for s in terms.stems
         if s not in turn.goal.terms.stems and not s.isdigit() and s not in turn.frame_terms.stems
     ]
-    lean -= 0.5 * len(extra)
+    lean -= 1.0 * len(extra)
+
     for _, then in read.conditions:
         if then and _TROUBLE.search(turn.line.text) and terms.stems & Terms.of(then).stems:
             lean += 6

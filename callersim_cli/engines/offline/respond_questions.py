@@ -6,7 +6,7 @@ import re
 
 from callersim_cli.engines.offline.knowledge import best_clause
 from callersim_cli.engines.offline.moves import Move, speak
-from callersim_cli.engines.offline.text import MONTHS, SIZES, WEEKDAYS, has_word, stem, words
+from callersim_cli.engines.offline.text import MONTHS, SIZES, WEEKDAYS, Terms, has_word, stem, words
 from callersim_cli.engines.offline.turn import Turn
 
 _PEOPLE = frozenset(
@@ -305,8 +305,16 @@ _PROBLEM_QUESTION = re.compile(
     r"\bwhat seems to be\b|\bdescribe (?:the|your|what)\b|\bwhat symptoms\b",
     re.I,
 )
+def _is_task_clause(clause: str) -> bool:
+    from callersim_cli.engines.offline.scenario import is_task
+
+    return is_task(clause)
+
+
 _TROUBLE_WORDS = re.compile(
-    r"\b(?:won't|doesn't|isn't|stopped|broken|broke|not working|no (?:signal|heat|power|water|"
+    r"\b(?:laid off|lost my job|fired|unemployed|can't afford|behind on|past due|overdue|"
+    r"won't|doesn't|isn't|stopped|broken|broke|not working|no (?:signal|heat|power|water|"
+
     r"service)|down|out|"
     r"pain|ache|earache|sick|fever|damaged|crushed|leak\w*|overcharged|charged|missing|lost|stolen|never|"
     r"ate|vomit\w*|hurt|flat|dead|cancel+ed|late|wrong|error)\b",
@@ -320,14 +328,27 @@ def is_problem_question(turn: Turn) -> bool:
 
 def tell_problem(turn: Turn) -> Move | None:
     """ "What's going on with the system?", "What brings her in?": what happened, not the goal again."""
+    read = turn.frame.read
+    said = turn.state.all_spoken.lower()
+    question = turn.line.questions[-1]
+    # What happened, in the scenario's words: not the task ("get my daughter seen today"), not told yet,
+    # and the clause that fits the question best first ("what was the problem with the charge?").
+    told = [
+        c
+        for c in dict.fromkeys((read.problem, *read.context, *read.clauses))
+        if c and _TROUBLE_WORDS.search(c) and not _is_task_clause(c) and c.lower() not in said
+    ]
+    told.sort(key=lambda c: -len(Terms.of(c).stems & Terms.of(question).stems))
+    if told:
+        move = speak("sentence", "problem", text=told[0]).explained(f"what happened: '{told[0]}'")
+        if not turn.goal_stated:
+            from callersim_cli.engines.offline.respond_goal import state_goal
+
+            return state_goal(turn).then(move)  # what the call is for, then what happened
+        return move
     if not turn.goal_stated:
         return None  # the goal first: it says what the call is about
-    read = turn.frame.read
-    told = [c for c in (read.problem, *read.context, *read.clauses) if c and _TROUBLE_WORDS.search(c)]
-    said = turn.state.all_spoken.lower()
-    fresh = [c for c in told if c.lower() not in said]
-    if fresh:
-        return speak("sentence", "problem", text=fresh[0]).explained(f"what happened: '{fresh[0]}'")
+
     # "get my daughter seen today for an earache": the goal says what for.
     if m := re.search(r"\bfor (?:a |an |her |his |my )?((?:\w+ ){0,2}\w+)$", turn.goal.task):
         thing = m.group(1)

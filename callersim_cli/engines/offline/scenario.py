@@ -258,7 +258,7 @@ def parse_scenario(text: str) -> Scenario:
         cleaned = body
         if len(words(cleaned)) < 2 or _only_labels(cleaned):
             continue  # a sentence of details only: "Account number 40-1182-07, under the name Whitfield."
-        if _is_task(cleaned):
+        if is_task(cleaned):
             tasks.append(cleaned)
         else:
             context.append(cleaned)
@@ -282,7 +282,7 @@ _IMPERATIVE = re.compile(
 )
 
 
-def _is_task(sentence: str) -> bool:
+def is_task(sentence: str) -> bool:
     return bool(
         _IMPERATIVE.match(sentence) or re.match(r"^I (?:want|need|would like|'d like) to\b", sentence, re.I)
     )
