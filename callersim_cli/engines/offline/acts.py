@@ -287,7 +287,9 @@ ACTS: tuple[Act, ...] = (
     "not-sure"),
         takes=("Do you happen to know what the amount was?",)),
     Act("known-answer", lambda t: bool(t.line.questions), questions.known_answer,
-        takes=("And what is the washer doing?",), scenario="get my washer repaired. The washer won't drain."),
+        takes=("Where did the accident happen?",),
+        scenario="report a new claim: I was rear-ended yesterday at a red light on Route 9 in Framingham."),
+
     Act("say-what", lambda t: not t.line.questions, questions.say_what,
         takes=("Please say the month you would like to serve.",),
         scenario="postpone my jury service. Any week in April works."),

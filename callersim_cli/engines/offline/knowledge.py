@@ -153,7 +153,12 @@ def _scored(
         concepts = q_concepts & _concepts(clause)
         score = 2.0 * sum(weight(s) for s in shared) + 1.0 * len(concepts)
         if wants is not None:
-            score += 2.0 if (shared or concepts) and wants.search(clause) else -2.0
+            # "Where did the accident happen?" -> the clause that names a place, even in other words.
+            if wants.search(clause):
+                score += 2.0 if (shared or concepts or len(q_stems) <= 2) else 0.0
+            else:
+                score -= 2.0
+
         # How much of the shorter of the two the other covers: "There's no gas smell and no CO alarm" answers
         # a long "Do you smell gas anywhere in the home, or is a carbon monoxide alarm going off?".
         covered = (sum(weight(s) for s in shared) + 0.5 * len(concepts)) / max(
