@@ -61,10 +61,16 @@ def _value_group_error(turn: Turn) -> Move | None:
 
 
 def _said(known: Known) -> str:
+    """A correct value as the caller says it to put a slip right: names spelled, emails read out."""
     if known.slot in ("name", "last_name") or known.value.kind == "name":
         surname = known.say.split()[-1]
         return f"{known.say}, {'-'.join(surname.upper())}"
+    if known.value.kind == "email":
+        # "priya dot nair 82 at examplemail dot com": the part a listener may have missed, said apart.
+        spoken = re.sub(r"(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])", " ", known.say.lower())
+        return spoken.replace("@", " at ").replace(".", " dot ")
     return known.say
+
 
 
 def value_mistakes(turn: Turn) -> Move | None:
