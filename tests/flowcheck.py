@@ -33,7 +33,18 @@ _NO = re.compile(
 
 
 # The keys a flow file and a turn's ``expect`` may hold (tests/test_flow_files.py checks every flow).
-FLOW_KEYS = {"name", "kind", "description", "scenario", "persona", "verdict", "sources", "notes", "turns"}
+FLOW_KEYS = {
+    "name",
+    "kind",
+    "batch",
+    "description",
+    "scenario",
+    "persona",
+    "verdict",
+    "sources",
+    "notes",
+    "turns",
+}
 EXPECT_KEYS = {
     "press", "says_any", "says_all", "says_none", "digits_at_least", "gives_digits", "affirms", "denies",
     "hangs_up",
