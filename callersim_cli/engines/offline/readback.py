@@ -16,6 +16,7 @@ from functools import cached_property
 
 from callersim_cli.engines.offline.said_values import (
     Value,
+    addresses_in,
     amounts_in,
     codes_in,
     counts_in,
@@ -23,8 +24,10 @@ from callersim_cli.engines.offline.said_values import (
     digit_words,
     edit_distance,
     emails_in,
+    labelled_amounts_in,
     near_digits,
     near_name,
+    propers_in,
     spelled_in,
 )
 from callersim_cli.engines.offline.text import COMMON_WORDS, MONTHS, WEEKDAYS
@@ -55,7 +58,10 @@ def values_in(text: str) -> list[Value]:
 
 def _all_values(text: str) -> list[Value]:
     spoken = digit_words(text)
-    return [*dates_in(text), *amounts_in(text), *emails_in(text), *codes_in(spoken), *counts_in(text)]
+    return [
+        *dates_in(text), *amounts_in(text), *emails_in(text), *codes_in(spoken), *counts_in(text),
+        *addresses_in(text), *labelled_amounts_in(text), *propers_in(text),
+    ]  # fmt: skip
 
 
 class Memory:
@@ -73,7 +79,13 @@ class Memory:
                 kind = "name" if fact.kind in ("name", "last_name", "pet_name") else value.kind
                 found.append(Known(Value(kind, value.text, value.key), fact.value, fact.kind))
         scenario = frame.context.scenario
-        for value in [*dates_in(scenario), *amounts_in(scenario), *counts_in(scenario)]:
+        people = " ".join(p.name or "" for p in frame.read.people)
+        for value in [
+            *dates_in(scenario), *amounts_in(scenario), *counts_in(scenario), *addresses_in(scenario),
+            *labelled_amounts_in(scenario),
+            # Places and businesses the scenario names; people's names are checked as names.
+            *(v for v in propers_in(scenario) if not any(w in people.split() for w in v.text.split())),
+        ]:  # fmt: skip
             found.append(Known(value, value.text))
         given = frame.context.persona
         if given is not None:
@@ -187,4 +199,15 @@ def _near(heard: Value, known: Value) -> bool:
         return hd == kd or hl == kl
     if heard.kind == "count":
         return heard.key.split(":")[0] == known.key.split(":")[0]
+    if heard.kind == "priced":
+        # "a $1,000 deductible" for a $500 one: the same thing at another price.
+        return heard.key.split(":")[0] == known.key.split(":")[0]
+    if heard.kind == "address":
+        hn, hs, hx = heard.key.split("|")
+        kn, ks, kx = known.key.split("|")
+        return (hn == kn and hs == ks) or (hs == ks and hx == kx and near_digits(hn, kn))
+    if heard.kind == "proper":
+        h, k = heard.key.split(), known.key.split()
+        return h != k and (h[0] == k[0] or h[-1] == k[-1]) and len(h) >= 2 and len(k) >= 2
     return False
+

@@ -213,3 +213,59 @@ def near_name(a: str, b: str) -> bool:
     if a[:4] == b[:4] and abs(len(a) - len(b)) <= 2:
         return True
     return edit_distance(a, b) <= max(2, min(len(a), len(b)) // 3)
+
+
+_STREET_SUFFIX = {
+    "street": "street", "st": "street", "avenue": "avenue", "ave": "avenue", "road": "road", "rd": "road",
+    "lane": "lane", "ln": "lane", "drive": "drive", "dr": "drive", "way": "way", "boulevard": "boulevard",
+    "blvd": "boulevard", "court": "court", "ct": "court", "place": "place", "pl": "place", "terrace": "terrace",
+    "circle": "circle", "parkway": "parkway",
+}  # fmt: skip
+_STREET = re.compile(
+    r"\b(\d{1,6})\s+((?:[A-Z][a-z]+\s+){1,3})(" + "|".join(s.capitalize() for s in _STREET_SUFFIX) + r")\b\.?"
+)
+_LABELLED_AMOUNT = re.compile(
+    r"(\$\s?\d[\d,]*(?:\.\d\d)?)\s+(?:in\s+|of\s+)?(?:personal\s+)?([a-z]+)|\b([a-z]+)\s+of\s+(\$\s?\d[\d,]*(?:\.\d\d)?)",
+    re.I,
+)
+_AMOUNT_NOUNS = frozenset(
+    ["deductible", "deposit", "fee", "fees", "coverage", "limit", "payment", "balance", "refund", "credit", "charge", "premium", "rent", "income"]
+)
+_PROPER = re.compile(r"\b([A-Z][a-z]+(?:\s+(?:[A-Z][a-z]+|&|of|and)){1,3})\b")
+_NOT_PROPER_START = frozenset(
+    ["I", "Okay", "Ok", "Great", "Thanks", "Thank", "Sorry", "Yes", "No", "So", "And", "But", "Hi", "Hello", "Well", "Sure", "Perfect", "Alright", "The", "A", "An", "My", "Your", "Our", "This", "That", "It", "Let", "Please", "Is", "Are", "Do", "Does", "Did", "Can", "Could", "Would", "Will", "Mr", "Mrs", "Ms", "Dr"]
+)
+
+
+def addresses_in(text: str) -> list[Value]:
+    found = []
+    for m in _STREET.finditer(text):
+        name = " ".join(m.group(2).lower().split())
+        suffix = _STREET_SUFFIX[m.group(3).lower()]
+        found.append(Value("address", m.group(0).rstrip("."), f"{m.group(1)}|{name}|{suffix}"))
+    return found
+
+
+def labelled_amounts_in(text: str) -> list[Value]:
+    """Amounts with what they are: "a $1,000 deductible", "$20,000 of personal property coverage"."""
+    found = []
+    for m in _LABELLED_AMOUNT.finditer(text):
+        amount, noun = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+        noun = noun.lower().rstrip("s") if noun.lower() != "fees" else "fee"
+        if noun in _AMOUNT_NOUNS or noun + "s" in _AMOUNT_NOUNS:
+            raw = amount.lstrip("$ ").replace(",", "")
+            found.append(Value("priced", m.group(0), f"{noun}:{raw if '.' in raw else raw + '.00'}"))
+    return found
+
+
+def propers_in(text: str) -> list[Value]:
+    """Names of places and businesses, two words or more: "Heart Partners", "Bella Notte Trattoria"."""
+    found = []
+    for m in _PROPER.finditer(text):
+        words_ = m.group(1).split()
+        while words_ and words_[0] in _NOT_PROPER_START:
+            words_ = words_[1:]
+        if len(words_) >= 2:
+            phrase = " ".join(words_)
+            found.append(Value("proper", phrase, phrase.lower()))
+    return found
