@@ -369,8 +369,11 @@ def parse_goal(scenario: str) -> Goal:
         # "on flight SB 482" names which bag, not what the call is about: the menu's "flight status" is no
         # match for a lost bag. A labelled number and its label are left out of what the goal is about.
         # What the goal is about, without what it says it is not about ("not as a travel credit").
-        terms=Terms.of(re.sub(r"\bother\b|,?\s*\b(?:not|instead of|rather than)\s+[^,.;]+", " ", _NUMBER_RE.sub(" ", task))),
-
+        terms=Terms.of(
+            re.sub(
+                r"\bother\b|,?\s*\b(?:not|instead of|rather than)\s+[^,.;]+", " ", _NUMBER_RE.sub(" ", task)
+            )
+        ),
         details=details_of(read),
         read=read,
         prefer_days=prefer_days,

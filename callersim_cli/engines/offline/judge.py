@@ -42,9 +42,9 @@ def status_given(text: str) -> bool:
 
 _FIXED = re.compile(
     r"\b(?:sorry|apolog\w*|my (?:mistake|bad)|let me (?:fix|correct|change|update)|i(?:'ve| have) "
-    r"(?:corrected|updated|changed|fixed)|corrected|updated|fixed|got it,? (?:a|an|the)\b|thanks for catching|"
+    r"(?:corrected|updated|changed|fixed)|corrected|updated|fixed|got it,? (?:a|an|the)\b|"
+    r"thanks for catching|"
     r"good catch|you're right|you are right|i misheard|i misread)",
-
     re.I,
 )
 _EXTRA_REFUSED = re.compile(r"\b(?:out of|ran out|sold out|don't (?:have|carry) (?:any )?more)\b", re.I)

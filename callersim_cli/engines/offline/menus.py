@@ -245,12 +245,25 @@ def _yes_no_with_or(sentence: str) -> bool:
     off?": a yes/no question with "or" inside, not a choice; "Is it a condo or a house?" is a choice."""
     if not _AUX_START.match(sentence):
         return False
-    head = re.split(r",?\s+or\s+", sentence, maxsplit=1)[0]
+    head, _, second = [*re.split(r"(,?\s+or\s+)", sentence, maxsplit=1), "", ""][:3]
     lead = _AUX_START.match(head)
     rest = (head[lead.end() :] if lead else head).strip()
+    if re.search(r"\bany\b", head, re.I):
+        return (
+            True  # "Is she having any trouble breathing, chest pain, or confusion?": a checklist, yes or no
+        )
+    if not re.match(
+        r"(?:and\s+|so\s+)?(?:will|would) you (?:be\b|like|prefer|rather)", head.strip(), re.I
+    ) and re.match(
+        r"(?:is|are|do|does|did|have|has|was|were|can|will)\s+(?:you|he|she|it|they|there|we|a|an|the|any)\b",
+        second.strip(),
+        re.I,
+    ):
+        return True  # "Do you smell gas, or is an alarm going off?": two yes/no questions in one
     # What follows "Is it" / "Are you" names the choices ("an apartment, a condo", "the sender", "calling
-    # to renew ..., replace ..."); a verb there ("given the card number", "smell gas") asks yes or no.
-    return not re.match(
+    # to renew ..., replace ..."); a verb there asks yes or no ("given the card number or a passcode"),
+    # unless the other side is a deed too ("Will you drop it at the office, or mail it back?").
+    names_choices = re.match(
         r"(?:a|an|the|my|your|his|her|their|this|that|these|those|one|two|\d|be\b|calling|looking|here|"
         r"for|with|in|on|at|by|going to|planning|still|prefer|like|want|rather|need|choose|take|"
         r"pick|interested|"
@@ -258,6 +271,10 @@ def _yes_no_with_or(sentence: str) -> bool:
         rest,
         re.I,
     )
+    other_is_deed = bool(second.strip()) and not re.match(
+        r"(?:a|an|the|my|your|his|her|their|this|that|some|any|one|two|\d)\b", second.strip(), re.I
+    )
+    return not names_choices and not other_is_deed
 
 
 def offered_choices(line: str) -> list[str]:
@@ -306,6 +323,13 @@ def offered_choices(line: str) -> list[str]:
         else:
             n = max(len(alts[1].split()), 1)
             alts[0] = " ".join(alts[0].split()[-n:])
+        # "Will you drop your card at the office, or mail it back?": two deeds, the first said whole.
+        if (
+            (aux := _AUX_START.match(body.strip()))
+            and not _yes_no_with_or(body)
+            and not re.match(r"(?:a|an|the|be)\b|\w+ing\b", body.strip()[aux.end() :].strip(), re.I)
+        ):
+            alts[0] = re.split(r",?\s+or\s+", body.strip()[aux.end() :].strip())[0]
         # "Will you be dropping it off, or waiting?": both are what "you" will be doing, said whole.
         if be := re.match(r"^(?:and\s+|so\s+)?(?:will|would|are) you be\s+(\w+ing\b.*)$", body.strip(), re.I):
             alts[0] = f"you be {_alternatives(be.group(1))[0]}"

@@ -210,4 +210,3 @@ def _near(heard: Value, known: Value) -> bool:
         h, k = heard.key.split(), known.key.split()
         return h != k and (h[0] == k[0] or h[-1] == k[-1]) and len(h) >= 2 and len(k) >= 2
     return False
-

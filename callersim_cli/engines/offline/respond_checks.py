@@ -72,7 +72,6 @@ def _said(known: Known) -> str:
     return known.say
 
 
-
 def value_mistakes(turn: Turn) -> Move | None:
     """Details read back or repeated a slip away from what the caller knows, each put right."""
     mistakes = Memory(turn).mistakes(turn.line.text)

@@ -305,6 +305,8 @@ _PROBLEM_QUESTION = re.compile(
     r"\bwhat seems to be\b|\bdescribe (?:the|your|what)\b|\bwhat symptoms\b",
     re.I,
 )
+
+
 def _is_task_clause(clause: str) -> bool:
     from callersim_cli.engines.offline.scenario import is_task
 
@@ -314,7 +316,6 @@ def _is_task_clause(clause: str) -> bool:
 _TROUBLE_WORDS = re.compile(
     r"\b(?:laid off|lost my job|fired|unemployed|can't afford|behind on|past due|overdue|"
     r"won't|doesn't|isn't|stopped|broken|broke|not working|no (?:signal|heat|power|water|"
-
     r"service)|down|out|"
     r"pain|ache|earache|sick|fever|damaged|crushed|leak\w*|overcharged|charged|missing|lost|stolen|never|"
     r"ate|vomit\w*|hurt|flat|dead|cancel+ed|late|wrong|error)\b",

@@ -218,8 +218,8 @@ def near_name(a: str, b: str) -> bool:
 _STREET_SUFFIX = {
     "street": "street", "st": "street", "avenue": "avenue", "ave": "avenue", "road": "road", "rd": "road",
     "lane": "lane", "ln": "lane", "drive": "drive", "dr": "drive", "way": "way", "boulevard": "boulevard",
-    "blvd": "boulevard", "court": "court", "ct": "court", "place": "place", "pl": "place", "terrace": "terrace",
-    "circle": "circle", "parkway": "parkway",
+    "blvd": "boulevard", "court": "court", "ct": "court", "place": "place", "pl": "place",
+    "terrace": "terrace", "circle": "circle", "parkway": "parkway",
 }  # fmt: skip
 _STREET = re.compile(
     r"\b(\d{1,6})\s+((?:[A-Z][a-z]+\s+){1,3})(" + "|".join(s.capitalize() for s in _STREET_SUFFIX) + r")\b\.?"
@@ -229,11 +229,69 @@ _LABELLED_AMOUNT = re.compile(
     re.I,
 )
 _AMOUNT_NOUNS = frozenset(
-    ["deductible", "deposit", "fee", "fees", "coverage", "limit", "payment", "balance", "refund", "credit", "charge", "premium", "rent", "income"]
+    [
+        "deductible",
+        "deposit",
+        "fee",
+        "fees",
+        "coverage",
+        "limit",
+        "payment",
+        "balance",
+        "refund",
+        "credit",
+        "charge",
+        "premium",
+        "rent",
+        "income",
+    ]
 )
 _PROPER = re.compile(r"\b([A-Z][a-z]+(?:\s+(?:[A-Z][a-z]+|&|of|and)){1,3})\b")
 _NOT_PROPER_START = frozenset(
-    ["I", "Okay", "Ok", "Great", "Thanks", "Thank", "Sorry", "Yes", "No", "So", "And", "But", "Hi", "Hello", "Well", "Sure", "Perfect", "Alright", "The", "A", "An", "My", "Your", "Our", "This", "That", "It", "Let", "Please", "Is", "Are", "Do", "Does", "Did", "Can", "Could", "Would", "Will", "Mr", "Mrs", "Ms", "Dr"]
+    [
+        "I",
+        "Okay",
+        "Ok",
+        "Great",
+        "Thanks",
+        "Thank",
+        "Sorry",
+        "Yes",
+        "No",
+        "So",
+        "And",
+        "But",
+        "Hi",
+        "Hello",
+        "Well",
+        "Sure",
+        "Perfect",
+        "Alright",
+        "The",
+        "A",
+        "An",
+        "My",
+        "Your",
+        "Our",
+        "This",
+        "That",
+        "It",
+        "Let",
+        "Please",
+        "Is",
+        "Are",
+        "Do",
+        "Does",
+        "Did",
+        "Can",
+        "Could",
+        "Would",
+        "Will",
+        "Mr",
+        "Mrs",
+        "Ms",
+        "Dr",
+    ]
 )
 
 
