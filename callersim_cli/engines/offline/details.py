@@ -142,13 +142,15 @@ def value(turn: Turn, slot: str) -> str:
         "date_of_birth": persona.date_of_birth, "email": persona.email,
         "account_number": persona.account_number,
     }  # fmt: skip
-    if direct.get(slot):
+    if slot in ACCOUNT_LIKE and slot not in frame.given_slots and (given := _given_account(turn)):
+        # One number the user gave for the account answers whatever the business calls it ("member ID"),
+        # before a number of that kind made up for the call.
+        found = given
+    elif direct.get(slot):
         found = str(direct[slot])
     elif slot in persona.numbers:
         found = persona.numbers[slot]
-    elif slot in ACCOUNT_LIKE and (given := _given_account(turn)):
-        # One number the user gave for the account answers whatever the business calls it ("member ID").
-        found = given
+
     else:
         # A number kind the persona lacks: made up, the same all call.
         found = str(frame.stable_rng(f"number:{slot}").randint(10_000_000, 99_999_999))
@@ -208,7 +210,7 @@ def give_details(turn: Turn, request: DetailRequest, also: bool = False) -> Move
         found = value(turn, slot) if owner == ME else their_value(turn, slot, owner)
         if slot == "name" and request.part:
             found = found.split()[0] if request.part == "first" else found.split()[-1]
-        if request.last_four and not slot.endswith("last4"):
+        if request.last_four:
             found = digits_in(found)[-4:] or found
         values.append((slot, found))
     slots = tuple(slot for slot, _ in values)

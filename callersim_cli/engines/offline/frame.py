@@ -112,7 +112,10 @@ def _normal_numbers(persona: Persona | None) -> Persona | None:
     numbers = {}
     for key, value in persona.numbers.items():
         label = re.sub(r"_(?:id|number|no|num|code)$", "", key.lower()).replace("_", " ")
-        numbers[NUMBER_LABELS.get(label, label.replace(" ", "_"))] = value
+        # "freeze_pin", "phone_pin": a PIN, named by what it is for.
+        last = label.split()[-1]
+        kind = NUMBER_LABELS.get(label) or (NUMBER_LABELS.get(last) if last in ("pin", "zip") else None)
+        numbers[kind or label.replace(" ", "_")] = value
     return dataclasses.replace(persona, numbers=numbers)
 
 

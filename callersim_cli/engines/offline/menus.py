@@ -235,7 +235,7 @@ _CHOICE_TAIL = re.compile(
 
 _AUX_START = re.compile(
     r"^(?:and\s+|so\s+|okay,?\s+)?(?:have|has|did|do|does|was|were|is|are|can|could|will|would)\s+"
-    r"(?:you|she|he|they|it|anyone|anybody|there|your|her|his)\b",
+    r"(?:you|she|he|they|it|anyone|anybody|everyone|everybody|someone|somebody|there|your|her|his)\b",
     re.I,
 )
 
@@ -248,7 +248,7 @@ def _yes_no_with_or(sentence: str) -> bool:
     head, _, second = [*re.split(r"(,?\s+or\s+)", sentence, maxsplit=1), "", ""][:3]
     lead = _AUX_START.match(head)
     rest = (head[lead.end() :] if lead else head).strip()
-    if re.search(r"\bany\b", head, re.I):
+    if re.search(r"\bany\b", head, re.I) or re.match(r"any(?:thing|one|body)?\b", second.strip(), re.I):
         return (
             True  # "Is she having any trouble breathing, chest pain, or confusion?": a checklist, yes or no
         )

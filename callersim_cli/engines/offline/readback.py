@@ -29,6 +29,7 @@ from callersim_cli.engines.offline.said_values import (
     near_name,
     propers_in,
     spelled_in,
+    years_in,
 )
 from callersim_cli.engines.offline.text import COMMON_WORDS, MONTHS, WEEKDAYS
 from callersim_cli.engines.offline.turn import Turn
@@ -60,7 +61,7 @@ def _all_values(text: str) -> list[Value]:
     spoken = digit_words(text)
     return [
         *dates_in(text), *amounts_in(text), *emails_in(text), *codes_in(spoken), *counts_in(text),
-        *addresses_in(text), *labelled_amounts_in(text), *propers_in(text),
+        *addresses_in(text), *labelled_amounts_in(text), *propers_in(text), *years_in(text),
     ]  # fmt: skip
 
 
@@ -82,7 +83,7 @@ class Memory:
         people = " ".join(p.name or "" for p in frame.read.people)
         for value in [
             *dates_in(scenario), *amounts_in(scenario), *counts_in(scenario), *addresses_in(scenario),
-            *labelled_amounts_in(scenario),
+            *labelled_amounts_in(scenario), *years_in(scenario),
             # Places and businesses the scenario names; people's names are checked as names.
             *(v for v in propers_in(scenario) if not any(w in people.split() for w in v.text.split())),
         ]:  # fmt: skip
@@ -197,6 +198,8 @@ def _near(heard: Value, known: Value) -> bool:
         hl, _, hd = heard.key.partition("@")
         kl, _, kd = known.key.partition("@")
         return hd == kd or hl == kl
+    if heard.kind == "year":
+        return abs(int(heard.key) - int(known.key)) <= 3  # "tax year 2021" for 2022
     if heard.kind == "count":
         return heard.key.split(":")[0] == known.key.split(":")[0]
     if heard.kind == "priced":

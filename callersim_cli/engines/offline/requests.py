@@ -63,7 +63,8 @@ SLOT_PATTERNS: tuple[tuple[str, str], ...] = (
         "phone",
         r"(?:tele)?phone number|\b(?:tele)?phone\b(?!\s+(?:banking|keypad|pin))|mobile number|"
         r"callback number|"
-        r"call ?back|contact number|best number|"
+        # "Please call back when the work is done" tells the caller what to do; it asks for no number.
+        r"call ?back (?:number|#)|call you back|contact number|best number|"
         r"number (?:where|to reach|we can)|\bcell\b",
     ),
     (

@@ -85,7 +85,8 @@ _FACT_QUESTION = re.compile(r"(?:and |so )?(?:is|are|was|were|has|have|had|does|
 
 
 _PRICED = re.compile(
-    r"\$\s?\d|\b\d+(?:\.\d\d)?\s*(?:dollars|euros?|pounds|cents)\b|\b(?:fee|surcharge|extra charge|"
+    r"\$\s?\d|\b(?:\d+(?:\.\d\d)?|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred)"
+    r"(?:[- ]\w+)?)\s*(?:dollars|euros?|pounds|cents)\b|\b(?:fee|surcharge|extra charge|"
     r"per (?:day|month|night)|"
     r"a (?:day|month|night)|costs?)\b",
     re.I,

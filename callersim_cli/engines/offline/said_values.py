@@ -72,7 +72,7 @@ _COUNT_WORDS["a dozen"] = "12"  # fmt: skip
 
 @dataclass(frozen=True)
 class Value:
-    kind: str  # "code", "amount", "date", "email", "name", "count"
+    kind: str  # "code", "amount", "date", "email", "name", "count", "year", ...
     text: str  # as said or written
     key: str  # what it is compared by
 
@@ -158,7 +158,20 @@ def codes_in(text: str, least: int = 3) -> list[Value]:
     return found
 
 
+_YEAR = re.compile(
+    r"\b(?:(?:tax|model|plan|school|fiscal|calendar|policy|benefit)\s+)year\s+(?:of\s+)?((?:19|20)\d\d)\b|"
+    r"\b((?:19|20)\d\d)\s+(?:tax\s+(?:year|return)|taxes|(?:state\s+|federal\s+)?(?:income\s+)?tax\s+return)\b",
+    re.I,
+)
+
+
+def years_in(text: str) -> list[Value]:
+    """The years a line names for what they are: "tax year 2022", "my 2021 tax return"."""
+    return [Value("year", m.group(0), m.group(1) or m.group(2)) for m in _YEAR.finditer(text)]
+
+
 def counts_in(text: str) -> list[Value]:
+
     found = []
     for m in _COUNT.finditer(text):
         number = (m.group(1) or m.group(3)).lower()
@@ -172,14 +185,43 @@ def spelled_in(text: str) -> list[str]:
     return [re.sub(r"[^A-Z]", "", m.group(0)) for m in _SPELLED.finditer(text)]
 
 
+_UNITS = r"zero|oh|one|two|three|four|five|six|seven|eight|nine"
+_TEENS = [
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
+_TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+_GROUP = rf"(?:(?:{'|'.join(_TENS)})(?:[- ](?:{_UNITS}))?|{'|'.join(_TEENS)}|{_UNITS}|\d+)"
+_PAIRS = re.compile(rf"\b{_GROUP}(?:,?\s+{_GROUP}){{2,}}\b", re.I)
+
+
+def _pair(word: str) -> str:
+    """ "seventy-three" -> "73", "sixteen" -> "16", "twenty" -> "20", "four" -> "4"."""
+    word = word.lower()
+    if word in _TEENS:
+        return str(10 + _TEENS.index(word))
+    tens, _, unit = re.sub(r"[- ]", " ", word).partition(" ")
+    if tens in _TENS:
+        return f"{_TENS.index(tens) + 2}{NUMBER_WORDS[unit] if unit else '0'}"
+    return NUMBER_WORDS.get(word, word)
+
+
 def digit_words(text: str) -> str:
-    """Number words read as digits: "four four one nine" -> "4 4 1 9"."""
-    return re.sub(
-        r"\b(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)\b",
-        lambda m: NUMBER_WORDS[m.group(0).lower()],
-        text,
-        flags=re.I,
+    """Number words read as digits: "four four one nine" -> "4 4 1 9", and a number read in pairs,
+    "seventy-three, sixteen, zero four, eighty-two" -> "73 16 0 4 82". Tens and teens count only in a run
+    of three groups or more, so "eleven thirty" stays a time."""
+    text = _PAIRS.sub(
+        lambda m: " ".join(_pair(g.group(0)) for g in re.finditer(_GROUP, m.group(0), re.I)), text
     )
+    return re.sub(rf"\b(?:{_UNITS})\b", lambda m: NUMBER_WORDS[m.group(0).lower()], text, flags=re.I)
 
 
 def near_digits(a: str, b: str) -> bool:

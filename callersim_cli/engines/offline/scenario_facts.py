@@ -127,6 +127,10 @@ NUMBER_LABELS: dict[str, str] = {
     "juror": "participant", "workspace": "workspace", "workspace id": "workspace", "routing": "routing",
     "receipt": "receipt", "police report": "report", "report": "report", "room": "room",
     "transaction": "transaction", "confirmation number": "confirmation", "frequent flyer": "member",
+    # The whole Social Security number; a request for its last four takes them from it.
+    "ssn": "ssn_last4", "social security": "ssn_last4", "acct": "account_number",
+
+
 }  # fmt: skip
 _LABELS = "|".join(sorted((re.escape(k) for k in NUMBER_LABELS), key=len, reverse=True))
 # A code: runs of capitals and digits, grouped by spaces or hyphens ("1Z 9W2 R44 66 0312 8870",
@@ -149,6 +153,12 @@ _SSN = re.compile(
     r"\blast (?:four|4)(?: digits)? of my (?:ssn|social(?: security)?(?: number)?)(?: are| is)?\s*(\d{4})\b",
     re.I,
 )
+# A word given as a passcode: "verbal passcode 'bluebird'", "the password is Marigold".
+_PASSWORD = re.compile(
+    r"\b(?:pass ?code|password|pass ?word|passphrase|code word|security word)\s+(?:is\s+)?[:'\"“‘]\s*"
+    r"([A-Za-z][A-Za-z -]{2,24}?)\s*['\"”’]",
+    re.I,
+)
 _NEW_PIN = re.compile(r"\b(?:set|change|reset)\s+(?:the|my|a)\s+(?:new\s+)?pin\s+(?:to|as)\s+(\d{4,6})", re.I)
 _PHONE = re.compile(r"(?:\+?1[\s.-]?)?\(?\b\d{3}\)?[\s.-]?\d{3}[\s.-]\d{4}\b")
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]*\w\b")
@@ -168,7 +178,7 @@ _DOB = re.compile(
 )
 _MY_NAME = re.compile(
     rf"\b(?:(?i:my name is|name is|name:|the patient is me,|the account admin,|renter|(?:graduated|enrolled|"
-    rf"registered|attended|known|married)(?: in \d{{4}})? as)|name|I am|I'm|[Tt]his is|"
+    rf"registered|attended|known|married)(?: in \d{{4}})? as)|[Nn]ame|I am|I'm|[Tt]his is|"
     rf"me \()\s*({_FULL_NAME})"
 )
 # Others the scenario names by their part in the story: "The other driver is Carl Jensen".
@@ -257,6 +267,8 @@ def facts_of(scenario: str, people: list[Person]) -> list[Fact]:
         add(_fact("ssn_last4", m, group, "Social Security number", scenario, people), m.span(group))
     for m in _DOB.finditer(scenario):
         add(_fact("date_of_birth", m, 1, "date of birth", scenario, people), m.span(1))
+    for m in _PASSWORD.finditer(scenario):
+        add(_fact("pin", m, 1, "passcode", scenario, people), m.span(1))
     for m in _ADDRESS.finditer(scenario):
         label = _address_label(scenario, m.start())
         owner = _owner_before(scenario, m.start(), people)
