@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from callersim_cli.engines.offline.facts import times_of_day
 from callersim_cli.engines.offline.menus import MenuOption
 from callersim_cli.engines.offline.moves import Move, press, say, speak
 from callersim_cli.engines.offline.said_values import amounts_in
-from callersim_cli.engines.offline.text import MONTHS, WEEKDAYS, Terms, has_word, stem, words
+from callersim_cli.engines.offline.text import MONTHS, WEEKDAYS, Terms, content_words, has_word, stem, words
 from callersim_cli.engines.offline.turn import Turn
 
 # "If you are a provider ...", "if you're calling from a doctor's office ...": a menu that sorts callers.
@@ -141,11 +142,18 @@ def option_score(turn: Turn, option: MenuOption) -> float:
     for _, then in turn.frame.read.conditions:
         if then and _TROUBLE.search(turn.line.text) and terms.stems & Terms.of(then).stems:
             score += 6
+    # "a payment plan" in the goal and in one option: two words together say more than each alone.
+    score += 2 * len(_pairs(text) & _pairs(goal.task))
     if option.is_repeat:
         return -10.0
     if option.is_human and not turn.frame.wants_human:
         score -= 3
     return score
+
+
+def _pairs(text: str) -> set[tuple[str, str]]:
+    stems = [stem(w) for w in content_words(text)]
+    return set(itertools.pairwise(stems))
 
 
 def _fallback(options: list[MenuOption], best: MenuOption | None = None) -> MenuOption | None:

@@ -260,6 +260,9 @@ def parse_scenario(text: str) -> Scenario:
             continue  # a sentence of details only: "Account number 40-1182-07, under the name Whitfield."
         if is_task(cleaned):
             tasks.append(cleaned)
+        elif not tasks and later_want(cleaned):
+            tasks.append(cleaned)  # what happened stays with the want: it says what the want is for
+
         else:
             context.append(cleaned)
             if not tasks and not problem:
@@ -282,49 +285,28 @@ _IMPERATIVE = re.compile(
 )
 
 
+_WANT = (
+    r"(?:really\s+)?(?:want|need|would like|'d like|am hoping|'m hoping|am trying|'m trying|"
+    r"am looking|'m looking)\b"
+)
+# "You can't pay it all at once and want a monthly payment plan": the want after what happened.
+_LATER_WANT = re.compile(rf"(?:,\s*|\s+)(?:and|but|so)\s+(?:I\s+|you\s+)?({_WANT}.*)$", re.I)
+
+
 def is_task(sentence: str) -> bool:
-    return bool(
-        _IMPERATIVE.match(sentence) or re.match(r"^I (?:want|need|would like|'d like) to\b", sentence, re.I)
-    )
+    return bool(_IMPERATIVE.match(sentence) or re.match(rf"^(?:I|we|you)\s+{_WANT}", sentence, re.I))
+
+
+def later_want(sentence: str) -> str | None:
+    """The want in a sentence that starts with what happened, as the caller says it: "I want a ..."."""
+    m = _LATER_WANT.search(sentence)
+    return f"I {m.group(1)}" if m and not re.search(r"\b(?:not|n't)\s*$", sentence[: m.start(1)]) else None
 
 
 def _only_labels(sentence: str) -> bool:
-    filler = set(
-        [
-            "my",
-            "the",
-            "a",
-            "an",
-            "is",
-            "are",
-            "number",
-            "no",
-            "id",
-            "code",
-            "and",
-            "under",
-            "name",
-            "last",
-            "first",
-            "of",
-            "his",
-            "her",
-            "their",
-            "it's",
-            "its",
-            "on",
-            "file",
-            "account",
-            "phone",
-            "callback",
-            "call-back",
-            "reference",
-            "booking",
-            "confirmation",
-            "i'm",
-            "i",
-            "am",
-            "me",
-        ]
-    )
+    filler = {
+        "my", "the", "a", "an", "is", "are", "number", "no", "id", "code", "and", "under", "name", "last",
+        "first", "of", "his", "her", "their", "it's", "its", "on", "file", "account", "phone", "callback",
+        "call-back", "reference", "booking", "confirmation", "i'm", "i", "am", "me",
+    }  # fmt: skip
     return all(w in filler or not w.isalpha() for w in words(sentence))
