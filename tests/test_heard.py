@@ -9,6 +9,7 @@ from __future__ import annotations
 import array
 import importlib
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -113,7 +114,11 @@ def test_typing_the_next_line_while_the_caller_speaks_cuts_it_off(tmp_path: Path
         expect(child, "business ›")
         child.sendline("Thanks for calling Skyline Fiber. In a few words, tell me what you're calling about.")
         expect(child, "business ›")  # the prompt is back while the caller is still speaking
-        child.expect([pexpect.TIMEOUT], timeout=0.8)
+        # Cut in once the caller has been heard for a while: how soon that is depends on the machine.
+        deadline = time.monotonic() + 20
+        while len(device.data) < RATE * 2 * 0.6 and time.monotonic() < deadline:
+            child.expect([pexpect.TIMEOUT], timeout=0.1)
+
         child.sendline("Sorry, let me stop you there. What's your account number?")
         expect(child, "business ›")
         child.sendline("/quit")
