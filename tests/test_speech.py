@@ -264,7 +264,8 @@ def test_without_a_player_replies_are_still_synthesized_as_they_stream_and_saved
         reply.finish()
         assert reply.wait(5)
     assert voice.calls[0].started < stream_ended - 0.2
-    assert reply.first_audio_s is not None and reply.first_audio_s < 0.2
+    assert reply.first_audio_s is not None and reply.first_audio_s < stream_ended - started - 0.2
+
     assert reply.audio_path is not None
     expected_s = (len("Hi, it's Jordan.") + len("I need help.")) * SECONDS_PER_CHAR
     assert expected_s <= decode_mp3(reply.audio_path.read_bytes()).duration_s < expected_s + MP3_PADDING_S
@@ -458,13 +459,15 @@ def test_piper_voice_speaks_the_first_sentence_while_the_rest_streams(tmp_path: 
     with Speaker(voice, player, tmp_path / "calls", print) as speaker:
         started = time.perf_counter()
         reply = speaker.start_reply(started)
-        for event in slowly([Speech("Hi, it's Jordan. "), 1.0, Speech("I'm calling about my order.")]):
+        fed = []
+        for event in slowly([Speech("Hi, it's Jordan. "), 1.5, Speech("I'm calling about my order.")]):
+            fed.append(time.perf_counter())
             reply.feed(event)
         reply.finish()
         assert reply.wait(30)
     assert len(player.playbacks) == 2
-    assert player.playbacks[0].started - started < 1.0  # spoken before the second sentence was written
-    assert reply.first_audio_s is not None and reply.first_audio_s < 1.0
+    assert player.playbacks[0].started < fed[-1]  # spoken before the second sentence was written
+    assert reply.first_audio_s == pytest.approx(player.playbacks[0].started - started, abs=0.01)
     assert reply.audio_path is not None
     saved = decode_mp3(reply.audio_path.read_bytes())
     assert saved.duration_s >= sum(c.duration_s for c in player.clips)
