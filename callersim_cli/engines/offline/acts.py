@@ -202,7 +202,13 @@ ACTS: tuple[Act, ...] = (
         leaves=("Thank you for calling First Harbor Bank. For balances, press 1.",)),
     Act("presence", lambda t: bool(t.line.presence) and (t.line.presence == "hear" or bool(t.state.replies)),
         call.presence, takes=("Can you hear me?", ("How can I help?", "Are you still there?"))),
+    Act("voicemail", call.is_voicemail, call.leave_message,
+        takes=("Please leave your name, number and a brief message after the tone.",
+               ("For all other requests, press 2.", "After the tone, please leave your name and a brief "
+                "message. When you're finished, press pound.")),
+        leaves=("Please enter your account number, then press pound.", "Please hold after the tone.")),
     Act("closed", lambda t: t.line.is_closed and not _has_menu_or_question(t), call.closed,
+
         takes=("Our office is currently closed. Please call back during business hours.",),
         leaves=("We're closed right now. For our hours, press 1.",)),
     Act("menu", lambda t: bool(t.line.menu), menus.answer_menu,

@@ -236,6 +236,14 @@ def _action(task: str) -> Terms:
     # "get the charge removed and refunded", "have my package held": the deed is the participle.
     if tokens and tokens[0] in ("get", "have") and (done := _DONE_TO.search(task)):
         return Terms.of(done.group(1))
+    # "get a leak adjustment on my May water bill": what is to be got is the deed, not the bill.
+    if got := re.match(
+        r"(?:get|request|ask for)\s+(?:a|an|the|my|some)\s+(?:[\w-]+\s+){0,3}?([a-z]{4,})"
+        r"(?=\s+(?:on|for|of|to|from|at|about|with|because|so|since|before|after|by|and)\b|[,.;]|$)",
+        task,
+        re.I,
+    ):
+        return Terms.of(got.group(1))
     if (
         tokens
         and tokens[0] in ("check", "see", "know")

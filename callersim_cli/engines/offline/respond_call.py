@@ -173,3 +173,45 @@ def relationship(turn: Turn) -> Move:
     return speak("relation", "relation", pronoun=pronoun, relation=subject.relation).explained(
         f"the caller's {subject.relation}"
     )
+
+
+_VOICEMAIL = re.compile(
+    r"\b(?:leave|record|say)\b[^.?!]*\b(?:message|description|what you need)\b[^.?!]*|"
+    r"\bmessage\b[^.?!]*\b(?:after|at) the (?:tone|beep)\b",
+    re.I,
+)
+_RECORDING_CUE = re.compile(
+    r"\b(?:after|at) the (?:tone|beep)\b|\bwhen you(?:'re| are) (?:finished|done)\b", re.I
+)
+_END_KEY = re.compile(
+    r"\bwhen you(?:'re| are) (?:finished|done)\b[^.?!]*\bpress (?:the )?(pound|#|star|\*)", re.I
+)
+
+
+def is_voicemail(turn: Turn) -> bool:
+    """ "After the tone, please leave your name, phone number and a brief message": a recording starts."""
+    text = turn.line.text
+    return bool(_VOICEMAIL.search(text) and _RECORDING_CUE.search(text))
+
+
+def leave_message(turn: Turn) -> Move:
+    """What a caller leaves on a machine: who they are, the details asked for, why they call; then the key
+    that ends the recording, if the line names one. Name and number go in even when not asked: a message
+    nobody can return is wasted."""
+    import dataclasses
+
+    from callersim_cli.engines.offline.details import give_details
+    from callersim_cli.engines.offline.requests import DetailRequest, detail_request
+    from callersim_cli.engines.offline.respond_goal import goal_first
+
+    asked = detail_request(turn.line.text)
+    slots = tuple(dict.fromkeys(("name", *(asked.slots if asked else ()), "phone")))
+    request = (
+        dataclasses.replace(asked, slots=slots, press=False, pound=False, after_tone=False)
+        if asked
+        else DetailRequest(slots, None, False, False, False, False)
+    )
+    move = give_details(turn, request).then(Move(says=(goal_first(turn),)))
+    end = _END_KEY.search(turn.line.text)
+    keys = {"pound": "#", "star": "*"}.get(end.group(1).lower(), end.group(1)) if end else None
+    return dataclasses.replace(move, keys=keys, why="left a message: " + move.why)

@@ -98,7 +98,10 @@ def option_score(turn: Turn, option: MenuOption) -> float:
     # "To pay your bill" is not for getting a charge refunded: an option's own verb must be the goal's.
     light = {"make", "get", "have", "do"}  # "make a payment" is paying: the noun says what it is for
     verb = _OPTION_VERB.match(text)
-    if verb and _same_deed(verb.group(1), goal.action.stems):
+    if re.match(r"leave (?:a |your )?(?:\w+ )?message\b", text, re.I):
+        # After hours, a message is how the caller reaches a person: no deed of its own to conflict.
+        score += 1 if turn.line.is_closed else 0
+    elif verb and _same_deed(verb.group(1), goal.action.stems):
         score += 3  # "reschedule" for "move my appointment": the same deed in other words
     elif (
         verb
