@@ -169,10 +169,15 @@ def _proposition(turn: Turn, menu: list[MenuOption]) -> Move | None:
     yes = next(o for o in menu if o is not no)
     if readback_error(turn):
         return press(no.key, "what was read back is wrong")
+    known = best_clause(turn.frame, turn.line.text, least=2.0)
+    # "If you made this transaction" asks about the world: what the scenario says of it comes before
+    # whether the amount was read right. "If this is correct" asks only about the reading.
+    if known is not None and not re.search(r"\b(?:correct|right)\b", yes.text, re.I):
+        return press(no.key if known.negative else yes.key, f"the scenario says '{known.clause}'")
     if Memory(turn).confirms(turn.line.text):
         return press(yes.key, "what was read back is right")
-    known = best_clause(turn.frame, turn.line.text, least=2.0)
     if known is not None:
+
         key = no.key if known.negative else yes.key
         return press(key, f"the scenario says '{known.clause}'")
     return press(yes.key, f"'{yes.text}' holds, as far as the caller knows")
