@@ -22,9 +22,10 @@ from callersim_cli.engines.offline import respond_yes_no as yes_no
 from callersim_cli.engines.offline.details import give_details, holds
 from callersim_cli.engines.offline.moves import Move, speak
 from callersim_cli.engines.offline.moves import press as press_move
-from callersim_cli.engines.offline.readback import values_in
+from callersim_cli.engines.offline.readback import Memory, values_in
 from callersim_cli.engines.offline.reading import read
 from callersim_cli.engines.offline.signals import embedded_wh
+from callersim_cli.engines.offline.text import Terms
 from callersim_cli.engines.offline.turn import Turn
 
 Example = str | tuple[str, ...]  # a line, or earlier lines played first and then the line
@@ -148,8 +149,15 @@ def _why_calling(turn: Turn) -> Move:
     """ "We see your flight was cancelled. Is that why you're calling?": yes when that is the goal."""
     from callersim_cli.engines.offline.judge import about_goal
 
-    if about_goal(turn, turn.line.text):
+    # What happened counts as much as the goal: "your rate went from $49.99 to $84.99" is why it calls.
+    told = Terms.of(turn.line.text)
+    if (
+        about_goal(turn, turn.line.text)
+        or Memory(turn).confirms(turn.line.text)
+        or len(turn.frame_terms.stems & told.stems) >= 2
+    ):
         return speak("yes_that", "yes").explained("the business guessed why the caller calls")
+
     return speak("no_actually").then(goal.state_goal(turn))
 
 

@@ -29,7 +29,11 @@ _SKIP = r"\b(?:skip|no|decline|not interested|continue without|no thanks|pick it
 _FINISHED = r"\b(?:finished|all set|all done|done|that's all|that is all|end (?:this|the) call|no further)\b"
 _CALLBACK = r"\bcall ?back\b|\bcallback\b|\bcall you back\b"
 _HOLD = r"\b(?:hold|holding|wait|waiting|stay on the line|remain on the line)\b"
-_SURVEY = re.compile(r"\b(?:satisf\w+|scale of|rate|rating|survey|feedback|recommend|how likely)\b", re.I)
+_SURVEY = re.compile(
+    r"\b(?:satisf\w+|scale of|rate|rating|survey|feedback|recommend|how likely|"
+    r"(?:issue|problem|question) was (?:resolved|answered))\b",
+    re.I,
+)
 _FROM_OTHER_PHONE = re.compile(
     r"\bcalling (?:you )?from (?:my \w+'s|my work|another|a different|a friend's|someone else's|not my)\b|"
     r"\bfrom (?:my )?(?:wife|husband|mother|father|son|daughter|friend|work)'?s? phone\b|"
@@ -91,8 +95,12 @@ def _survey(turn: Turn, menu: list[MenuOption]) -> Move | None:
         worst = low if best == high else high
         key = best if pleased else (best + worst) // 2
         return press(str(key), "a survey: how the call went")
-    good = next((o for o in menu if _has(o, r"\bsatisf") and not _has(o, r"\b(?:not|dis|un)")), None)
+    good = next(
+        (o for o in menu if _has(o, r"\bsatisf|\bresolved|\banswered") and not _has(o, r"\b(?:not|dis|un)")),
+        None,
+    )
     bad = next((o for o in menu if _has(o, r"\b(?:not|dis|un)\w*\s*satisf|\bnot\b")), None)
+
     chosen = good if pleased or bad is None else bad
     return press(chosen.key, "a survey: how the call went") if chosen else None
 
@@ -177,7 +185,6 @@ def _proposition(turn: Turn, menu: list[MenuOption]) -> Move | None:
     if Memory(turn).confirms(turn.line.text):
         return press(yes.key, "what was read back is right")
     if known is not None:
-
         key = no.key if known.negative else yes.key
         return press(key, f"the scenario says '{known.clause}'")
     return press(yes.key, f"'{yes.text}' holds, as far as the caller knows")

@@ -21,7 +21,6 @@ from callersim_cli.engines.offline.said_values import (
     codes_in,
     counts_in,
     dates_in,
-    digit_words,
     edit_distance,
     emails_in,
     labelled_amounts_in,
@@ -31,9 +30,15 @@ from callersim_cli.engines.offline.said_values import (
     spelled_in,
     years_in,
 )
+from callersim_cli.engines.offline.spoken_numbers import digit_words
 from callersim_cli.engines.offline.text import COMMON_WORDS, MONTHS, WEEKDAYS
 from callersim_cli.engines.offline.turn import Turn
 
+_OFFERING = re.compile(
+    r"\b(?:i|we) (?:can|could) (?:do|offer|give|get you|bring you|lower|drop)\b|\bhow about\b|"
+    r"\bwould you like\b|\bthe best (?:i|we) can\b",
+    re.I,
+)
 _NAME_WORD = re.compile(r"\b[A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?\b")
 
 
@@ -124,15 +129,33 @@ class Memory:
         # A value the line confirms is not the one another value in it got wrong ("from September 5th
         # through September 9th" for the 5th to the 19th: the 9th is the 19th misheard).
         confirmed = {id(k) for h in values for k in known if k.value.kind == h.kind and _same(h, k.value)}
+        let_stand = self._let_stand()
+        offering = bool(_OFFERING.search(text)) and not self.turn.line.asks_to_confirm
+
         for heard in values:
             same_kind = [k for k in known if k.value.kind == heard.kind]
-            if any(_same(heard, k.value) for k in same_kind):
+            if any(_same(heard, k.value) for k in same_kind) or (heard.kind, heard.key) in let_stand:
                 continue
+            if heard.kind == "proper" and not self.turn.line.asks_to_confirm:
+                continue  # "Okay, Fenwick Rewards": a business naming its own desk is not a read-back
+            if heard.kind in ("amount", "priced") and offering:
+                continue  # "I can do $59.99 a month": a price offered, not the caller's amount misread
+
             near = [k for k in same_kind if id(k) not in confirmed and _near(heard, k.value)]
             if near:
                 found.append(Mistake(heard.text, min(near, key=lambda k: _distance(heard, k.value))))
         found += self._name_mistakes(text)
         return found
+
+    def _let_stand(self) -> set[tuple[str, str]]:
+        """Values the business said before that the caller heard and did not put right: its own (a price
+        it offered and the caller took), not slips to correct when they come back in a summary."""
+        return {
+            (v.kind, v.key)
+            for line, reply in self.turn.state.exchanges()
+            if reply.answer_word != "no"
+            for v in _all_values(line.text)
+        }
 
     def confirms(self, text: str) -> bool:
         """Whether ``text`` reads back at least one value the caller knows, exactly."""

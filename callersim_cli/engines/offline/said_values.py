@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from callersim_cli.engines.offline.text import MONTHS, NUMBER_WORDS
+from callersim_cli.engines.offline.spoken_numbers import money_words
+from callersim_cli.engines.offline.text import MONTHS
 
 _MONTH_RE = "|".join(MONTHS) + "|" + "|".join(m[:3] for m in MONTHS if len(m) > 3)
 _ORDINAL_WORDS = {
@@ -98,7 +99,7 @@ def dates_in(text: str) -> list[Value]:
 
 def amounts_in(text: str) -> list[Value]:
     found = []
-    for m in _AMOUNT.finditer(text):
+    for m in _AMOUNT.finditer(money_words(text)):
         raw = (m.group(1) or m.group(2)).replace(",", "")
         if raw.endswith("."):
             raw = raw[:-1]
@@ -183,45 +184,6 @@ def counts_in(text: str) -> list[Value]:
 def spelled_in(text: str) -> list[str]:
     """Names spelled out letter by letter: "W-H-I-T-A-C-R-E" -> "WHITACRE"."""
     return [re.sub(r"[^A-Z]", "", m.group(0)) for m in _SPELLED.finditer(text)]
-
-
-_UNITS = r"zero|oh|one|two|three|four|five|six|seven|eight|nine"
-_TEENS = [
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-]
-_TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-_GROUP = rf"(?:(?:{'|'.join(_TENS)})(?:[- ](?:{_UNITS}))?|{'|'.join(_TEENS)}|{_UNITS}|\d+)"
-_PAIRS = re.compile(rf"\b{_GROUP}(?:,?\s+{_GROUP}){{2,}}\b", re.I)
-
-
-def _pair(word: str) -> str:
-    """ "seventy-three" -> "73", "sixteen" -> "16", "twenty" -> "20", "four" -> "4"."""
-    word = word.lower()
-    if word in _TEENS:
-        return str(10 + _TEENS.index(word))
-    tens, _, unit = re.sub(r"[- ]", " ", word).partition(" ")
-    if tens in _TENS:
-        return f"{_TENS.index(tens) + 2}{NUMBER_WORDS[unit] if unit else '0'}"
-    return NUMBER_WORDS.get(word, word)
-
-
-def digit_words(text: str) -> str:
-    """Number words read as digits: "four four one nine" -> "4 4 1 9", and a number read in pairs,
-    "seventy-three, sixteen, zero four, eighty-two" -> "73 16 0 4 82". Tens and teens count only in a run
-    of three groups or more, so "eleven thirty" stays a time."""
-    text = _PAIRS.sub(
-        lambda m: " ".join(_pair(g.group(0)) for g in re.finditer(_GROUP, m.group(0), re.I)), text
-    )
-    return re.sub(rf"\b(?:{_UNITS})\b", lambda m: NUMBER_WORDS[m.group(0).lower()], text, flags=re.I)
 
 
 def near_digits(a: str, b: str) -> bool:

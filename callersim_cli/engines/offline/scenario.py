@@ -30,6 +30,14 @@ _SENTENCE_END = re.compile(
 _DECLINE = (
     re.compile(r"^(?:no|without)\s+(?P<what>.+)$", re.I),
     re.compile(r"\bI (?:don't|do not|won't) (?:want|need)(?: to)?\s+(?P<what>.+)$", re.I),
+    # "Will not sign a 2-year agreement", "won't accept a store credit": what the caller refuses to do.
+    re.compile(
+        r"^(?:I\s+)?(?:won't|will not|wouldn't|would not|refuse to)\s+(?:sign|accept|agree to|take|pay for|"
+        r"commit to|go with|do)\s+(?P<what>.+)$",
+        re.I,
+    ),
+    # "Anything under $60 is fine IF there's no contract": no contract, whatever else is fine.
+    re.compile(r"\bif there(?:'s| is) no\s+(?P<what>.+)$", re.I),
     re.compile(r"^(?:decline|turn down|refuse|say no to)\s+(?P<what>.+)$", re.I),
     re.compile(r"\b(?:not|never) (?:interested in|willing to)\s+(?P<what>.+)$", re.I),
     re.compile(r"^(?:please )?don't (?:add|sign me up for|offer|give)\s+(?P<what>.+)$", re.I),

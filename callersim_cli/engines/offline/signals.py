@@ -103,7 +103,8 @@ def asks_to_confirm(line: str) -> bool:
 _YES_NO_START = re.compile(
     # A short lead-in clause may come first: "Instead of cancelling, would you like to pause it?"
     r"^(?:[^,?:]{1,60}[,:]\s*)?(?:and\s+|so\s+|okay,?\s+|ok,?\s+|also,?\s+|then\s+)?(?:would|do|does|did|is|"
-    r"are|am|was|were|have|has|had|can|could|shall|should|will|may|want|need|any|how about|what about)\b",
+    r"are|am|was|were|have|has|had|can|could|shall|should|will|may|want|need|any|how about|what about|"
+    r"sounds? (?:good|right|okay|ok|fair)|okay with you|all good)\b",
     re.I,
 )
 
