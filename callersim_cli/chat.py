@@ -6,10 +6,8 @@ import dataclasses
 import importlib.util
 import os
 import random
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,7 +22,7 @@ from callersim_cli.settings import calls_dir, history_path
 from callersim_cli.terminal import Terminal
 
 if TYPE_CHECKING:
-    from callersim_cli.transcript import TranscriptWriter
+    from callersim_cli.records import TranscriptWriter
 
 
 @dataclass
@@ -157,7 +155,7 @@ def _transcript_opener(
     options: ChatOptions, redact: Redactor, term: Terminal
 ) -> Callable[[Context], TranscriptWriter | None]:
     """Where each call's transcript goes: the one --transcript file, or a new kept file per call."""
-    from callersim_cli.transcript import TranscriptWriter
+    from callersim_cli.records import TranscriptWriter, new_call_file
 
     if options.transcript is not None:
         # Checked now, so a bad path stops the command before the call begins.
@@ -167,20 +165,12 @@ def _transcript_opener(
         return lambda context: None
 
     def kept_call(context: Context) -> TranscriptWriter | None:
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        slug = re.sub(r"[^a-z0-9]+", "-", context.scenario.lower()).strip("-")[:40].rstrip("-") or "call"
-        for n in range(1, 1000):
-            path = calls_dir() / (f"{stamp}-{slug}.jsonl" if n == 1 else f"{stamp}-{slug}-{n}.jsonl")
-            try:
-                return TranscriptWriter(path, redact, keep_if_empty=False, new=True)
-            except FileExistsError:
-                continue  # another session took this name in the same second
-            except UsageError as exc:
-                # Keeping calls by default must not stop a call; an explicit --transcript does.
-                term.warning(f"{exc}; this call is not kept")
-                return None
-        term.warning("No free name for this call's transcript; this call is not kept")
-        return None
+        try:
+            return new_call_file(calls_dir(), context.scenario, redact)
+        except UsageError as exc:
+            # Keeping calls by default must not stop a call; an explicit --transcript does.
+            term.warning(f"{exc}; this call is not kept")
+            return None
 
     return kept_call
 

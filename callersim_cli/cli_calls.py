@@ -36,7 +36,7 @@ def _fail(message: str, code: int = ExitCode.USAGE) -> NoReturn:
 
 
 def _load(ref: str):
-    from callersim_cli.calls import find_call
+    from callersim_cli.records import find_call
     from callersim_cli.settings import calls_dir
 
     return find_call(ref, calls_dir())
@@ -67,8 +67,9 @@ def register(app: typer.Typer) -> None:
         limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Show this many.")] = 20,
     ) -> None:
         """List the kept calls, newest first."""
-        from callersim_cli.calls import calls_table, list_calls
+        from callersim_cli.records import list_calls
         from callersim_cli.settings import calls_dir
+        from callersim_cli.views import calls_table
 
         out, err = _consoles()
         try:
@@ -91,7 +92,8 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Show a kept call as a conversation (or as Markdown)."""
-        from callersim_cli.calls import conversation, to_markdown, write_file
+        from callersim_cli import views
+        from callersim_cli.files import write_file
 
         out, err = _consoles()
         try:
@@ -99,7 +101,7 @@ def register(app: typer.Typer) -> None:
             if output is not None and not markdown:
                 raise UsageError("-o/--output writes Markdown: add --markdown")
             if markdown:
-                text = to_markdown(call)
+                text = views.markdown(call)
                 if output is None:
                     typer.echo(text, nl=False)
                     return
@@ -108,9 +110,8 @@ def register(app: typer.Typer) -> None:
                 return
         except CallersimError as exc:
             _fail(str(exc), ExitCode.USAGE)
-        for entry in conversation(call):
-            for renderable in entry.renderables:
-                out.print(renderable)
+        for renderable in views.drawn(call.events, call.label):
+            out.print(renderable)
 
     @app.command(context_settings=_TAKES_NEGATIVE)
     def replay(
@@ -143,6 +144,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Replay a kept call at its pace, with the caller's saved audio; or export it as one MP3."""
         from callersim_cli import replay as rp
+        from callersim_cli.views import CallView, to_rich
 
         out, err = _consoles()
 
@@ -175,7 +177,13 @@ def register(app: typer.Typer) -> None:
                 )
                 notice(f"Wrote {result.path} ({result.duration_s:.1f} s{silent})")
                 return
-            session = rp.Replay(call, out.print, notice, audio_dir=audio_dir, speed=speed)
+            view = CallView(call.label)
+
+            def show(event: rp.Record) -> None:
+                for piece in view.pieces(event):
+                    out.print(to_rich(piece))
+
+            session = rp.Replay(call, show, notice, audio_dir=audio_dir, speed=speed)
             if not no_audio:
                 session.player, why = rp.open_player(player)
                 if session.player is None:

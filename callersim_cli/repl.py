@@ -12,6 +12,7 @@ from collections.abc import Callable
 from rich.table import Table
 from rich.text import Text
 
+from callersim_cli import views
 from callersim_cli.conversation import Context
 from callersim_cli.errors import CallEndedError, CallersimError
 from callersim_cli.session import CallSession, CallSummary, PendingWarnings
@@ -225,18 +226,10 @@ class Repl:
 
     def cmd_history(self, arg: str) -> None:
         """Show this call so far."""
-        conv = self.session.conversation
-        ctx = conv.context
-        self.term.info(Text(f"Business: {ctx.description}\nGoal: {ctx.scenario}", style="dim"))
-        if not conv.exchanges:
-            self.term.info(Text("(no turns yet)", style="dim"))
-        for exchange in conv.exchanges:
-            # Dimmed and indented: the record of the call, not lines being typed now.
-            self.term.info(Text.assemble(("  business › ", "blue"), exchange.operator, style="dim"))
-            reply = exchange.reply
-            parts = [reply.text] if reply.text else []
-            if reply.dtmf:
-                parts.append(f"☎ presses {reply.dtmf}")
-            if reply.hangup:
-                parts.append("☎ hangs up")
-            self.term.info(Text.assemble(("  caller › ", "green"), "  ".join(parts), style="dim"))
+        view = views.CallView()
+        for event in self.session.record:
+            for piece in view.pieces(event):
+                # Dimmed and indented: the record of the call, not lines being typed now.
+                self.term.info(views.to_rich(piece, margin="  ", dim=True))
+        if not self.session.conversation.exchanges:
+            self.term.info(Text("  (no turns yet)", style="dim"))

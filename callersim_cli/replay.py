@@ -18,12 +18,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from callersim_cli.audio import SAMPLE_WIDTH, Clip
-from callersim_cli.calls import Entry, KeptCall, barge_in, conversation, refuse_folder, write_file
 from callersim_cli.errors import CallersimError, PlayerError, UsageError
+from callersim_cli.files import refuse_folder, write_file
+from callersim_cli.records import ContextRecord, KeptCall, Record, barge_in, on_the_line, parse_ts
 
 if TYPE_CHECKING:
-    from rich.console import RenderableType
-
     from callersim_cli.players import Playback, Player
     from callersim_cli.voices import Voice
 
@@ -45,14 +44,11 @@ INSTALL_HINT = "pip install 'callersim[offline]'"
 # --- where the audio is ---------------------------------------------------------------------------------
 
 
-def audio_folders(
-    call: KeptCall, audio_dir: Path | None, context: dict[str, Any] | None = None
-) -> list[Path]:
+def audio_folders(call: KeptCall, audio_dir: Path | None, context: ContextRecord | None = None) -> list[Path]:
     """Where a reply's audio may be; ``context`` is the context event of the reply's call."""
     folders = [audio_dir] if audio_dir is not None else []
-    if context is None:
-        context = next((e for e in call.events if e["type"] == "context"), {})
-    recorded = context.get("audio_dir")
+    context = context or call.context
+    recorded = context.get("audio_dir") if context else None
     if isinstance(recorded, str) and recorded:
         folders.append(Path(recorded))
     folders += [call.path.parent, call.path.parent / call.path.stem]
@@ -60,7 +56,7 @@ def audio_folders(
 
 
 def find_audio(
-    call: KeptCall, name: Any, audio_dir: Path | None, context: dict[str, Any] | None = None
+    call: KeptCall, name: Any, audio_dir: Path | None, context: ContextRecord | None = None
 ) -> Path | None:
     if not isinstance(name, str) or not name:
         return None
@@ -158,10 +154,10 @@ def open_player(name: str) -> tuple[Player | None, str | None]:
 
 @dataclass
 class Replay:
-    """Prints a call's conversation at its pace and plays the caller's saved audio in its place."""
+    """Shows a call's events at their pace and plays the caller's saved audio in its place."""
 
     call: KeptCall
-    show: Callable[[RenderableType], None]
+    show: Callable[[Record], None]
     notice: Callable[[str], None]
     player: Player | None = None
     operator_voice: Voice | None = None
@@ -173,7 +169,7 @@ class Replay:
     _said: set[str] = field(default_factory=set)
     _playing: Playback | None = None
     _playing_since: float = 0.0
-    _context: dict[str, Any] | None = None  # of the call being replayed, for where its audio is
+    _context: ContextRecord | None = None  # of the call being replayed, for where its audio is
 
     def say_once(self, key: str, message: str) -> None:
         if key not in self._said:
@@ -184,32 +180,30 @@ class Replay:
         if self.speed <= 0:
             raise UsageError("--speed must be more than 0")
         try:
-            self._run(conversation(self.call))
+            self._run([event for event in self.call.events if on_the_line(event)])
         finally:
             if self._playing is not None:
                 self._playing.stop()  # Ctrl-C must not leave the caller talking
 
-    def _run(self, entries: list[Entry]) -> None:
+    def _run(self, events: list[Record]) -> None:
         previous = None
         due = self.clock()
-        for entry in entries:
-            ts = entry.ts
+        for event in events:
+            ts = parse_ts(event.get("ts"))
             if previous is not None and ts is not None:
                 # The cap is on the wait itself, so a slow --speed can't stretch a pause past it either.
                 due += min(max((ts - previous).total_seconds(), 0.0) / self.speed, self.max_gap_s)
             previous = ts or previous
-            self._settle_caller_audio(entry.event)
+            self._settle_caller_audio(event)
             due = max(due, self.clock())  # time spent listening counts towards the gap
             self._wait_until(due)
-            for renderable in entry.renderables:
-                self.show(renderable)
-            kind = entry.event["type"]
-            if kind == "context":
-                self._context = entry.event
-            elif kind == "operator":
-                self._speak_operator(str(entry.event.get("text") or ""))
-            elif kind == "caller":
-                self._start_caller_audio(entry.event)
+            self.show(event)
+            if event["type"] == "context":
+                self._context = event
+            elif event["type"] == "operator":
+                self._speak_operator(str(event.get("text") or ""))
+            elif event["type"] == "caller":
+                self._start_caller_audio(event)
             due = max(due, self.clock())
         self._settle_caller_audio(None)
 
@@ -218,7 +212,7 @@ class Replay:
         if delay > 0:
             self.sleep(delay)
 
-    def _settle_caller_audio(self, event: dict[str, Any] | None) -> None:
+    def _settle_caller_audio(self, event: Record | None) -> None:
         """Before the next thing happens the caller finishes speaking, or is cut off where it was then."""
         if self._playing is None:
             return
@@ -240,7 +234,7 @@ class Replay:
             self.player = None
             return None
 
-    def _start_caller_audio(self, event: dict[str, Any]) -> None:
+    def _start_caller_audio(self, event: Record) -> None:
         if self.player is None:
             return
         name = event.get("audio")
@@ -325,12 +319,12 @@ def export_call(
 
     # Saved replies are decoded first: their rate becomes the export's, so they go in as received.
     saved: dict[int, Clip] = {}
-    context: dict[str, Any] | None = None
+    context: ContextRecord | None = None
     for index, event in enumerate(call.events):
         if event["type"] == "context":
             context = event
         elif event["type"] == "caller" and event.get("audio"):
-            path = find_audio(call, event["audio"], audio_dir, context)
+            path = find_audio(call, event.get("audio"), audio_dir, context)
             if path is None:
                 say_once(
                     "missing",
@@ -361,12 +355,12 @@ def export_call(
         kind = event["type"]
         text = str(event.get("text") or "")
         counts["lines"] += kind in ("operator", "caller") and bool(text.strip())
-        if kind == "operator":
+        if event["type"] == "operator":
             clip = voiced(operator_voice, text, "business")
             counts["voiced" if clip is not None else "silent"] += 1
             _append_turn(parts, clip or silence(OPERATOR_SILENCE_S, rate), rate)
             last_caller = None
-        elif kind == "caller":
+        elif event["type"] == "caller":
             if index in saved:
                 clip = saved[index]
                 counts["saved"] += 1
@@ -374,10 +368,10 @@ def export_call(
                 spoken = voiced(caller_voice, text, "caller")
                 counts["voiced"] += spoken is not None
                 pieces = [p for p in (spoken,) if p is not None]
-                if event.get("dtmf"):
+                if keys := event.get("dtmf"):
                     # Keys a phone does not have make no tone.
                     with contextlib.suppress(ValueError):
-                        pieces.append(dtmf_clip(str(event["dtmf"]), rate))
+                        pieces.append(dtmf_clip(str(keys), rate))
                         counts["tones"] += 1
                 clip = _concat([_at_rate(p, rate) for p in pieces], rate) if pieces else None
             if clip is not None:

@@ -12,15 +12,16 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from callersim_cli.actions import CallerEvent
 from callersim_cli.conversation import Context, Conversation, Reply
 from callersim_cli.errors import CallEndedError, CallersimError
+from callersim_cli.records import ContextRecord, EndRecord, Record, now_iso
 
 if TYPE_CHECKING:
+    from callersim_cli.records import TranscriptWriter
     from callersim_cli.speech import Speaker, SpokenReply
-    from callersim_cli.transcript import TranscriptWriter
 
 
 @dataclass(frozen=True)
@@ -42,14 +43,17 @@ class CallSummary:
     verdict_error: str | None = None
     audio_played: bool = True  # False: first audio is when the first clip was ready, not heard
 
-    def as_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "turns": self.turns,
-            "duration_s": round(self.duration_s, 3),
-            "keys": self.keys,
-            "hung_up": self.hung_up,
-            "end_reason": self.end_reason,
-        }
+    def record(self) -> EndRecord:
+        """The call's ``end`` event."""
+        out = EndRecord(
+            type="end",
+            ts=now_iso(),
+            turns=self.turns,
+            duration_s=round(self.duration_s, 3),
+            keys=self.keys,
+            hung_up=self.hung_up,
+            end_reason=self.end_reason,
+        )
         if self.first_audio_median_s is not None:
             out["first_audio_median_s"] = round(self.first_audio_median_s, 4)
             out["first_audio_worst_s"] = round(self.first_audio_worst_s or 0.0, 4)
@@ -75,7 +79,8 @@ class CallSession:
     """Runs turns of one call (and of the calls after a /reset) and keeps their record.
 
     The record goes to ``transcript`` (one writer for every call of the session), or to the writer that
-    ``open_transcript`` gives for each call (one file per call).
+    ``open_transcript`` gives for each call (one file per call); ``record`` holds the events of the call
+    going on, kept or not.
     """
 
     def __init__(
@@ -100,6 +105,7 @@ class CallSession:
         self._spoken: list[_Spoken] = []
         self._summary: CallSummary | None = None  # set once the call has ended
         self.last_operator_line: str | None = None
+        self.record: list[Record] = []
         self._record_context()
 
     # --- the call -----------------------------------------------------------------------------------
@@ -109,23 +115,28 @@ class CallSession:
         engine = self.conversation.engine
         return f"{engine.name} ({engine.model})"
 
+    def _write(self, record: Record) -> None:
+        self.record.append(record)
+        if self.transcript:
+            self.transcript.write(record)
+
     def _record_context(self) -> None:
         ctx = self.conversation.context
-        if self.transcript:
-            fields: dict[str, Any] = {
-                "description": ctx.description,
-                "scenario": ctx.scenario,
-                "engine": self.conversation.engine.name,
-                "model": self.conversation.engine.model,
-            }
-            if self.seed is not None:
-                fields["seed"] = self.seed  # `--seed` with this number makes the same caller again
-            if ctx.persona is not None:
-                fields["persona"] = ctx.persona.details()
-            save_dir = getattr(self.speaker, "save_dir", None)
-            if save_dir is not None:
-                fields["audio_dir"] = str(Path(save_dir).resolve())  # where replay finds the MP3s
-            self.transcript.write("context", **fields)
+        record = ContextRecord(
+            type="context",
+            ts=now_iso(),
+            description=ctx.description,
+            scenario=ctx.scenario,
+            engine=self.conversation.engine.name,
+            model=self.conversation.engine.model,
+        )
+        if self.seed is not None:
+            record["seed"] = self.seed  # `--seed` with this number makes the same caller again
+        if ctx.persona is not None:
+            record["persona"] = ctx.persona.details()
+        if self.speaker is not None and self.speaker.save_dir is not None:
+            record["audio_dir"] = str(Path(self.speaker.save_dir).resolve())  # where replay finds the MP3s
+        self._write(record)
 
     @property
     def ended(self) -> bool:
@@ -144,6 +155,7 @@ class CallSession:
         self._started = self._clock()
         self._spoken = []
         self._summary = None
+        self.record = []
         self._record_context()  # the last operator line is kept: /retry replays it to the new call
 
     def turn(self, operator_line: str) -> Iterator[CallerEvent]:
@@ -157,8 +169,7 @@ class CallSession:
         turn = self.conversation.send(operator_line)  # validates first: refused lines leave no trace
         self.settle_speech(interrupt=True)  # barge-in: the business speaks over the caller
         self.last_operator_line = turn.operator_line
-        if self.transcript:
-            self.transcript.write("operator", text=turn.operator_line)
+        self._write({"type": "operator", "ts": now_iso(), "text": turn.operator_line})
         spoken = self.speaker.start_reply(turn.started) if self.speaker else None
         try:
             for event in turn:
@@ -168,9 +179,8 @@ class CallSession:
         except BaseException as exc:
             if spoken:
                 spoken.interrupt()
-            if self.transcript:
-                message = str(exc) if isinstance(exc, CallersimError) else "Turn cancelled"
-                self.transcript.write("error", message=message)
+            message = str(exc) if isinstance(exc, CallersimError) else "Turn cancelled"
+            self._write({"type": "error", "ts": now_iso(), "message": message})
             raise
         if spoken:
             spoken.finish()
@@ -181,16 +191,17 @@ class CallSession:
         self._record_reply(turn.reply, spoken)
 
     def _record_reply(self, reply: Reply, spoken: SpokenReply | None) -> None:
-        if not self.transcript:
-            return
         audio = spoken.audio_path.name if spoken and spoken.audio_path else None
-        self.transcript.write(
-            "caller",
-            text=reply.text,
-            dtmf=reply.dtmf,
-            hangup=reply.hangup,
-            timings=reply.timings.as_dict(),
-            audio=audio,
+        self._write(
+            {
+                "type": "caller",
+                "ts": now_iso(),
+                "text": reply.text,
+                "dtmf": reply.dtmf,
+                "hangup": reply.hangup,
+                "timings": reply.timings.as_dict(),
+                "audio": audio,
+            }
         )
 
     def settle_speech(self, *, interrupt: bool, timeout: float | None = None) -> None:
@@ -212,15 +223,19 @@ class CallSession:
             )
             if exchange is not None and reply.first_audio_s is not None:
                 exchange.reply.timings.first_audio_s = reply.first_audio_s
-            if self.transcript and (reply.duration_s > 0 or reply.interrupted):
-                self.transcript.write(
-                    "audio",
-                    turn=item.turn,
-                    file=reply.audio_path.name if reply.audio_path else None,
-                    first_audio_s=round(reply.first_audio_s, 4) if reply.first_audio_s is not None else None,
-                    duration_s=round(reply.duration_s, 3),
-                    heard_s=round(reply.heard_s, 3),
-                    interrupted=reply.interrupted,
+            if reply.duration_s > 0 or reply.interrupted:
+                first = reply.first_audio_s
+                self._write(
+                    {
+                        "type": "audio",
+                        "ts": now_iso(),
+                        "turn": item.turn,
+                        "file": reply.audio_path.name if reply.audio_path else None,
+                        "first_audio_s": round(first, 4) if first is not None else None,
+                        "duration_s": round(reply.duration_s, 3),
+                        "heard_s": round(reply.heard_s, 3),
+                        "interrupted": reply.interrupted,
+                    }
                 )
 
     # --- the end of a call --------------------------------------------------------------------------
@@ -257,8 +272,7 @@ class CallSession:
             return self._summary
         self.settle_speech(interrupt=end_reason == "interrupted")
         self._summary = self.summary(end_reason)
-        if self.transcript:
-            self.transcript.write("end", **self._summary.as_dict())
+        self._write(self._summary.record())
         return self._summary
 
     def close(self) -> None:

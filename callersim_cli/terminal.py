@@ -16,19 +16,17 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TextIO
 
-from rich.console import Console
-from rich.panel import Panel
+from rich.console import Console, RenderableType
 from rich.status import Status
 from rich.table import Table
 from rich.text import Text
 
+from callersim_cli import views
 from callersim_cli.actions import CallerEvent, HangUp, Press, Speech
 from callersim_cli.redact import Redactor
 from callersim_cli.session import CallSummary
 
-CALLER_STYLE = "bold green"
-CALLER_PREFIX = "caller › "
-ACTION_STYLE = "cyan"
+CALLER_PREFIX = views.PREFIXES["caller"]
 
 
 class Terminal:
@@ -110,14 +108,14 @@ class Terminal:
                 if not text:
                     return
                 if self.interactive:
-                    self.out.print(Text(CALLER_PREFIX, style=CALLER_STYLE), end="")
+                    self.out.print(Text(CALLER_PREFIX, style=views.STYLES["caller"]), end="")
                     self._column = len(CALLER_PREFIX)
                 self._mid_line = True
             self._stream_words(text)
         elif isinstance(event, Press):
-            self._action(f"☎ presses {event.digits}")
+            self._action(views.action(views.pressed(event.digits)))
         elif isinstance(event, HangUp):
-            self._action("☎ hangs up")
+            self._action(views.action(views.HANGS_UP))
 
     def _stream_words(self, text: str, *, final: bool = False) -> None:
         """Print streamed text a whole word at a time.
@@ -148,7 +146,7 @@ class Terminal:
             self.out.file.flush()
 
     def operator(self, line: str) -> None:
-        self.out.print(Text.assemble(("business › ", "bold blue"), line))
+        self.out.print(views.to_rich(views.Piece("said", line, who="business")))
 
     @contextlib.contextmanager
     def typing_hidden(self) -> Iterator[None]:
@@ -175,9 +173,9 @@ class Terminal:
         finally:
             termios.tcsetattr(fd, termios.TCSANOW, saved)
 
-    def _action(self, label: str) -> None:
+    def _action(self, piece: views.Piece) -> None:
         self.end_reply()
-        self.out.print(Text(("  " if self.interactive else "") + label, style=ACTION_STYLE))
+        self.out.print(views.to_rich(piece, nested="  " if self.interactive else ""))
 
     def end_reply(self) -> None:
         self.stop_waiting()
@@ -218,41 +216,15 @@ class Terminal:
         """A quiet line about the setup (which engine, which voice)."""
         self.err.print(Text(message, style="dim"))
 
-    def info(self, message: str | Text) -> None:
+    def info(self, message: str | RenderableType) -> None:
         self.end_reply()
-        self.out.print(message if isinstance(message, Text) else Text(message))
+        self.out.print(Text(message) if isinstance(message, str) else message)
 
     def table(self, table: Table) -> None:
         self.out.print(table)
 
     def summary(self, summary: CallSummary) -> None:
         self.end_reply()
-        grid = Table.grid(padding=(0, 2))
-        grid.add_column(style="dim")
-        grid.add_column()
-        grid.add_row("turns", str(summary.turns))
-        grid.add_row("duration", f"{summary.duration_s:.1f} s")
-        grid.add_row("keys pressed", " ".join(summary.keys) or "none")
-        grid.add_row("ended", summary.end_reason)
-        if summary.first_audio_median_s is not None:
-            label = "first audio" if summary.audio_played else "first audio saved"
-            grid.add_row(
-                label,
-                f"median {summary.first_audio_median_s * 1000:.0f} ms, "
-                f"worst {(summary.first_audio_worst_s or 0) * 1000:.0f} ms",
-            )
-        title = "call summary"
-        border = "blue"
-        if summary.verdict is not None:
-            reached = summary.verdict.goal_reached
-            grid.add_row(
-                "verdict",
-                Text("goal reached" if reached else "goal not reached", style="green" if reached else "red"),
-            )
-            grid.add_row("why", Text(summary.verdict.reason))
-            border = "green" if reached else "red"
-        elif summary.verdict_error is not None:
-            grid.add_row("verdict", Text(f"unavailable: {summary.verdict_error}", style="yellow"))
+        panel = views.to_rich(views.summary(summary.record(), played=summary.audio_played))
         # On a pipe the replies own stdout; the summary goes beside them on stderr.
-        console = self.out if self.interactive else self.err
-        console.print(Panel(grid, title=title, border_style=border, expand=False))
+        (self.out if self.interactive else self.err).print(panel)

@@ -18,9 +18,9 @@ from scripted import ScriptedEngine
 from test_speech import RecordingPlayer, ToneVoice
 
 from callersim_cli.conversation import Context, Conversation, system_prompt
+from callersim_cli.records import TranscriptWriter
 from callersim_cli.session import CallSession
 from callersim_cli.speech import Speaker
-from callersim_cli.transcript import TranscriptWriter
 
 SECRET = "sk-test-SECRETKEY1234567890"
 

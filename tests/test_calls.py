@@ -11,10 +11,9 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from callersim_cli import transcript as transcript_module
 from callersim_cli.cli import app
+from callersim_cli.records import TranscriptWriter
 from callersim_cli.settings import calls_dir
-from callersim_cli.transcript import TranscriptWriter
 
 START = datetime(2025, 5, 1, 14, 15, 30, tzinfo=timezone.utc)
 
@@ -99,31 +98,26 @@ DENTIST: list[Event] = [
 ]
 
 
-def record(
-    path: Path, events: Iterable[Event], monkeypatch: pytest.MonkeyPatch, start: datetime = START
-) -> Path:
+def record(path: Path, events: Iterable[Event], start: datetime = START) -> Path:
     """Write ``events`` with the real TranscriptWriter, each stamped ``start`` + its offset in seconds."""
     writer = TranscriptWriter(path)
     try:
         for offset, event_type, fields in events:
             stamp = (start + timedelta(seconds=offset)).isoformat(timespec="milliseconds")
-            monkeypatch.setattr(
-                transcript_module, "now_iso", lambda stamp=stamp: stamp.replace("+00:00", "Z")
-            )
-            writer.write(event_type, **fields)
+            writer.write({"type": event_type, "ts": stamp.replace("+00:00", "Z"), **fields})
     finally:
         writer.close()
     return path
 
 
 @pytest.fixture
-def kept(monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
+def kept() -> dict[str, Path]:
     """Two kept calls in the calls folder, as `callersim chat` names them: pizza first, dentist newest."""
     folder = calls_dir()
     return {
-        "pizza": record(folder / "20250501-141530-order-a-large-pepperoni-pizza.jsonl", PIZZA, monkeypatch),
+        "pizza": record(folder / "20250501-141530-order-a-large-pepperoni-pizza.jsonl", PIZZA),
         "dentist": record(
-            folder / "20250502-090000-book-a-cleaning.jsonl", DENTIST, monkeypatch, START + timedelta(days=1)
+            folder / "20250502-090000-book-a-cleaning.jsonl", DENTIST, START + timedelta(days=1)
         ),
     }
 
@@ -215,8 +209,8 @@ def test_show_finds_a_call_by_any_name(kept: dict[str, Path], ref: str) -> None:
     assert "goal not reached" in result.stdout
 
 
-def test_show_takes_a_path_anywhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = record(tmp_path / "elsewhere.jsonl", DENTIST, monkeypatch)
+def test_show_takes_a_path_anywhere(tmp_path: Path) -> None:
+    path = record(tmp_path / "elsewhere.jsonl", DENTIST)
 
     result = invoke("show", str(path))
 
@@ -293,10 +287,10 @@ def test_output_without_markdown_is_refused(kept: dict[str, Path], tmp_path: Pat
     assert not (tmp_path / "x.md").exists()
 
 
-def test_a_torn_last_line_is_skipped(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_torn_last_line_is_skipped() -> None:
     # Killed while writing the caller's second reply: the real writer's lines, then half of one, cut
     # inside a UTF-8 character.
-    path = record(calls_dir() / "20250501-141530-order-a-large-pepperoni-pizza.jsonl", PIZZA[:5], monkeypatch)
+    path = record(calls_dir() / "20250501-141530-order-a-large-pepperoni-pizza.jsonl", PIZZA[:5])
     with open(path, "ab") as f:
         f.write('{"type": "caller", "ts": "2025-05-01T14:17:01.000Z", "text": "Café'.encode()[:-1])
 
@@ -428,8 +422,8 @@ TWO_CALLS: list[Event] = [
 
 
 @pytest.fixture
-def two_calls(monkeypatch: pytest.MonkeyPatch) -> Path:
-    return record(calls_dir() / "20250503-100000-order-a-large-pepperoni-pizza.jsonl", TWO_CALLS, monkeypatch)
+def two_calls() -> Path:
+    return record(calls_dir() / "20250503-100000-order-a-large-pepperoni-pizza.jsonl", TWO_CALLS)
 
 
 def test_calls_lists_each_call_of_a_file_as_its_own_row(
@@ -497,14 +491,32 @@ def test_markdown_of_a_file_of_calls_has_each_call_and_its_seed(two_calls: Path)
     assert md.index("A large pepperoni") < md.index("## New call") < md.index("Dental office")
 
 
-def test_the_seed_is_shown_in_the_header_when_recorded(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    seeded = record(tmp_path / "seeded.jsonl", [(0.0, "context", SEEDED_CONTEXT)], monkeypatch)
-    plain = record(tmp_path / "plain.jsonl", DENTIST, monkeypatch)
+def test_the_seed_is_shown_in_the_header_when_recorded(tmp_path: Path) -> None:
+    seeded = record(tmp_path / "seeded.jsonl", [(0.0, "context", SEEDED_CONTEXT)])
+    plain = record(tmp_path / "plain.jsonl", DENTIST)
 
     header = invoke("show", str(seeded)).stdout.splitlines()
     md = invoke("show", str(plain), "--markdown").stdout
 
     assert any(line.split() == ["seed", "4242"] for line in header), header
     assert "seed" not in invoke("show", str(plain)).stdout and "Seed" not in md
+
+
+# --- reading calls without a terminal -------------------------------------------------------------------
+
+
+def test_kept_calls_are_found_and_read_without_rich(kept: dict[str, Path]) -> None:
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from callersim_cli.records import find_call, list_calls\n"
+        "from callersim_cli.settings import calls_dir\n"
+        "calls = list_calls(calls_dir())\n"
+        "print(len(calls), calls[0].scenario, len(find_call('-2', calls_dir()).events))\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('rich', 'typer', 'prompt_toolkit')))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+
+    assert result.stdout.splitlines() == [f"2 book a cleaning {len(PIZZA)}", "[]"]

@@ -183,6 +183,10 @@ def test_slash_commands_work_in_scripts(server: FakeOpenAI, tmp_path: Path) -> N
     assert result.returncode == 0
     out = result.stdout
     assert "business › Hello" in out and "caller › First answer." in out
+    # /history: the call so far as a record, indented; the engine and goal first.
+    history = out[out.index("goal") : out.index("Second answer.")]
+    assert "order a large pepperoni pizza" in history and "engine" in history
+    assert "  business › Hello\n  caller › First answer.\n" in history
     assert "Second answer." in out and "Third answer." in out
     # /reset started a new call: the last request carries only the new line.
     assert [m["role"] for m in server.chat_requests[-1].body["messages"]] == ["system", "user"]
