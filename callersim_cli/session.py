@@ -15,11 +15,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from callersim_cli.actions import CallerEvent
+from callersim_cli.backends import release
 from callersim_cli.conversation import Context, Conversation, Reply
 from callersim_cli.errors import CallEndedError, CallersimError
 from callersim_cli.records import ContextRecord, EndRecord, Record, now_iso
 
 if TYPE_CHECKING:
+    from callersim_cli.judges import Judge
     from callersim_cli.records import TranscriptWriter
     from callersim_cli.speech import Speaker, SpokenReply
 
@@ -91,7 +93,7 @@ class CallSession:
         transcript: TranscriptWriter | None = None,
         open_transcript: TranscriptOpener | None = None,
         seed: int | None = None,
-        judge: bool = True,
+        judge: Judge | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.conversation = conversation
@@ -255,10 +257,9 @@ class CallSession:
             first_audio_median_s=statistics.median(ttfa) if ttfa else None,
             first_audio_worst_s=max(ttfa) if ttfa else None,
         )
-        judge = getattr(conv.engine, "verdict", None)
-        if self.judge and judge is not None and conv.exchanges:
+        if self.judge is not None and conv.exchanges:
             try:
-                summary.verdict = Verdict(*judge(conv.context, conv.messages))
+                summary.verdict = Verdict(*self.judge.verdict(conv.context, conv.messages))
             except CallersimError as exc:
                 summary.verdict_error = str(exc)  # the call happened; only its judgement is missing
             except KeyboardInterrupt:
@@ -276,14 +277,13 @@ class CallSession:
         return self._summary
 
     def close(self) -> None:
-        # The session was handed its engine and voice for the whole session, so it closes them: they may
-        # hold connections (the SDKs' HTTP clients).
+        # The session was handed its engine, judge and voice for the whole session, so it closes them:
+        # they may hold connections (the SDKs' HTTP clients).
         if self.speaker:
             self.speaker.close()
-        for backend in (self.conversation.engine, self.speaker.voice if self.speaker else None):
-            close = getattr(backend, "close", None)
-            if close is not None:
-                close()
+            if self.speaker.voice is not None:
+                self.speaker.voice.close()
+        release(self.conversation.engine, self.judge)
         if self.transcript:
             self.transcript.close()
 

@@ -6,7 +6,7 @@ for, or an error body ``{"detail": {"status", "message"}}``. It records every re
 the first byte, and can be told to fail. Standard library plus lameenc only.
 
     with FakeElevenLabs(ttfb_s=0.2) as server:
-        voice = ElevenLabsVoice(VoiceOptions(api_key="k", base_url=server.base_url))
+        voice = ElevenLabsVoice(ElevenLabsOptions(api_key="k", base_url=server.base_url))
 
 As a script it serves until interrupted (``python tests/fake_elevenlabs.py --ttfb 0.3``).
 """

