@@ -46,6 +46,7 @@ class Backend:
     needs: Needs = Needs()
     options: type | None = None  # a dataclass of what it is built from; its fields are what it reads
     error: type[CallersimError] = UsageError  # what is raised when it can't run here
+    reproducible: bool = False  # the same seed makes the same backend behave the same
 
     @property
     def label(self) -> str:

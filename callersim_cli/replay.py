@@ -1,5 +1,5 @@
-"""Replaying a kept call: its conversation at the original pace with the caller's saved audio, or the whole
-call, both sides, written as one MP3.
+"""`callersim replay`: a kept call's conversation at its pace with the caller's saved audio, or (with
+``--export``, see ``callersim_cli.export``) the whole call, both sides, written as one MP3.
 
 Caller events name their file (``"audio": "003-caller.mp3"``), which is looked for in ``--audio-dir``,
 in the ``--save-mp3`` folder recorded by the context event of its call (a file may hold several calls),
@@ -9,29 +9,27 @@ only ever typed: it can be voiced by a second voice, or stands as a short silenc
 
 from __future__ import annotations
 
-import contextlib
+import dataclasses
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from callersim_cli.audio import SAMPLE_WIDTH, Clip
+from callersim_cli.audio import Clip
 from callersim_cli.errors import CallersimError, PlayerError, UsageError
-from callersim_cli.files import refuse_folder, write_file
-from callersim_cli.records import ContextRecord, KeptCall, Record, barge_in, on_the_line, parse_ts
+from callersim_cli.exit_codes import ExitCode
+from callersim_cli.options import flag
+from callersim_cli.players import PLAYERS
+from callersim_cli.records import ContextRecord, KeptCall, Record, barge_in, find_call, on_the_line, parse_ts
 
 if TYPE_CHECKING:
+    from callersim_cli.environment import Environment
     from callersim_cli.players import Playback, Player
     from callersim_cli.voices import Voice
 
 # A call kept open while the user read the docs must not stall the replay: gaps are capped at this.
 MAX_GAP_S = 3.0
-# In an export, each unvoiced operator line is this much silence: a turn is heard to pass, no more.
-OPERATOR_SILENCE_S = 1.0
-# In an export, the pause between one speaker and the next.
-TURN_PAUSE_S = 0.4
-DEFAULT_RATE = 22_050  # the piper voice's rate, for an export with no saved audio to take a rate from
 # The operator's piper voice: the caller's voice played slower, so lower and unhurried; a different
 # person to the ear, from the one offline model.
 OPERATOR_RETUNE = 0.86
@@ -252,174 +250,102 @@ def load_clip(path: Path, say_once: Callable[[str, str], None]) -> Clip | None:
         return None
 
 
-# --- exporting ------------------------------------------------------------------------------------------
+# --- the command ----------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ExportResult:
-    path: Path
-    duration_s: float  # of the audio put in, before MP3 framing
-    saved_replies: int  # caller replies taken from their saved MP3
-    voiced_lines: int  # lines synthesized now (either side)
-    silent_lines: int  # operator lines that stand as silence
+@dataclass
+class ReplayOptions:
+    call_id: str = flag(
+        default=dataclasses.MISSING,
+        metavar="ID|PATH",
+        help="A call ID (or unique prefix), last, -N, or a file.",
+    )
+    speed: float = flag(
+        "--speed", default=1.0, min=0.01, help="Play faster (2 = twice as fast); pauses are capped anyway."
+    )
+    no_audio: bool = flag("--no-audio", default=False, help="Print only; play nothing.")
+    audio_dir: Path | None = flag(
+        "--audio-dir", help="Where the caller's MP3s are (the folder given to --save-mp3)."
+    )
+    voice_operator: str | None = flag(
+        "--voice-operator",
+        envvar="CALLERSIM_VOICE_OPERATOR",
+        help="ElevenLabs voice ID for the business's lines [offline: piper, retuned].",
+    )
+    export: Path | None = flag(
+        "--export", help="Write the whole call, both sides, as one MP3 (nothing plays)."
+    )
+    player: str = flag(
+        "--player",
+        default="auto",
+        envvar="CALLERSIM_PLAYER",
+        choices=PLAYERS.choices,
+        help="Audio player; auto takes the first that works.",
+    )
 
 
-def export_call(
-    call: KeptCall,
-    out: Path,
-    *,
-    audio_dir: Path | None = None,
-    operator_voice: Voice | None = None,
-    caller_voice: Voice | None = None,
-    why_no_voice: str | None = None,
-    notice: Callable[[str], None] = lambda message: None,
-) -> ExportResult:
-    """Write the whole call, both sides in order, as one MP3 at ``out`` (atomically).
-
-    Caller replies are their saved MP3s (cut where the business cut in), else voiced by ``caller_voice``;
-    operator lines are voiced by ``operator_voice``, else a short silence. ``why_no_voice`` is why a
-    voice is missing (from ``open_voices``), to say if that leaves nothing to hear. Raises
-    ``UsageError`` when there is no audio at all to write, or ``out`` can't be written.
-    """
-    from callersim_cli.audio_codec import decode_mp3, dtmf_clip, join_mp3, silence
-
-    refuse_folder(out)  # said now, not after every line has been voiced
-    said: set[str] = set()
-    voice_errors: list[str] = []
-
-    def say_once(key: str, message: str) -> None:
-        if key not in said:
-            said.add(key)
-            notice(message)
-
-    # Saved replies are decoded first: their rate becomes the export's, so they go in as received.
-    saved: dict[int, Clip] = {}
-    context: ContextRecord | None = None
-    for index, event in enumerate(call.events):
-        if event["type"] == "context":
-            context = event
-        elif event["type"] == "caller" and event.get("audio"):
-            path = find_audio(call, event.get("audio"), audio_dir, context)
-            if path is None:
-                say_once(
-                    "missing",
-                    f"Some caller audio ({event['audio']}) was not found; use --audio-dir DIR "
-                    "(the folder given to --save-mp3).",
-                )
-                continue
-            try:
-                saved[index] = decode_mp3(path.read_bytes())
-            except (OSError, ValueError) as exc:
-                say_once(f"bad:{path}", f"Skipping {path}: {exc}")
-    rate = next(iter(saved.values())).sample_rate if saved else DEFAULT_RATE
-
-    def voiced(voice: Voice | None, text: str, side: str) -> Clip | None:
-        if voice is None or not text.strip():
-            return None
-        try:
-            return voice.synthesize(text)
-        except CallersimError as exc:
-            voice_errors.append(str(exc))
-            say_once(f"voice:{side}", f"The {side}'s lines are not voiced: {exc}")
-            return None
-
-    parts: list[Clip] = []
-    last_caller: int | None = None  # index into parts of the last caller reply, for a barge-in to cut
-    counts = {"saved": 0, "voiced": 0, "silent": 0, "tones": 0, "lines": 0}
-    for index, event in enumerate(call.events):
-        kind = event["type"]
-        text = str(event.get("text") or "")
-        counts["lines"] += kind in ("operator", "caller") and bool(text.strip())
-        if event["type"] == "operator":
-            clip = voiced(operator_voice, text, "business")
-            counts["voiced" if clip is not None else "silent"] += 1
-            _append_turn(parts, clip or silence(OPERATOR_SILENCE_S, rate), rate)
-            last_caller = None
-        elif event["type"] == "caller":
-            if index in saved:
-                clip = saved[index]
-                counts["saved"] += 1
-            else:
-                spoken = voiced(caller_voice, text, "caller")
-                counts["voiced"] += spoken is not None
-                pieces = [p for p in (spoken,) if p is not None]
-                if keys := event.get("dtmf"):
-                    # Keys a phone does not have make no tone.
-                    with contextlib.suppress(ValueError):
-                        pieces.append(dtmf_clip(str(keys), rate))
-                        counts["tones"] += 1
-                clip = _concat([_at_rate(p, rate) for p in pieces], rate) if pieces else None
-            if clip is not None:
-                last_caller = _append_turn(parts, clip, rate)
-        elif (cut := barge_in(event)) is not None and last_caller is not None:
-            parts[last_caller] = _cut(parts[last_caller], cut[0])
-            last_caller = None
-    if counts["saved"] + counts["voiced"] + counts["tones"] == 0:
-        raise UsageError(
-            _nothing_to_export(call, counts["lines"], "missing" in said, voice_errors, why_no_voice)
-        )
-    write_file(out, join_mp3(_coalesce(parts, rate)))
-    duration = sum(p.duration_s for p in parts)
-    return ExportResult(out, duration, counts["saved"], counts["voiced"], counts["silent"])
-
-
-def _nothing_to_export(
-    call: KeptCall, lines: int, audio_missing: bool, voice_errors: list[str], why_no_voice: str | None
-) -> str:
-    """Why an export would be silence only: the true reason, not a guess at one."""
-    start = f"Nothing to export: call {call.id}"
-    if lines == 0:
-        return f"{start} has no lines said in it and no keys pressed"
-    saved = "has no saved caller audio" + (" (see --audio-dir)" if audio_missing else "")
-    if voice_errors:
-        return f"{start} {saved}, and the voice failed: {voice_errors[0]}"
-    return f"{start} {saved} and no voice to speak it ({why_no_voice or 'no offline voice'})"
-
-
-def _at_rate(clip: Clip, rate: int) -> Clip:
-    from callersim_cli.audio_codec import resample
-
-    return resample(clip, rate)
-
-
-def _concat(clips: list[Clip], rate: int) -> Clip:
-    return Clip(pcm=b"".join(c.pcm for c in clips), sample_rate=rate)
-
-
-def _append_turn(parts: list[Clip], clip: Clip, rate: int) -> int:
-    """Add a pause (between speakers) and ``clip``; returns the clip's index in ``parts``."""
-    from callersim_cli.audio_codec import silence
-
-    if parts:
-        parts.append(silence(TURN_PAUSE_S, rate))
-    parts.append(clip)
-    return len(parts) - 1
-
-
-def _cut(clip: Clip, heard_s: float) -> Clip:
-    """What the business let the caller say before cutting in."""
-    keep = max(0, round(heard_s * clip.sample_rate)) * SAMPLE_WIDTH
-    if keep >= len(clip.pcm):
-        return clip
-    return Clip(pcm=clip.pcm[:keep], sample_rate=clip.sample_rate)
-
-
-def _coalesce(parts: list[Clip], rate: int) -> list[Clip]:
-    """Runs of PCM-only clips (pauses, voiced lines) as one clip each at ``rate``.
-
-    ``join_mp3`` encodes each PCM part on its own, and every encoding adds the encoder's delay and
-    padding (tens of ms): a pause, a line and a pause encoded once add it once.
-    """
-    out: list[Clip] = []
-    run: list[Clip] = []
-    for part in parts:
-        if part.mp3 is not None:
-            if run:
-                out.append(_concat(run, rate))
-                run = []
-            out.append(part)
+def run_replay(options: ReplayOptions, env: Environment) -> int:
+    """Replay or export the call ``options`` name; the twin of ``run_chat``. Returns the exit code."""
+    try:
+        call = find_call(options.call_id, env.calls_dir)
+        if options.export is not None:
+            _export(call, options, env)
         else:
-            run.append(_at_rate(part, rate))
-    if run:
-        out.append(_concat(run, rate))
-    return out
+            _replay(call, options, env)
+    except CallersimError as exc:
+        env.error(str(exc))
+        if env.debug:
+            env.traceback()
+        return ExitCode.USAGE
+    return ExitCode.OK
+
+
+def _voices(options: ReplayOptions, env: Environment, *, with_caller: bool) -> ReplayVoices:
+    return open_voices(
+        operator_voice_id=options.voice_operator,
+        keys=env.keys,
+        base_url=env.get("ELEVENLABS_BASE_URL"),
+        with_caller=with_caller,
+    )
+
+
+def _export(call: KeptCall, options: ReplayOptions, env: Environment) -> None:
+    from callersim_cli.export import export_call
+
+    assert options.export is not None
+    voices = _voices(options, env, with_caller=True)
+    result = export_call(
+        call,
+        options.export,
+        audio_dir=options.audio_dir,
+        operator_voice=voices.operator,
+        caller_voice=voices.caller,
+        why_no_voice=voices.why_not,
+        notice=env.notice,
+    )
+    unvoiced = f": {voices.why_not}" if voices.why_not and voices.operator is None else ""
+    silent = f", {result.silent_lines} business lines as silence{unvoiced}" if result.silent_lines else ""
+    env.notice(f"Wrote {result.path} ({result.duration_s:.1f} s{silent})")
+
+
+def _replay(call: KeptCall, options: ReplayOptions, env: Environment) -> None:
+    from callersim_cli import views
+    from callersim_cli.players import open_player
+
+    view = views.CallView(call.label)
+
+    def show(event: Record) -> None:
+        for piece in view.pieces(event):
+            env.out.print(views.to_rich(piece))
+
+    replay = Replay(call, show, env.notice, audio_dir=options.audio_dir, speed=options.speed)
+    if not options.no_audio:
+        replay.player, why = open_player(options.player)
+        if replay.player is None:
+            env.notice(f"No sound ({why}); replaying text only.")
+        else:
+            voices = _voices(options, env, with_caller=False)
+            replay.operator_voice = voices.operator
+            if voices.why_not:
+                env.notice(f"The business's lines are not voiced ({voices.why_not}).")
+    replay.run()

@@ -8,22 +8,20 @@ parsed as markup.
 from __future__ import annotations
 
 import contextlib
-import os
 import re
 import sys
-import traceback as tb
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TextIO
 
-from rich.console import Console, RenderableType
+from rich.console import RenderableType
 from rich.status import Status
 from rich.table import Table
 from rich.text import Text
 
 from callersim_cli import views
 from callersim_cli.actions import CallerEvent, HangUp, Press, Speech
-from callersim_cli.redact import Redactor
+from callersim_cli.environment import Environment
 from callersim_cli.session import CallSummary
 
 CALLER_PREFIX = views.PREFIXES["caller"]
@@ -32,6 +30,7 @@ CALLER_PREFIX = views.PREFIXES["caller"]
 class Terminal:
     def __init__(
         self,
+        env: Environment,
         *,
         stdin: TextIO | None = None,
         interactive: bool | None = None,
@@ -44,10 +43,10 @@ class Terminal:
         # A script piped in while a person watches: show which line each reply answers.
         self.echo_operator = not interactive and sys.stdout.isatty()
         # Error lines may quote what a server said; keys never reach the screen.
-        self.redact = Redactor([os.environ.get("OPENAI_API_KEY"), os.environ.get("ELEVENLABS_API_KEY")])
-        no_color = bool(os.environ.get("NO_COLOR"))
-        self.out = Console(highlight=False, no_color=no_color, soft_wrap=True)
-        self.err = Console(stderr=True, highlight=False, no_color=no_color, soft_wrap=True)
+        self.env = env
+        self.redact = env.redact
+        self.out = env.out
+        self.err = env.err
         self._history_path = history_path
         self._session = None  # the prompt_toolkit session, made on first use
         self._mid_line = False  # a streamed reply is being printed on the current line
@@ -202,7 +201,7 @@ class Terminal:
 
     def error(self, message: str) -> None:
         self.end_reply()
-        self.err.print(Text(self.redact(message), style="red"))
+        self.env.error(message)
 
     def warning(self, message: str) -> None:
         self.end_reply()
@@ -210,11 +209,11 @@ class Terminal:
 
     def traceback(self) -> None:
         """The exception being handled, for --debug; SDK messages may echo a key, so it is redacted."""
-        self.err.print(Text(self.redact(tb.format_exc()), style="dim"))
+        self.env.traceback()
 
     def notice(self, message: str) -> None:
         """A quiet line about the setup (which engine, which voice)."""
-        self.err.print(Text(message, style="dim"))
+        self.env.notice(message)
 
     def info(self, message: str | RenderableType) -> None:
         self.end_reply()

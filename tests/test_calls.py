@@ -12,8 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 from callersim_cli.cli import app
+from callersim_cli.environment import Environment
 from callersim_cli.records import TranscriptWriter
-from callersim_cli.settings import calls_dir
 
 START = datetime(2025, 5, 1, 14, 15, 30, tzinfo=timezone.utc)
 
@@ -96,6 +96,11 @@ DENTIST: list[Event] = [
         },
     ),
 ]
+
+
+def calls_dir() -> Path:
+    """Where `callersim chat` keeps calls, for this test's environment."""
+    return Environment.read().calls_dir
 
 
 def record(path: Path, events: Iterable[Event], start: datetime = START) -> Path:
@@ -512,9 +517,10 @@ def test_kept_calls_are_found_and_read_without_rich(kept: dict[str, Path]) -> No
     script = (
         "import sys\n"
         "from callersim_cli.records import find_call, list_calls\n"
-        "from callersim_cli.settings import calls_dir\n"
-        "calls = list_calls(calls_dir())\n"
-        "print(len(calls), calls[0].scenario, len(find_call('-2', calls_dir()).events))\n"
+        "from callersim_cli.environment import Environment\n"
+        "folder = Environment.read().calls_dir\n"
+        "calls = list_calls(folder)\n"
+        "print(len(calls), calls[0].scenario, len(find_call('-2', folder).events))\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('rich', 'typer', 'prompt_toolkit')))\n"
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)

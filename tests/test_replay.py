@@ -11,17 +11,17 @@ from typing import Any
 
 import pytest
 from recording import RecordingPlayer
-from test_calls import DENTIST, PIZZA, one_line_exit_2, record
+from test_calls import DENTIST, PIZZA, calls_dir, one_line_exit_2, record
 from typer.testing import CliRunner
 
 from callersim_cli.audio import Clip
 from callersim_cli.audio_codec import decode_mp3, encode_mp3
 from callersim_cli.cli import app
 from callersim_cli.errors import UsageError, VoiceError
+from callersim_cli.export import OPERATOR_SILENCE_S, TURN_PAUSE_S, export_call
 from callersim_cli.files import write_atomic
 from callersim_cli.records import KeptCall
-from callersim_cli.replay import MAX_GAP_S, OPERATOR_SILENCE_S, TURN_PAUSE_S, Replay, export_call
-from callersim_cli.settings import calls_dir
+from callersim_cli.replay import MAX_GAP_S, Replay
 from callersim_cli.views import CallView, to_rich
 
 RATE = 22_050

@@ -7,9 +7,12 @@ Engine modules are imported only when chosen, so ``callersim --help`` never pays
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from callersim_cli.backends import Backend, Needs, Registry
-from callersim_cli.conversation import CallerEngine
+
+if TYPE_CHECKING:
+    from callersim_cli.conversation import CallerEngine
 
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 
@@ -52,6 +55,7 @@ ENGINES = Registry(
         "callersim_cli.engines.offline:OfflineEngine",
         help="a scripted caller, no network",
         options=EngineOptions,
+        reproducible=True,
     ),
 )
 

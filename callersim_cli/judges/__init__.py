@@ -8,11 +8,13 @@ Modules are imported only when chosen.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from callersim_cli.backends import Backend, Registry
-from callersim_cli.conversation import Context, Message
 from callersim_cli.engines import OPENAI_NEEDS, EngineOptions, OpenAIOptions
+
+if TYPE_CHECKING:
+    from callersim_cli.conversation import Context, Message
 
 
 class Judge(Protocol):
