@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import inspect
+import json
 import typing
 from collections.abc import Callable
 from pathlib import Path
@@ -156,21 +157,28 @@ def init(
 def calls_(
     ctx: typer.Context,
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Show this many.")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="Print them as a JSON array.")] = False,
     debug: Debug = False,
 ) -> None:
-    """List the kept calls, newest first."""
+    """List the kept calls, newest first. On a pipe: one tab-separated row each (-N, ID, call of the
+    file, time, business, goal, turns, verdict), nothing cut."""
+    from callersim_cli import views
     from callersim_cli.records import list_calls
-    from callersim_cli.views import calls_table
 
     env = _env(ctx, debug)
     try:
         found = list_calls(env.calls_dir, limit)
     except CallersimError as exc:
         _fail(env, exc)
-    if not found:
+    if as_json:
+        rows = [{"index": f"-{n}", **call.summary()} for n, call in enumerate(found, start=1)]
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif not found:
         env.notice(f"No calls kept yet in {env.calls_dir}.")
-        return
-    env.out.print(calls_table(found, env.out.width), soft_wrap=False)
+    elif env.out.is_terminal:
+        env.out.print(views.calls_table(found, env.out.width), soft_wrap=False)
+    else:
+        typer.echo(views.calls_tsv(found), nl=False)
 
 
 @app.command(context_settings=TAKES_NEGATIVE)
@@ -183,9 +191,12 @@ def show(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write the Markdown here, not to stdout.")
     ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print it as JSON: its summary and events.")
+    ] = False,
     debug: Debug = False,
 ) -> None:
-    """Show a kept call as a conversation (or as Markdown)."""
+    """Show a kept call as a conversation (or as Markdown, or JSON)."""
     from callersim_cli import views
     from callersim_cli.errors import UsageError
     from callersim_cli.files import write_file
@@ -196,6 +207,11 @@ def show(
         call = find_call(call_id, env.calls_dir)
         if output is not None and not markdown:
             raise UsageError("-o/--output writes Markdown: add --markdown")
+        if as_json and markdown:
+            raise UsageError("--json and --markdown: choose one")
+        if as_json:
+            typer.echo(json.dumps(call.as_json(), ensure_ascii=False, indent=2))
+            return
         if markdown:
             text = views.markdown(call)
             if output is None:

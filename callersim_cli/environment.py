@@ -43,6 +43,7 @@ def key_variables() -> list[str]:
 class Environment:
     vars: Mapping[str, str] = field(default_factory=dict)
     debug: bool = False  # --debug: tracebacks
+    terminal: bool | None = None  # whether stdout is a person's screen; None: as the console finds it
 
     @classmethod
     def read(cls) -> Environment:
@@ -89,7 +90,10 @@ class Environment:
         from rich.console import Console  # only when something is printed: reading calls needs no terminal
 
         # No file given: the console writes to whatever sys.stdout/stderr is when it prints.
-        return Console(stderr=stderr, highlight=False, no_color=bool(self.get("NO_COLOR")), soft_wrap=True)
+        no_color = bool(self.get("NO_COLOR"))
+        return Console(
+            stderr=stderr, highlight=False, no_color=no_color, soft_wrap=True, force_terminal=self.terminal
+        )
 
     @property
     def data_dir(self) -> Path:

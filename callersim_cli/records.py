@@ -337,6 +337,26 @@ class KeptCall:
         reached = self.last_end.get("goal_reached") if self.last_end else None
         return reached if isinstance(reached, bool) else None
 
+    def summary(self) -> dict[str, Any]:
+        """The call as a script reads it in ``callersim calls --json``: what it is, and how it went."""
+        started = self.started
+        return {
+            "id": self.id,  # what `callersim show` and `replay` take
+            "call": self.number or 1,  # which call of its file
+            "of": self.of,
+            "path": str(self.path),
+            "started": started.astimezone().isoformat(timespec="seconds") if started else None,
+            "business": self.description,
+            "goal": self.scenario,
+            "turns": self.turns,
+            "goal_reached": self.verdict,
+            "reason": self.last_end.get("reason") if self.last_end else None,
+        }
+
+    def as_json(self) -> dict[str, Any]:
+        """The call as ``callersim show --json`` prints it: its summary and every event, as written."""
+        return {**self.summary(), "events": self.events}
+
 
 def _is_empty(path: Path) -> bool:
     try:

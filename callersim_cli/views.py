@@ -188,14 +188,14 @@ def _row_style(piece: Piece, label: str) -> str:
 
 
 def calls_table(calls: list[KeptCall], width: int = 100) -> Table:
-    """The calls as a table for a screen ``width`` wide, newest first; the ID column is the index that
+    """The calls as a table for a screen ``width`` wide, newest first; ``#`` is the index that
     ``show -N`` and ``replay -N`` take."""
     # Business and goal share what the other columns leave; they are cut, not wrapped, so a row stays
     # one line. (Rich's ratio columns squeeze the others to nothing on a narrow screen.)
     fixed = len(f"-{len(calls)}") + len("Nov 25 19:08") + len("turns") + len("not reached") + 5 * 3
     text_width = max(8, (width - fixed) // 2)
     table = Table(show_edge=False, header_style="bold", pad_edge=False)
-    table.add_column("ID", no_wrap=True, justify="right", min_width=len(f"-{len(calls)}"))
+    table.add_column("#", no_wrap=True, justify="right", min_width=len(f"-{len(calls)}"))
     table.add_column("time", no_wrap=True)
     table.add_column("business", max_width=text_width, overflow="ellipsis", no_wrap=True)
     table.add_column("goal", max_width=text_width, overflow="ellipsis", no_wrap=True)
@@ -217,6 +217,23 @@ def calls_table(calls: list[KeptCall], width: int = 100) -> Table:
             else Text("-", style="dim"),
         )
     return table
+
+
+def _iso(ts: datetime) -> str:
+    return ts.astimezone().isoformat(timespec="seconds")  # local time, as in the IDs, with its offset
+
+
+def calls_tsv(calls: list[KeptCall]) -> str:
+    """The calls as tab-separated rows for scripts, nothing cut: the -N index, the ID, which call of its
+    file, when (ISO 8601), business, goal, turns, and the verdict (reached, not reached or -)."""
+    rows = []
+    for index, call in enumerate(calls, start=1):
+        started = call.started
+        verdict = {True: "reached", False: "not reached", None: "-"}[call.verdict]
+        cells = [f"-{index}", call.id, str(call.number or 1), _iso(started) if started else "-"]
+        cells += [call.description or "-", call.scenario or "-", str(call.turns), verdict]
+        rows.append("\t".join(" ".join(cell.split()) for cell in cells))  # no tab or line break inside
+    return "".join(row + "\n" for row in rows)
 
 
 # --- pieces drawn as Markdown ---------------------------------------------------------------------------

@@ -3,6 +3,9 @@ whatever way the user names it, and a transcript torn by a killed process still 
 
 from __future__ import annotations
 
+import json
+import os
+import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -131,6 +134,13 @@ def invoke(*args: str) -> Any:
     return CliRunner().invoke(app, list(args))
 
 
+def on_screen(*args: str) -> str:
+    """What a person at a terminal reads: the command run with stdout a terminal, colours taken out."""
+    result = CliRunner().invoke(app, list(args), obj=Environment(dict(os.environ), terminal=True))
+    assert result.exit_code == 0, result.output
+    return re.sub(r"\x1b\[[0-9;]*m", "", result.stdout)
+
+
 def line_index(lines: list[str], fragment: str) -> int:
     return next(i for i, line in enumerate(lines) if fragment in line)
 
@@ -143,10 +153,8 @@ def test_calls_lists_newest_first_with_goal_turns_and_verdict(
 ) -> None:
     monkeypatch.setenv("COLUMNS", "120")
 
-    result = invoke("calls")
+    rows = [line for line in on_screen("calls").splitlines() if line.lstrip().startswith("-")]
 
-    assert result.exit_code == 0, result.output
-    rows = [line for line in result.stdout.splitlines() if line.lstrip().startswith("-")]
     assert len(rows) == 2
     assert "-1" in rows[0] and "Springfield Dental" in rows[0] and "book a cleaning" in rows[0]
     assert "not reached" in rows[0] and " 1 " in rows[0]
@@ -157,11 +165,10 @@ def test_calls_lists_newest_first_with_goal_turns_and_verdict(
 def test_calls_limit(kept: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "120")
 
-    result = invoke("calls", "--limit", "1")
+    shown = on_screen("calls", "--limit", "1")
 
-    assert result.exit_code == 0
-    assert "Springfield Dental" in result.stdout
-    assert "Joe's Pizza" not in result.stdout
+    assert "Springfield Dental" in shown
+    assert "Joe's Pizza" not in shown
 
 
 def test_calls_when_none_were_kept() -> None:
@@ -315,7 +322,7 @@ def test_a_narrow_screen_cuts_business_and_goal_not_the_rest(
 ) -> None:
     monkeypatch.setenv("COLUMNS", "80")
 
-    rows = [line for line in invoke("calls").stdout.splitlines() if line.lstrip().startswith("-")]
+    rows = [line for line in on_screen("calls").splitlines() if line.lstrip().startswith("-")]
 
     assert all(len(row) <= 80 for row in rows)
     assert "-1" in rows[0] and "not reached" in rows[0] and "Springfield Dent…" in rows[0]
@@ -436,10 +443,10 @@ def test_calls_lists_each_call_of_a_file_as_its_own_row(
 ) -> None:
     monkeypatch.setenv("COLUMNS", "120")
 
-    result = invoke("calls")
+    shown = on_screen("calls")
 
-    rows = [line for line in result.stdout.splitlines() if line.lstrip().startswith("-")]
-    assert len(rows) == 2, result.stdout
+    rows = [line for line in shown.splitlines() if line.lstrip().startswith("-")]
+    assert len(rows) == 2, shown
     # Newest first: the dentist call, 2 turns, not reached; then the pizza call, 1 turn, reached by
     # its last summary.
     assert "-1" in rows[0] and "Springfield Dental" in rows[0] and " 2 " in rows[0]
@@ -526,3 +533,51 @@ def test_kept_calls_are_found_and_read_without_rich(kept: dict[str, Path]) -> No
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
 
     assert result.stdout.splitlines() == [f"2 book a cleaning {len(PIZZA)}", "[]"]
+
+
+# --- for scripts ----------------------------------------------------------------------------------------
+
+
+def test_piped_calls_are_whole_tab_separated_rows_with_the_id(
+    kept: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "40")  # a table would cut business and goal; rows for scripts do not
+
+    result = invoke("calls")
+
+    assert result.exit_code == 0
+    rows = [line.split("\t") for line in result.stdout.splitlines()]
+    assert [row[:3] for row in rows] == [
+        ["-1", "20250502-090000-book-a-cleaning", "1"],
+        ["-2", "20250501-141530-order-a-large-pepperoni-pizza", "1"],
+    ]
+    assert rows[1][4:] == ["Joe's Pizza, a takeaway", "order a large pepperoni pizza", "3", "reached"]
+    assert datetime.fromisoformat(rows[1][3]) == START
+    # The ID is what show takes.
+    assert "business › Press 1 for delivery" in invoke("show", rows[1][1]).stdout
+
+
+def test_calls_json(kept: dict[str, Path], tmp_path: Path) -> None:
+    listed = json.loads(invoke("calls", "--json").stdout)
+
+    assert [(c["index"], c["id"], c["goal_reached"]) for c in listed] == [
+        ("-1", "20250502-090000-book-a-cleaning", False),
+        ("-2", "20250501-141530-order-a-large-pepperoni-pizza", True),
+    ]
+    assert (
+        listed[1]["business"] == "Joe's Pizza, a takeaway" and listed[1]["reason"] == "The order was taken."
+    )
+    assert listed[1]["turns"] == 3 and Path(listed[1]["path"]) == kept["pizza"]
+    nowhere = Environment({"CALLERSIM_HOME": str(tmp_path / "nothing-kept")})
+    assert json.loads(CliRunner().invoke(app, ["calls", "--json"], obj=nowhere).stdout) == []
+
+
+def test_show_json_has_the_summary_and_every_event(kept: dict[str, Path]) -> None:
+    shown = json.loads(invoke("show", "-2", "--json").stdout)
+
+    assert shown["id"] == "20250501-141530-order-a-large-pepperoni-pizza" and shown["goal_reached"] is True
+    assert [e["type"] for e in shown["events"]] == [kind for _, kind, _ in PIZZA]
+    assert shown["events"][2]["text"] == "Hi, a large pepperoni [bold]please[/bold]."
+    assert (
+        one_line_exit_2(invoke("show", "-1", "--json", "--markdown")) == "--json and --markdown: choose one"
+    )
