@@ -196,7 +196,7 @@ def _build_speaker(
     """The voice and player the user asked for, or the best this machine has. Returns (speaker, label)."""
     from callersim_cli.players import open_player
     from callersim_cli.speech import Speaker
-    from callersim_cli.voices import VOICES
+    from callersim_cli.voices import VOICES, FallbackVoice, Voice, offline_voice
 
     save_dir = _check_save_dir(options.save_mp3) if options.save_mp3 else None
     if options.no_audio and save_dir is None:
@@ -211,7 +211,9 @@ def _build_speaker(
         if save_dir is not None:
             raise UsageError(f"--save-mp3 needs a voice; choose --tts {' or '.join(VOICES.names())}")
         return None, "none"
-    voice = row.build(row.make_options(settings, env.keys))
+    voice: Voice = row.build(row.make_options(settings, env.keys))
+    if row.needs.key is not None:  # a voice over the network: without it, the offline one, not silence
+        voice = FallbackVoice(voice, offline_voice, warnings)
     player = None
     if not options.no_audio:
         player, why = open_player(options.player)

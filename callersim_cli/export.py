@@ -15,8 +15,7 @@ from pathlib import Path
 from callersim_cli.audio import SAMPLE_WIDTH, Clip
 from callersim_cli.errors import CallersimError, UsageError
 from callersim_cli.files import refuse_folder, write_file
-from callersim_cli.records import ContextRecord, KeptCall, barge_in
-from callersim_cli.replay import find_audio
+from callersim_cli.records import ContextRecord, KeptCall, barge_in, find_audio
 from callersim_cli.voices import Voice
 
 # Each unvoiced operator line is this much silence: a turn is heard to pass, no more.

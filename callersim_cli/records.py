@@ -462,3 +462,34 @@ def find_call(ref: str, directory: Path) -> KeptCall:
     if not count:
         raise UsageError(f"No calls kept yet in {directory}")
     raise UsageError(f"There are only {count} kept calls; '{cleaned}' is not one of them")
+
+
+# --- where a call's audio is ---------------------------------------------------------------------------
+
+
+def audio_folders(call: KeptCall, audio_dir: Path | None, context: ContextRecord | None = None) -> list[Path]:
+    """Where a reply's audio may be; ``context`` is the context event of the reply's call."""
+    folders = [audio_dir] if audio_dir is not None else []
+    context = context or call.context
+    recorded = context.get("audio_dir") if context else None
+    if isinstance(recorded, str) and recorded:
+        folders.append(Path(recorded))
+    folders += [call.path.parent, call.path.parent / call.path.stem]
+    return folders
+
+
+def find_audio(
+    call: KeptCall, name: Any, audio_dir: Path | None, context: ContextRecord | None = None
+) -> Path | None:
+    """The file a caller event names (``"audio": "003-caller.mp3"``): looked for in ``audio_dir``, in
+    the ``--save-mp3`` folder its call's context recorded, next to the transcript, and in a folder named
+    after the transcript beside it."""
+    if not isinstance(name, str) or not name:
+        return None
+    # Only the file name: a transcript must not point the replay anywhere else on the disk.
+    base = Path(name).name
+    for folder in audio_folders(call, audio_dir, context):
+        candidate = folder / base
+        if candidate.is_file():
+            return candidate
+    return None

@@ -1,10 +1,9 @@
 """`callersim replay`: a kept call's conversation at its pace with the caller's saved audio, or (with
 ``--export``, see ``callersim_cli.export``) the whole call, both sides, written as one MP3.
 
-Caller events name their file (``"audio": "003-caller.mp3"``), which is looked for in ``--audio-dir``,
-in the ``--save-mp3`` folder recorded by the context event of its call (a file may hold several calls),
-next to the transcript, and in a folder named after the transcript beside it. The operator's side was
-only ever typed: it can be voiced by a second voice, or stands as a short silence in an export.
+``--speed`` hurries everything: the pauses and, above 1, the audio (at the same pitch). The operator's
+side was only ever typed: it is voiced by a second voice. A caller reply whose audio was not saved is
+spoken by the offline voice, and the replay says so once.
 """
 
 from __future__ import annotations
@@ -14,14 +13,23 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from callersim_cli.audio import Clip
 from callersim_cli.errors import CallersimError, PlayerError, UsageError
 from callersim_cli.exit_codes import ExitCode
 from callersim_cli.options import flag
 from callersim_cli.players import PLAYERS
-from callersim_cli.records import ContextRecord, KeptCall, Record, barge_in, find_call, on_the_line, parse_ts
+from callersim_cli.records import (
+    ContextRecord,
+    KeptCall,
+    Record,
+    barge_in,
+    find_audio,
+    find_call,
+    on_the_line,
+    parse_ts,
+)
 
 if TYPE_CHECKING:
     from callersim_cli.environment import Environment
@@ -33,34 +41,6 @@ MAX_GAP_S = 3.0
 # The operator's piper voice: the caller's voice played slower, so lower and unhurried; a different
 # person to the ear, from the one offline model.
 OPERATOR_RETUNE = 0.86
-
-
-# --- where the audio is ---------------------------------------------------------------------------------
-
-
-def audio_folders(call: KeptCall, audio_dir: Path | None, context: ContextRecord | None = None) -> list[Path]:
-    """Where a reply's audio may be; ``context`` is the context event of the reply's call."""
-    folders = [audio_dir] if audio_dir is not None else []
-    context = context or call.context
-    recorded = context.get("audio_dir") if context else None
-    if isinstance(recorded, str) and recorded:
-        folders.append(Path(recorded))
-    folders += [call.path.parent, call.path.parent / call.path.stem]
-    return folders
-
-
-def find_audio(
-    call: KeptCall, name: Any, audio_dir: Path | None, context: ContextRecord | None = None
-) -> Path | None:
-    if not isinstance(name, str) or not name:
-        return None
-    # Only the file name: a transcript must not point the replay anywhere else on the disk.
-    base = Path(name).name
-    for folder in audio_folders(call, audio_dir, context):
-        candidate = folder / base
-        if candidate.is_file():
-            return candidate
-    return None
 
 
 # --- voices and players ---------------------------------------------------------------------------------
@@ -134,6 +114,8 @@ class Replay:
     notice: Callable[[str], None]
     player: Player | None = None
     operator_voice: Voice | None = None
+    caller_voice: Voice | None = None  # for replies whose audio was not saved
+    why_no_caller_voice: str | None = None  # why there is none, to say with the missing audio
     audio_dir: Path | None = None
     speed: float = 1.0
     max_gap_s: float = MAX_GAP_S
@@ -192,16 +174,19 @@ class Replay:
         playing, self._playing = self._playing, None
         cut = barge_in(event) if event is not None else None
         if cut is not None:
-            self._wait_until(self._playing_since + cut[0])
+            # Where the business cut in, in the audio as it is played now.
+            self._wait_until(self._playing_since + cut[0] / max(self.speed, 1.0))
             playing.stop()
         else:
             playing.wait()
 
     def _play(self, clip: Clip) -> Playback | None:
+        from callersim_cli.audio_codec import faster
+
         if self.player is None or not clip.pcm:
             return None
         try:
-            return self.player.play(clip)
+            return self.player.play(faster(clip, self.speed))
         except PlayerError as exc:
             self.say_once("player", f"No sound ({exc}); replaying text only.")
             self.player = None
@@ -212,6 +197,7 @@ class Replay:
             return
         name = event.get("audio")
         if not name:
+            self._speak_unsaved(str(event.get("text") or ""))
             return
         path = find_audio(self.call, name, self.audio_dir, self._context)
         if path is None:
@@ -225,6 +211,29 @@ class Replay:
         if clip is not None:
             self._playing = self._play(clip)
             self._playing_since = self.clock()
+
+    def _speak_unsaved(self, text: str) -> None:
+        """A reply kept without its audio (no --save-mp3): said in the offline voice, told once."""
+        if not text.strip():
+            return
+        kept = "The caller's audio was not kept with this call (chat --save-mp3 keeps it)"
+        if self.caller_voice is None:
+            offer = (
+                f"; for the offline voice to speak it: {self.why_no_caller_voice}"
+                if self.why_no_caller_voice
+                else ""
+            )
+            self.say_once("unsaved", kept + offer + ".")
+            return
+        self.say_once("unsaved", f"{kept}; the offline voice speaks its lines.")
+        try:
+            clip = self.caller_voice.synthesize(text)
+        except CallersimError as exc:
+            self.say_once("caller-voice", f"The caller's lines are not voiced: {exc}")
+            self.caller_voice = None
+            return
+        self._playing = self._play(clip)
+        self._playing_since = self.clock()
 
     def _speak_operator(self, text: str) -> None:
         if self.player is None or self.operator_voice is None or not text.strip():
@@ -344,8 +353,10 @@ def _replay(call: KeptCall, options: ReplayOptions, env: Environment) -> None:
         if replay.player is None:
             env.notice(f"No sound ({why}); replaying text only.")
         else:
-            voices = _voices(options, env, with_caller=False)
-            replay.operator_voice = voices.operator
-            if voices.why_not:
+            unsaved = any(e["type"] == "caller" and not e.get("audio") and e.get("text") for e in call.events)
+            voices = _voices(options, env, with_caller=unsaved)
+            replay.operator_voice, replay.caller_voice = voices.operator, voices.caller
+            replay.why_no_caller_voice = voices.why_not
+            if voices.why_not and voices.operator is None:
                 env.notice(f"The business's lines are not voiced ({voices.why_not}).")
     replay.run()

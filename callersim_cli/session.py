@@ -103,7 +103,7 @@ class CallSession:
         self.seed = seed
         self.judge = judge
         self._clock = clock
-        self._started = clock()
+        self._started: float | None = None  # at the first operator line: waiting to begin is no call
         self._spoken: list[_Spoken] = []
         self._summary: CallSummary | None = None  # set once the call has ended
         self.last_operator_line: str | None = None
@@ -154,7 +154,7 @@ class CallSession:
             previous, self.transcript = self.transcript, self._open_transcript(self.conversation.context)
             if previous is not None and previous is not self.transcript:
                 previous.close()
-        self._started = self._clock()
+        self._started = None
         self._spoken = []
         self._summary = None
         self.record = []
@@ -171,6 +171,8 @@ class CallSession:
         turn = self.conversation.send(operator_line)  # validates first: refused lines leave no trace
         self.settle_speech(interrupt=True)  # barge-in: the business speaks over the caller
         self.last_operator_line = turn.operator_line
+        if self._started is None:
+            self._started = self._clock()
         self._write({"type": "operator", "ts": now_iso(), "text": turn.operator_line})
         spoken = self.speaker.start_reply(turn.started) if self.speaker else None
         try:
@@ -250,7 +252,7 @@ class CallSession:
         ]
         summary = CallSummary(
             turns=len(conv.exchanges),
-            duration_s=self._clock() - self._started,
+            duration_s=self._clock() - self._started if self._started is not None else 0.0,
             keys=keys,
             hung_up=conv.hung_up,
             end_reason=end_reason,

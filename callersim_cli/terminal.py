@@ -10,9 +10,9 @@ from __future__ import annotations
 import contextlib
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from rich.console import RenderableType
 from rich.status import Status
@@ -49,6 +49,7 @@ class Terminal:
         self.err = env.err
         self._history_path = history_path
         self._session = None  # the prompt_toolkit session, made on first use
+        self._commands: list[str] = []  # what Tab completes after a "/"
         self._mid_line = False  # a streamed reply is being printed on the current line
         self._held_space = ""
         self._partial_word = ""  # the start of a word whose end has not streamed in yet
@@ -57,26 +58,29 @@ class Terminal:
 
     # --- input ----------------------------------------------------------------------------------------
 
-    def read_line(self, toolbar: Callable[[], str] | None = None) -> str | None:
-        """The next operator line; None at end of input. Ctrl-C raises KeyboardInterrupt."""
+    def read_line(self, toolbar: Callable[[], str] | None = None, commands: Sequence[str] = ()) -> str | None:
+        """The next operator line; None at end of input. Ctrl-C raises KeyboardInterrupt. On a terminal,
+        Tab completes ``/`` and the start of one of ``commands``."""
         if not self.interactive:
             line = self.stdin.readline()
             return None if line == "" else line.rstrip("\n")
         session = self._prompt_session()
+        self._commands[:] = commands
         try:
             return session.prompt([("class:prompt", "business › ")], bottom_toolbar=toolbar)
         except EOFError:
             return None
 
     def ask(self, question: str) -> str | None:
-        """Ask for a value (a missing description); None when there is no one to ask."""
+        """Ask for a value (a missing description); None when there is no one to ask, or at Ctrl-D.
+        Ctrl-C raises KeyboardInterrupt: the user wants out, not an empty answer."""
         if not self.interactive:
             return None
         from prompt_toolkit import prompt
 
         try:
             return prompt(question)
-        except (EOFError, KeyboardInterrupt):
+        except EOFError:
             return None
 
     def _prompt_session(self):
@@ -93,7 +97,9 @@ class Terminal:
                 except OSError:
                     pass  # a read-only data dir costs the history across runs, not the call
             style = Style.from_dict({"prompt": "bold ansiblue", "bottom-toolbar": "noreverse ansigray"})
-            self._session = PromptSession(history=history, style=style)
+            self._session = PromptSession(
+                history=history, style=style, completer=_slash_completer(self._commands)
+            )
         return self._session
 
     # --- the caller -----------------------------------------------------------------------------------
@@ -227,3 +233,20 @@ class Terminal:
         panel = views.to_rich(views.summary(summary.record(), played=summary.audio_played))
         # On a pipe the replies own stdout; the summary goes beside them on stderr.
         (self.out if self.interactive else self.err).print(panel)
+
+
+def _slash_completer(commands: list[str]) -> Any:
+    """A prompt_toolkit completer for the REPL's commands: ``/he`` + Tab is ``/help``. (Built when the
+    prompt is, so that importing this module does not import prompt_toolkit.)"""
+    from prompt_toolkit.completion import Completer, Completion
+
+    class SlashCommands(Completer):
+        def get_completions(self, document: Any, complete_event: Any) -> Iterator[Completion]:
+            typed = document.text_before_cursor
+            if not typed.startswith("/") or " " in typed:
+                return  # what the business says is never completed
+            for name in commands:
+                if name.startswith(typed[1:]):
+                    yield Completion("/" + name, start_position=-len(typed))
+
+    return SlashCommands()

@@ -76,6 +76,9 @@ class ScriptedVoice:
         pass
 
 
+UNSAVED = "The caller's audio was not kept with this call (chat --save-mp3 keeps it)."
+
+
 def saved_duration(call: KeptCall, name: str) -> float:
     """The decoded length of a saved reply: its seconds plus the encoder's delay and padding."""
     return round(decode_mp3((call.path.parent / call.path.stem / name).read_bytes()).duration_s, 2)
@@ -199,7 +202,7 @@ def test_the_callers_audio_plays_in_place_and_is_cut_where_it_was() -> None:
         ("play", second),
         ("ended", second),  # a reply heard to its end is played to its end
     ]
-    assert notices == []
+    assert notices == [UNSAVED]  # the last reply, "Thanks, bye!", was kept without its audio
 
 
 def test_audio_is_found_in_audio_dir(tmp_path: Path) -> None:
@@ -207,10 +210,10 @@ def test_audio_is_found_in_audio_dir(tmp_path: Path) -> None:
 
     log, notices, _ = replay_with(call, player="recording")
     assert not [entry for entry in log if entry[0] == "play"]
-    assert len(notices) == 1 and "--audio-dir" in notices[0]  # said once, not per reply
+    assert len([n for n in notices if "--audio-dir" in n]) == 1  # said once, not per reply
 
     log, notices, _ = replay_with(call, player="recording", audio_dir=tmp_path / "elsewhere")
-    assert len([entry for entry in log if entry[0] == "play"]) == 2 and notices == []
+    assert len([entry for entry in log if entry[0] == "play"]) == 2 and notices == [UNSAVED]
 
 
 def test_with_no_sound_the_text_goes_on_and_why_is_said_once() -> None:
@@ -239,6 +242,38 @@ def test_the_business_is_voiced_before_the_caller_answers() -> None:
         ("ended", 0.8),
         ("show", "caller › Hi, a large pepperoni [bold]please[/bold]."),
     ]
+
+
+def test_replies_kept_without_audio_are_spoken_by_the_offline_voice_and_said_once() -> None:
+    call = KeptCall.load(record(calls_dir() / "20250502-090000-book-a-cleaning.jsonl", DENTIST))
+    voice = ScriptedVoice(seconds=0.5)
+
+    log, notices, _ = replay_with(call, player="recording", caller_voice=voice)
+
+    assert voice.lines == ["I'd like a cleaning."]
+    assert ("play", 0.5) in log
+    assert notices == [UNSAVED[:-1] + "; the offline voice speaks its lines."]
+
+
+def test_without_an_offline_voice_the_replay_says_how_to_get_one() -> None:
+    call = KeptCall.load(record(calls_dir() / "20250502-090000-book-a-cleaning.jsonl", DENTIST))
+    why = "The piper voice is not installed: pip install 'callersim[offline]'"
+
+    _, notices, _ = replay_with(call, player="recording", why_no_caller_voice=why)
+
+    assert notices == [UNSAVED[:-1] + f"; for the offline voice to speak it: {why}."]
+
+
+def test_speed_4_takes_a_quarter_of_the_time_audio_and_all() -> None:
+    call, _ = dentist_call()  # pauses of a second, two saved replies and one spoken by the offline voice
+
+    took = {}
+    for speed in (1.0, 4.0):
+        log, _, clock = replay_with(call, player="recording", caller_voice=ScriptedVoice(), speed=speed)
+        took[speed] = clock.now
+        assert [kind for kind, _ in log].count("play") == 3
+
+    assert 0.22 < took[4.0] / took[1.0] < 0.28, took
 
 
 # --- export ---------------------------------------------------------------------------------------------

@@ -6,12 +6,13 @@ One file per voice, one row per voice in ``VOICES``; "auto" is the first row tha
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
 from callersim_cli.audio import Clip
 from callersim_cli.backends import Backend, Needs, Registry
-from callersim_cli.errors import VoiceError
+from callersim_cli.errors import CallersimError, VoiceError
 
 
 class Voice(Protocol):
@@ -71,3 +72,39 @@ def offline_voice() -> Voice:
     local = [row for row in VOICES.rows.values() if row.needs.key is None]
     voice: Voice = local[0].build()
     return voice
+
+
+class FallbackVoice:
+    """A voice that, failing before it has said anything (no network, a rejected key), hands over for
+    good to the offline voice, so the call is heard rather than silent; ``warn`` is told once, with why.
+
+    Once it has spoken, a failure is passing: it is raised as it is, for the speech pipeline to tell
+    once while the call goes on in text.
+    """
+
+    def __init__(self, voice: Voice, fallback: Callable[[], Voice], warn: Callable[[str], None]) -> None:
+        self.voice = voice
+        self.name = voice.name
+        self._fallback = fallback
+        self._warn = warn
+        self._spoke = False
+
+    def synthesize(self, text: str, *, previous_text: str = "", next_text: str = "") -> Clip:
+        try:
+            clip = self.voice.synthesize(text, previous_text=previous_text, next_text=next_text)
+        except VoiceError as exc:
+            if self._spoke:
+                raise
+            try:
+                replacement = self._fallback()
+            except CallersimError as why:
+                raise VoiceError(f"{exc} (and no offline voice to fall back on: {why})") from exc
+            self._warn(f"{exc}; the offline voice ({replacement.name}) speaks instead")
+            self.voice.close()
+            self.voice, self.name, self._spoke = replacement, replacement.name, True
+            return replacement.synthesize(text, previous_text=previous_text, next_text=next_text)
+        self._spoke = True
+        return clip
+
+    def close(self) -> None:
+        self.voice.close()
