@@ -18,6 +18,26 @@ from callersim_cli.files import refuse_folder, write_file
 from callersim_cli.records import ContextRecord, KeptCall, barge_in, find_audio
 from callersim_cli.voices import Voice
 
+
+def voice_line(
+    voice: Voice | None,
+    text: str,
+    side: str,
+    say_once: Callable[[str, str], None],
+    failed: Callable[[str], None] = lambda message: None,
+) -> Clip | None:
+    """``text`` said by ``voice`` (the business's or the caller's ``side``); None with no voice or no
+    words. A failing voice is told once (``say_once``) and reported to ``failed``."""
+    if voice is None or not text.strip():
+        return None
+    try:
+        return voice.synthesize(text)
+    except CallersimError as exc:
+        failed(str(exc))
+        say_once(f"voice:{side}", f"The {side}'s lines are not voiced: {exc}")
+        return None
+
+
 # Each unvoiced operator line is this much silence: a turn is heard to pass, no more.
 OPERATOR_SILENCE_S = 1.0
 # The pause between one speaker and the next.
@@ -84,14 +104,7 @@ def export_call(
     rate = next(iter(saved.values())).sample_rate if saved else DEFAULT_RATE
 
     def voiced(voice: Voice | None, text: str, side: str) -> Clip | None:
-        if voice is None or not text.strip():
-            return None
-        try:
-            return voice.synthesize(text)
-        except CallersimError as exc:
-            voice_errors.append(str(exc))
-            say_once(f"voice:{side}", f"The {side}'s lines are not voiced: {exc}")
-            return None
+        return voice_line(voice, text, side, say_once, voice_errors.append)
 
     parts: list[Clip] = []
     last_caller: int | None = None  # index into parts of the last caller reply, for a barge-in to cut

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from callersim_cli.audio import Clip
 from callersim_cli.errors import CallersimError, PlayerError, UsageError
 from callersim_cli.exit_codes import ExitCode
+from callersim_cli.export import voice_line
 from callersim_cli.options import flag
 from callersim_cli.players import PLAYERS
 from callersim_cli.records import (
@@ -226,11 +227,9 @@ class Replay:
             self.say_once("unsaved", kept + offer + ".")
             return
         self.say_once("unsaved", f"{kept}; the offline voice speaks its lines.")
-        try:
-            clip = self.caller_voice.synthesize(text)
-        except CallersimError as exc:
-            self.say_once("caller-voice", f"The caller's lines are not voiced: {exc}")
-            self.caller_voice = None
+        clip = voice_line(self.caller_voice, text, "caller", self.say_once)
+        if clip is None:
+            self.caller_voice = None  # it failed: told once, and not asked again
             return
         self._playing = self._play(clip)
         self._playing_since = self.clock()
@@ -238,11 +237,9 @@ class Replay:
     def _speak_operator(self, text: str) -> None:
         if self.player is None or self.operator_voice is None or not text.strip():
             return
-        try:
-            clip = self.operator_voice.synthesize(text)
-        except CallersimError as exc:
-            self.say_once("operator-voice", f"The business's lines are not voiced: {exc}")
-            self.operator_voice = None
+        clip = voice_line(self.operator_voice, text, "business", self.say_once)
+        if clip is None:
+            self.operator_voice = None  # it failed: told once, and not asked again
             return
         playback = self._play(clip)
         if playback is not None:
