@@ -83,21 +83,21 @@ def _digits(rng: random.Random, n: int) -> str:
     return str(rng.randint(1, 9)) + "".join(str(rng.randint(0, 9)) for _ in range(n - 1))
 
 
-def call_seed(seed: int | str | None, context: Context | None) -> int:
-    """``seed`` combined with the call's business and goal: the same seed gives the same caller for the
-    same call, and different callers for different calls."""
-    key = f"{seed}\n{context.description if context else ''}\n{context.scenario if context else ''}"
-    # hashlib, not hash(): str hashes change between runs, and a seed must reproduce a call.
-    return int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big")
-
-
-def invent_persona(seed: int | str | None, context: Context | None = None) -> Persona:
+def invent_persona(rng_or_seed: random.Random | int | str | None, context: Context | None = None) -> Persona:
     """A complete, consistent caller: name, phone, address, birth date, email and the usual numbers.
 
-    Reproducible: drawn from ``call_seed(seed, context)``. Details the context's own persona sets are
-    kept as they are.
+    ``rng_or_seed`` makes it reproducible; a seed is combined with the context (business and goal), so the
+    same seed gives the same caller for the same call and different callers for different calls. Details
+    the context's own persona sets are kept as they are.
     """
-    rng = random.Random(call_seed(seed, context))
+    if isinstance(rng_or_seed, random.Random):
+        rng = rng_or_seed
+    else:
+        key = (
+            f"{rng_or_seed}\n{context.description if context else ''}\n{context.scenario if context else ''}"
+        )
+        # hashlib, not hash(): str hashes change between runs, and a seed must reproduce a call.
+        rng = random.Random(int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big"))
     first, last = rng.choice(_FIRST_NAMES), rng.choice(_LAST_NAMES)
     city, state, zip_prefix = rng.choice(_CITIES)
     zip_code = zip_prefix + _digits(rng, 2)
