@@ -80,6 +80,8 @@ class SpokenReply:
         self._lock = threading.Lock()  # guards the clips and the playback state against interrupt()
         self._heard_s = 0.0  # clips played to their end
         self._playing: Playback | None = None
+        self._playing_since = 0.0
+        self._playing_clip_s = 0.0
         if silent:
             self._ended = True
             self.audio_path = None
@@ -148,7 +150,7 @@ class SpokenReply:
         with self._lock:
             heard = self._heard_s
             if self._playing is not None:
-                heard += self._playing.heard_s  # as the player counts it
+                heard += min(time.perf_counter() - self._playing_since, self._playing_clip_s)
             return heard
 
     @property
@@ -168,7 +170,7 @@ class SpokenReply:
             self._muted = True
             playback = self._playing
             if playback is not None:
-                self._heard_s += playback.heard_s  # where the cut came, as the player counts it
+                self._heard_s += min(time.perf_counter() - self._playing_since, self._playing_clip_s)
                 self._playing = None
         if playback is not None:
             self._speaker._stop(playback)
@@ -394,6 +396,8 @@ class Speaker:
             if reply.first_audio_s is None:
                 reply.first_audio_s = now - reply.started
             reply._playing = playback
+            reply._playing_since = now
+            reply._playing_clip_s = clip.duration_s
         playback.wait()
         with reply._lock:
             if reply._playing is playback:  # played to its end, not cut
