@@ -204,9 +204,9 @@ def bench_network(runs: int) -> list[str]:
 
 def bench_config(config: Config, runs: int) -> str:
     """One configuration of server latencies, as a table row."""
-    from callersim_cli.engines import EngineOptions
+    from callersim_cli.engines import OpenAIOptions
     from callersim_cli.engines.openai_engine import OpenAIEngine
-    from callersim_cli.voices import VoiceOptions
+    from callersim_cli.voices import ElevenLabsOptions
     from callersim_cli.voices.elevenlabs_voice import ElevenLabsVoice
 
     sentence = first_sentence(REPLY)
@@ -218,8 +218,8 @@ def bench_config(config: Config, runs: int) -> str:
         floor = median_of(runs, partial(bare_first_sentence_s, openai_url, sentence)) + median_of(
             runs, partial(bare_tts_first_byte_s, elevenlabs_url, sentence)
         )
-        engine = OpenAIEngine(EngineOptions(base_url=openai_url, api_key="sk-bench"))
-        voice = ElevenLabsVoice(VoiceOptions(api_key="bench", base_url=elevenlabs_url))
+        engine = OpenAIEngine(OpenAIOptions(base_url=openai_url, api_key="sk-bench"))
+        voice = ElevenLabsVoice(ElevenLabsOptions(api_key="bench", base_url=elevenlabs_url))
         conversation = Conversation(Context.create(DESCRIPTION), engine)
         player = FirstSamplePlayer()
         with Speaker(voice, player, None, _warn) as speaker:
@@ -236,12 +236,11 @@ def bench_config(config: Config, runs: int) -> str:
 
 def bench_offline(runs: int) -> list[str]:
     from callersim_cli.engines import EngineOptions, create_engine
-    from callersim_cli.voices import VoiceOptions
     from callersim_cli.voices.piper_voice import PiperVoice
 
     engine = create_engine("offline", EngineOptions(seed=7))
     loading = time.perf_counter()
-    voice = PiperVoice(VoiceOptions())  # the model loads here, once, before any turn
+    voice = PiperVoice()  # the model loads here, once, before any turn
     load_s = time.perf_counter() - loading
     conversation = Conversation(Context.create(DESCRIPTION), engine)
     player = FirstSamplePlayer()

@@ -1,65 +1,67 @@
-"""`callersim chat`: wires the engine, voice, player, transcript and terminal into a call and runs it."""
+"""`callersim chat`: wires the engine, judge, voice, player, transcript and terminal into a call, runs it."""
 
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
-import os
 import random
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from callersim_cli.conversation import Context, Conversation
-from callersim_cli.engines import EngineOptions, create_engine, resolve_engine_name
 from callersim_cli.errors import CallersimError, UsageError
 from callersim_cli.exit_codes import ExitCode
-from callersim_cli.persona import Persona
-from callersim_cli.redact import Redactor
-from callersim_cli.session import CallSession, PendingWarnings
-from callersim_cli.settings import calls_dir, history_path
-from callersim_cli.terminal import Terminal
+from callersim_cli.options import flag
+from callersim_cli.players import PLAYERS
+from callersim_cli.scenario_file import CallSettings
 
-if TYPE_CHECKING:
-    from callersim_cli.transcript import TranscriptWriter
+if TYPE_CHECKING:  # the rest is imported when a call is set up: `callersim --help` needs only the options
+    from callersim_cli.backends import Backend, Registry
+    from callersim_cli.conversation import Context
+    from callersim_cli.environment import Environment
+    from callersim_cli.records import TranscriptWriter
+    from callersim_cli.repl import Repl
+    from callersim_cli.session import CallSession, PendingWarnings
+    from callersim_cli.terminal import Terminal
 
 
 @dataclass
-class ChatOptions:
-    description: str | None = None
-    scenario: str | None = None
-    file: Path | None = None
-    engine: str | None = None
-    model: str | None = None
-    base_url: str | None = None
-    seed: int | None = None
-    no_audio: bool = False
-    tts: str | None = None
-    voice: str | None = None
-    tts_model: str | None = None
-    player: str = "auto"
-    save_mp3: Path | None = None
-    transcript: Path | None = None
-    no_log: bool = False
-    max_turns: int | None = None
-    check: bool = False
-    judge: bool = True
-    debug: bool = False
-    persona: Persona | None = None  # from a scenario file
+class ChatOptions(CallSettings):
+    """`callersim chat`'s options: the call's settings (a scenario file may hold them), then how to run it."""
+
+    file: Path | None = flag("--file", "-f", help="A scenario file (TOML); flags override it.")
+    no_audio: bool = flag("--no-audio", default=False, help="Text only: nothing is played.")
+    player: str = flag(
+        "--player",
+        default="auto",
+        help=f"Audio player; auto takes the first of {', '.join(PLAYERS.names())} that works.",
+        envvar="CALLERSIM_PLAYER",
+        choices=PLAYERS.choices,
+    )
+    save_mp3: Path | None = flag("--save-mp3", help="Keep every caller reply as an MP3 in this folder.")
+    transcript: Path | None = flag(
+        "--transcript", help="Write the call as JSON Lines here (default: the calls folder)."
+    )
+    no_log: bool = flag("--no-log", default=False, help="Don't keep this call's transcript.")
+    max_turns: int | None = flag("--max-turns", min=1, help="End the call after this many caller replies.")
+    check: bool = flag("--check", default=False, help="Exit 0 if the caller reached its goal, 1 if not.")
+    no_judge: bool = flag("--no-judge", default=False, help="Skip the verdict at the end of the call.")
 
 
-def run_chat(options: ChatOptions, terminal: Terminal | None = None) -> int:
-    term = terminal or Terminal(history_path=history_path())
+def run_chat(options: ChatOptions, env: Environment, terminal: Terminal | None = None) -> int:
+    from callersim_cli.terminal import Terminal
+
+    term = terminal or Terminal(env, history_path=env.history_path)
     try:
-        session, repl = _set_up(options, term)
+        session, repl = _set_up(options, env, term)
     except CallersimError as exc:
         term.error(str(exc))
-        if options.debug:
+        if env.debug:
             term.traceback()
         return ExitCode.USAGE
+    except KeyboardInterrupt:  # at a question before the call (the business, the goal)
+        term.end_reply()
+        return ExitCode.INTERRUPTED
     try:
         reason = repl.run()
     finally:
@@ -83,15 +85,19 @@ def _ask_context(options: ChatOptions, term: Terminal) -> tuple[str | None, str 
         return description, scenario
     while not (description or "").strip():
         description = term.ask("Business description (what the caller rings): ")
-        if description is None:  # Ctrl-D or Ctrl-C: the user gave up
+        if description is None:  # Ctrl-D: the user gave up
             return None, scenario
     if scenario is None:
         scenario = term.ask("Caller goal (Enter for a typical customer task): ")
     return description, scenario
 
 
-def _set_up(options: ChatOptions, term: Terminal):
+def _set_up(options: ChatOptions, env: Environment, term: Terminal) -> tuple[CallSession, Repl]:
+    from callersim_cli.conversation import Context, Conversation
+    from callersim_cli.engines import ENGINES
+    from callersim_cli.judges import create_judge
     from callersim_cli.repl import Repl
+    from callersim_cli.session import CallSession, PendingWarnings
 
     if options.file is not None:
         _apply_scenario_file(options)
@@ -99,30 +105,23 @@ def _set_up(options: ChatOptions, term: Terminal):
     context = Context.create(description, scenario, options.persona)
     notices: list[str] = []  # shown once everything is known to be usable, so an error stands alone
 
-    api_key = os.environ.get("OPENAI_API_KEY") or None
     # Without --seed each session gets its own caller; the seed is kept in the transcript to redo it.
     seed = options.seed if options.seed is not None else random.randrange(1_000_000)
-    engine_options = EngineOptions(model=options.model, base_url=options.base_url, api_key=api_key, seed=seed)
-    requested = options.engine or "auto"
-    engine_name = resolve_engine_name(requested, engine_options)
-    if engine_name == "openai" and not (api_key or options.base_url):
-        raise UsageError("The openai engine needs OPENAI_API_KEY, or --base-url for a local server")
-    if requested == "auto" and engine_name == "offline":
-        notices.append(
-            "Using the offline caller (no OPENAI_API_KEY set). "
-            "Set OPENAI_API_KEY, or --base-url for a local server, to use an LLM."
-        )
-    redact = Redactor([api_key, os.environ.get("ELEVENLABS_API_KEY")])
-    open_transcript = _transcript_opener(options, redact, term)
-    engine = create_engine(engine_name, engine_options)
+    settings = {"model": options.model, "base_url": options.base_url, "seed": seed}
+    row = _choose(ENGINES, options.engine, lambda row: row.make_options(settings, env.keys), notices)
+    assert row is not None  # the offline engine can always run
+    engine_options = row.make_options(settings, env.keys)
+    open_transcript = _transcript_opener(options, env, term)
+    engine = row.build(engine_options)
     warnings = PendingWarnings()
-    speaker, voice_label = _build_speaker(options, term, warnings, notices)
+    speaker, voice_label = _build_speaker(options, env, term, warnings, notices)
     session = CallSession(
         Conversation(context, engine),
         speaker=speaker,
         open_transcript=open_transcript,
-        seed=seed if engine_name == "offline" else options.seed,
-        judge=options.judge,
+        # Kept when it brings the same caller back; an engine that only passes it on keeps the user's.
+        seed=seed if row.reproducible else options.seed,
+        judge=None if options.no_judge else create_judge(row.name, engine_options),
     )
     for notice in notices:
         term.notice(notice)
@@ -133,7 +132,7 @@ def _set_up(options: ChatOptions, term: Terminal):
         return f" engine: {session.engine_label}   voice: {voice_label}   /help for commands"
 
     repl = Repl(
-        session, term, warnings=warnings, max_turns=options.max_turns, toolbar=toolbar, debug=options.debug
+        session, term, warnings=warnings, max_turns=options.max_turns, toolbar=toolbar, debug=env.debug
     )
     return session, repl
 
@@ -144,102 +143,84 @@ def _apply_scenario_file(options: ChatOptions) -> None:
 
     assert options.file is not None
     spec = load_scenario_file(options.file)
-    # Every setting the file can hold is a ChatOptions field of the same name (path is the file itself).
-    for setting in dataclasses.fields(spec):
-        name = setting.name
-        if name != "path" and getattr(options, name) is None:
-            setattr(options, name, getattr(spec, name))
+    for setting in dataclasses.fields(CallSettings):
+        if getattr(options, setting.name) is None:
+            setattr(options, setting.name, getattr(spec, setting.name))
     if not (options.description or "").strip():
         raise UsageError(f'{options.file}: no description: add description = "the business the caller rings"')
 
 
 def _transcript_opener(
-    options: ChatOptions, redact: Redactor, term: Terminal
+    options: ChatOptions, env: Environment, term: Terminal
 ) -> Callable[[Context], TranscriptWriter | None]:
     """Where each call's transcript goes: the one --transcript file, or a new kept file per call."""
-    from callersim_cli.transcript import TranscriptWriter
+    from callersim_cli.records import TranscriptWriter, new_call_file
 
     if options.transcript is not None:
         # Checked now, so a bad path stops the command before the call begins.
-        chosen = TranscriptWriter(options.transcript, redact)
+        chosen = TranscriptWriter(options.transcript, env.redact)
         return lambda context: chosen
     if options.no_log:
         return lambda context: None
 
     def kept_call(context: Context) -> TranscriptWriter | None:
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        slug = re.sub(r"[^a-z0-9]+", "-", context.scenario.lower()).strip("-")[:40].rstrip("-") or "call"
-        for n in range(1, 1000):
-            path = calls_dir() / (f"{stamp}-{slug}.jsonl" if n == 1 else f"{stamp}-{slug}-{n}.jsonl")
-            try:
-                return TranscriptWriter(path, redact, keep_if_empty=False, new=True)
-            except FileExistsError:
-                continue  # another session took this name in the same second
-            except UsageError as exc:
-                # Keeping calls by default must not stop a call; an explicit --transcript does.
-                term.warning(f"{exc}; this call is not kept")
-                return None
-        term.warning("No free name for this call's transcript; this call is not kept")
-        return None
+        try:
+            return new_call_file(env.calls_dir, context.scenario, env.redact)
+        except UsageError as exc:
+            # Keeping calls by default must not stop a call; an explicit --transcript does.
+            term.warning(f"{exc}; this call is not kept")
+            return None
 
     return kept_call
 
 
-def _build_speaker(options: ChatOptions, term: Terminal, warnings: PendingWarnings, notices: list[str]):
+def _choose(
+    registry: Registry, requested: str | None, options_for: Callable[[Backend], Any], notices: list[str]
+) -> Backend | None:
+    """The backend asked for, or for "auto" the first that can run here (saying why the ones before
+    it can't); None for a word of the registry's own ("none")."""
+    if requested in registry.words:
+        return None
+    if requested not in (None, "auto"):
+        return registry[requested]
+    row, reasons = registry.auto(options_for)
+    if reasons:
+        why = "; ".join(reason[0].lower() + reason[1:] for reason in reasons)
+        notices.append(f"Using {row.label} ({why})." if row else f"No {registry.kind}: {why}.")
+    return row
+
+
+def _build_speaker(
+    options: ChatOptions, env: Environment, term: Terminal, warnings: PendingWarnings, notices: list[str]
+) -> tuple[Any, str]:
     """The voice and player the user asked for, or the best this machine has. Returns (speaker, label)."""
-    from callersim_cli.voices import VoiceOptions, create_voice
+    from callersim_cli.players import open_player
+    from callersim_cli.speech import Speaker
+    from callersim_cli.voices import VOICES, FallbackVoice, Voice, offline_voice
 
     save_dir = _check_save_dir(options.save_mp3) if options.save_mp3 else None
-    eleven_key = os.environ.get("ELEVENLABS_API_KEY") or None
-    tts = options.tts or "auto"
     if options.no_audio and save_dir is None:
         return None, "none (--no-audio)"
-    if tts == "auto":
-        if eleven_key:
-            tts = "elevenlabs"
-        elif importlib.util.find_spec("piper") is not None:
-            tts = "piper"
-        else:
-            notices.append(
-                "No voice: text only. pip install 'callersim[offline]' for an offline voice, "
-                "or set ELEVENLABS_API_KEY."
-            )
-            tts = "none"
-    if tts == "none":
+    settings = {
+        "voice_id": options.voice,
+        "model": options.tts_model,
+        "base_url": env.get("ELEVENLABS_BASE_URL"),
+    }
+    row = _choose(VOICES, options.tts, lambda row: row.make_options(settings, env.keys), notices)
+    if row is None:
         if save_dir is not None:
-            raise UsageError("--save-mp3 needs a voice; choose --tts piper or elevenlabs")
+            raise UsageError(f"--save-mp3 needs a voice; choose --tts {' or '.join(VOICES.names())}")
         return None, "none"
-    if tts == "elevenlabs" and not eleven_key:
-        raise UsageError("The elevenlabs voice needs ELEVENLABS_API_KEY")
-    voice = create_voice(
-        tts,
-        VoiceOptions(
-            api_key=eleven_key,
-            base_url=os.environ.get("ELEVENLABS_BASE_URL") or None,
-            voice_id=options.voice,
-            model=options.tts_model,
-        ),
-    )
-    player = None if options.no_audio else _open_player(options.player, term)
-    from callersim_cli.speech import Speaker
-
-    label = tts + ("" if player else " (not played)")
+    voice: Voice = row.build(row.make_options(settings, env.keys))
+    if row.needs.key is not None:  # a voice over the network: without it, the offline one, not silence
+        voice = FallbackVoice(voice, offline_voice, warnings)
+    player = None
+    if not options.no_audio:
+        player, why = open_player(options.player)
+        if player is None:
+            term.warning(f"No audio output ({why}); the call goes on text-only.")
+    label = row.name + ("" if player else " (not played)")
     return Speaker(voice, player, save_dir, warnings), label
-
-
-def _open_player(name: str, term: Terminal):
-    from callersim_cli.errors import PlayerError
-    from callersim_cli.players import PLAYERS, create_player
-
-    names = list(PLAYERS) if name == "auto" else [name]
-    reasons = []
-    for candidate in names:
-        try:
-            return create_player(candidate)
-        except PlayerError as exc:
-            reasons.append(str(exc))
-    term.warning(f"No audio output ({reasons[-1] if reasons else 'no player'}); the call goes on text-only.")
-    return None
 
 
 def _check_save_dir(path: Path) -> Path:

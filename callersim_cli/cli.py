@@ -1,44 +1,43 @@
-"""The command line: flags in, calls on the core out. No conversation logic lives here."""
+"""The command line: flags in, calls on the core out. No conversation logic lives here.
+
+``main()`` reads the environment once and hands it to every command (``ctx.obj``). ``chat`` and
+``replay`` are made from their options dataclasses (``ChatOptions``, ``ReplayOptions``), so an option
+is written once; ``init``, ``calls`` and ``show`` are small enough to spell out.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import enum
-import os
-import sys
+import inspect
+import json
+import typing
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, NoReturn
 
 import typer
 
 from callersim_cli import __version__
+from callersim_cli.chat import ChatOptions, run_chat
+from callersim_cli.environment import Environment
+from callersim_cli.errors import CallersimError
+from callersim_cli.exit_codes import ExitCode
+from callersim_cli.options import flags
+from callersim_cli.replay import ReplayOptions, run_replay
 
 app = typer.Typer(
     name="callersim",
     help="Talk to an AI customer: rehearse and test IVRs, phone bots and voice agents from the terminal.",
-    add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-
-class EngineChoice(str, enum.Enum):
-    auto = "auto"
-    openai = "openai"
-    offline = "offline"
-
-
-class TtsChoice(str, enum.Enum):
-    auto = "auto"
-    elevenlabs = "elevenlabs"
-    piper = "piper"
-    none = "none"
-
-
-class PlayerChoice(str, enum.Enum):
-    auto = "auto"
-    simpleaudio = "simpleaudio"
-    miniaudio = "miniaudio"
+Debug = Annotated[bool, typer.Option("--debug", help="Show tracebacks.")]
+# A negative index (-1, the newest call) is an argument, not an unknown option.
+TAKES_NEGATIVE = {"ignore_unknown_options": True}
 
 
 def _version(value: bool) -> None:
@@ -49,115 +48,201 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
+    ctx: typer.Context,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
     ] = False,
 ) -> None:
     """Talk to an AI customer: rehearse and test IVRs, phone bots and voice agents from the terminal."""
+    if ctx.obj is None:  # called without main(), as tests do: the environment as it is
+        ctx.obj = Environment.read()
+
+
+def _env(ctx: typer.Context, debug: bool) -> Environment:
+    env: Environment = ctx.obj
+    env.debug = env.debug or debug
+    return env
+
+
+def _fail(env: Environment, exc: CallersimError) -> NoReturn:
+    env.error(str(exc))
+    if env.debug:
+        env.traceback()
+    raise typer.Exit(ExitCode.USAGE)
+
+
+# --- commands made from their options -------------------------------------------------------------------
+
+
+def _parameter(field: dataclasses.Field[Any], how: Any, annotation: Any) -> inspect.Parameter:
+    default = field.default
+    if how.choices is not None:
+        # The registry's choices, as typer shows them in --help and checks them.
+        choice = enum.Enum(f"{field.name.title()}Choice", {c: c for c in how.choices()}, type=str)  # type: ignore[misc]
+        annotation = choice | None if type(None) in typing.get_args(annotation) else choice
+        default = choice(default) if isinstance(default, str) else default
+    if how.names:
+        info: Any = typer.Option(
+            *how.names, help=how.help, envvar=how.envvar, min=how.min, metavar=how.metavar
+        )
+    else:
+        info = typer.Argument(help=how.help, metavar=how.metavar)
+    empty = default is dataclasses.MISSING
+    return inspect.Parameter(
+        field.name,
+        inspect.Parameter.KEYWORD_ONLY,
+        default=inspect.Parameter.empty if empty else default,
+        annotation=Annotated[annotation, info],
+    )
+
+
+def _command(
+    name: str,
+    options_class: type,
+    run: Callable[[Any, Environment], int],
+    help: str,
+    context_settings: dict[str, Any] | None = None,
+) -> None:
+    """Register ``name``: its parameters are the fields of ``options_class``, then --debug."""
+    hints = typing.get_type_hints(options_class)
+    parameters = [inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context)]
+    parameters += [_parameter(field, how, hints[field.name]) for field, how in flags(options_class)]
+    parameters.append(
+        inspect.Parameter("debug", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=Debug)
+    )
+
+    def command(ctx: typer.Context, **values: Any) -> None:
+        env = _env(ctx, values.pop("debug"))
+        values = {k: v.value if isinstance(v, enum.Enum) else v for k, v in values.items()}
+        raise typer.Exit(run(options_class(**values), env))
+
+    command.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+    command.__annotations__ = {p.name: p.annotation for p in parameters}
+    command.__doc__ = help
+    app.command(name, context_settings=context_settings)(command)
+
+
+_command(
+    "chat",
+    ChatOptions,
+    run_chat,
+    "Talk to the AI caller: type what the business says; the caller answers, on screen and aloud.",
+)
+
+
+# --- kept calls and scenario files ----------------------------------------------------------------------
 
 
 @app.command()
-def chat(
-    description: Annotated[
-        str | None, typer.Option("--description", "-d", help="The business being called.")
+def init(
+    ctx: typer.Context,
+    name: Annotated[
+        str | None, typer.Argument(help="File name; NAME.toml [default: callersim.toml].")
     ] = None,
-    scenario: Annotated[
-        str | None,
-        typer.Option("--scenario", "-s", help="The caller's goal, e.g. 'order a large pepperoni pizza'."),
-    ] = None,
-    file: Annotated[
-        Path | None, typer.Option("--file", "-f", help="A scenario file (TOML); flags override it.")
-    ] = None,
-    engine: Annotated[
-        EngineChoice | None,
-        typer.Option(
-            envvar="CALLERSIM_ENGINE", help="Caller engine; auto is openai when configured, else offline."
-        ),
-    ] = None,
-    model: Annotated[
-        str | None,
-        typer.Option(envvar="CALLERSIM_MODEL", help="Chat model for the openai engine [gpt-4o-mini]."),
-    ] = None,
-    base_url: Annotated[
-        str | None,
-        typer.Option(
-            envvar="OPENAI_BASE_URL", help="An OpenAI-compatible server (Ollama, vLLM, LM Studio...)."
-        ),
-    ] = None,
-    seed: Annotated[
-        int | None, typer.Option(help="Seed for the invented persona and offline caller.")
-    ] = None,
-    no_audio: Annotated[bool, typer.Option("--no-audio", help="Text only: nothing is played.")] = False,
-    tts: Annotated[
-        TtsChoice | None,
-        typer.Option(
-            envvar="CALLERSIM_TTS", help="Voice; auto is elevenlabs with a key, else piper, else none."
-        ),
-    ] = None,
-    voice: Annotated[
-        str | None, typer.Option(envvar="CALLERSIM_VOICE", help="ElevenLabs voice ID [JBFqnCBsd6RMkjVDRZzb].")
-    ] = None,
-    tts_model: Annotated[str | None, typer.Option(help="ElevenLabs model [eleven_turbo_v2_5].")] = None,
-    player: Annotated[
-        PlayerChoice,
-        typer.Option(envvar="CALLERSIM_PLAYER", help="Audio player; auto takes the first that works."),
-    ] = PlayerChoice.auto,
-    save_mp3: Annotated[
-        Path | None, typer.Option("--save-mp3", help="Keep every caller reply as an MP3 in this folder.")
-    ] = None,
-    transcript: Annotated[
-        Path | None, typer.Option(help="Write the call as JSON Lines here (default: the calls folder).")
-    ] = None,
-    no_log: Annotated[bool, typer.Option("--no-log", help="Don't keep this call's transcript.")] = False,
-    max_turns: Annotated[
-        int | None, typer.Option(min=1, help="End the call after this many caller replies.")
-    ] = None,
-    check: Annotated[
-        bool, typer.Option("--check", help="Exit 0 if the caller reached its goal, 1 if not.")
-    ] = False,
-    no_judge: Annotated[
-        bool, typer.Option("--no-judge", help="Skip the verdict at the end of the call.")
-    ] = False,
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
+    debug: Debug = False,
 ) -> None:
-    """Talk to the AI caller: type what the business says; the caller answers, on screen and aloud."""
-    from callersim_cli.chat import ChatOptions, run_chat
+    """Write a commented example scenario file to start from."""
+    from callersim_cli.scenario_file import example_path, write_example
 
-    code = run_chat(
-        ChatOptions(
-            description=description,
-            scenario=scenario,
-            file=file,
-            engine=engine.value if engine else None,
-            model=model,
-            base_url=base_url,
-            seed=seed,
-            no_audio=no_audio,
-            tts=tts.value if tts else None,
-            voice=voice,
-            tts_model=tts_model,
-            player=player.value,
-            save_mp3=save_mp3,
-            transcript=transcript,
-            no_log=no_log,
-            max_turns=max_turns,
-            check=check,
-            judge=not no_judge,
-            debug=debug,
-        )
-    )
-    raise typer.Exit(code)
+    env = _env(ctx, debug)
+    path = example_path(name)
+    try:
+        write_example(path)
+    except CallersimError as exc:
+        _fail(env, exc)
+    typer.echo(f"Wrote {path}. Edit it, then: callersim chat --file {path}")
 
 
-from callersim_cli.cli_calls import register as _register_call_commands  # noqa: E402
+@app.command("calls")
+def calls_(
+    ctx: typer.Context,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Show this many.")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="Print them as a JSON array.")] = False,
+    debug: Debug = False,
+) -> None:
+    """List the kept calls, newest first. On a pipe: one tab-separated row each (-N, ID, call of the
+    file, time, business, goal, turns, verdict), nothing cut."""
+    from callersim_cli import views
+    from callersim_cli.records import list_calls
 
-_register_call_commands(app)
+    env = _env(ctx, debug)
+    try:
+        found = list_calls(env.calls_dir, limit)
+    except CallersimError as exc:
+        _fail(env, exc)
+    if as_json:
+        rows = [{"index": f"-{n}", **call.summary()} for n, call in enumerate(found, start=1)]
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif not found:
+        env.notice(f"No calls kept yet in {env.calls_dir}.")
+    elif env.out.is_terminal:
+        env.out.print(views.calls_table(found, env.out.width), soft_wrap=False)
+    else:
+        typer.echo(views.calls_tsv(found), nl=False)
+
+
+@app.command(context_settings=TAKES_NEGATIVE)
+def show(
+    ctx: typer.Context,
+    call_id: Annotated[
+        str, typer.Argument(metavar="ID|PATH", help="A call ID (or unique prefix), last, -N, or a file.")
+    ],
+    markdown: Annotated[bool, typer.Option("--markdown", help="Export it as Markdown.")] = False,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the Markdown here, not to stdout.")
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print it as JSON: its summary and events.")
+    ] = False,
+    debug: Debug = False,
+) -> None:
+    """Show a kept call as a conversation (or as Markdown, or JSON)."""
+    from callersim_cli import views
+    from callersim_cli.errors import UsageError
+    from callersim_cli.files import write_file
+    from callersim_cli.records import find_call
+
+    env = _env(ctx, debug)
+    try:
+        call = find_call(call_id, env.calls_dir)
+        if output is not None and not markdown:
+            raise UsageError("-o/--output writes Markdown: add --markdown")
+        if as_json and markdown:
+            raise UsageError("--json and --markdown: choose one")
+        if as_json:
+            typer.echo(json.dumps(call.as_json(), ensure_ascii=False, indent=2))
+            return
+        if markdown:
+            text = views.markdown(call)
+            if output is None:
+                typer.echo(text, nl=False)
+                return
+            write_file(output, text.encode("utf-8"))
+            env.notice(f"Wrote {output}")
+            return
+    except CallersimError as exc:
+        _fail(env, exc)
+    for renderable in views.drawn(call.events, call.label):
+        env.out.print(renderable)
+
+
+_command(
+    "replay",
+    ReplayOptions,
+    run_replay,
+    "Replay a kept call at its pace, with the caller's saved audio; or export it as one MP3.",
+    TAKES_NEGATIVE,
+)
+
+
+# --- the console script ---------------------------------------------------------------------------------
 
 
 def main() -> None:
     """The console script: one line per error, and exit codes a script can rely on."""
-    from callersim_cli.exit_codes import ExitCode
-    from callersim_cli.settings import load_dotenv_file
+    import sys
+
+    from callersim_cli.environment import load_dotenv_file
 
     try:  # typer >= 0.29 carries its own copy of click
         from typer._click.exceptions import NoArgsIsHelpError, UsageError
@@ -165,8 +250,9 @@ def main() -> None:
         from click.exceptions import NoArgsIsHelpError, UsageError  # type: ignore[no-redef]
 
     load_dotenv_file()
+    env = Environment.read()
     try:
-        code = app(standalone_mode=False)
+        code = app(standalone_mode=False, obj=env, prog_name="callersim")
     except NoArgsIsHelpError as exc:
         typer.echo(exc.ctx.get_help() if exc.ctx else "", err=True)
         code = ExitCode.USAGE
@@ -177,12 +263,9 @@ def main() -> None:
     except (typer.Abort, KeyboardInterrupt):
         code = ExitCode.INTERRUPTED
     except Exception as exc:  # a bug of ours: one line, unless asked for the traceback
-        if "--debug" in sys.argv:
+        if env.debug:
             raise
-        from callersim_cli.redact import Redactor
-
-        redact = Redactor([os.environ.get("OPENAI_API_KEY"), os.environ.get("ELEVENLABS_API_KEY")])
-        message = redact(f"{type(exc).__name__}: {exc}")
+        message = env.redact(f"{type(exc).__name__}: {exc}")
         typer.echo(f"callersim: unexpected error: {message} (run with --debug for details)", err=True)
         code = ExitCode.INTERNAL
     sys.exit(code if isinstance(code, int) else 0)

@@ -80,6 +80,10 @@ class CallerEngine(Protocol):
 
     def stream(self, context: Context, messages: Sequence[Message]) -> Iterator[str]: ...
 
+    def close(self) -> None:
+        """Release what the engine holds (connections); the session calls it at its end."""
+        ...
+
 
 @dataclass
 class Timings:

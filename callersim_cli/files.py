@@ -1,10 +1,12 @@
-"""Writing files so that a crash never leaves half of one."""
+"""Writing files so that a crash never leaves half of one, and saying in one line why one can't be."""
 
 from __future__ import annotations
 
 import os
 import tempfile
 from pathlib import Path
+
+from callersim_cli.errors import UsageError
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -24,3 +26,21 @@ def write_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def refuse_folder(path: Path) -> None:
+    """Raise ``UsageError`` if ``path``, where a file is to be written, is a folder."""
+    if path.is_dir():
+        raise UsageError(f"Can't write {path}: it is a folder; give a file name")
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` whole (atomically), or raise ``UsageError`` with one line saying why not."""
+    refuse_folder(path)
+    try:
+        write_atomic(path, data)
+    except (FileExistsError, NotADirectoryError):
+        # Making the folders failed on a file in their way; "File exists" would not say which.
+        raise UsageError(f"Can't write {path}: a part of that path is a file, not a folder") from None
+    except OSError as exc:
+        raise UsageError(f"Can't write {path}: {exc.strerror or exc}") from None

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from rich.table import Table
 from rich.text import Text
 
+from callersim_cli import views
 from callersim_cli.conversation import Context
 from callersim_cli.errors import CallEndedError, CallersimError
 from callersim_cli.session import CallSession, CallSummary, PendingWarnings
@@ -63,7 +64,7 @@ class Repl:
         while True:
             self._show_warnings()
             try:
-                line = self.term.read_line(self.toolbar)
+                line = self.term.read_line(self.toolbar, self.command_names())
             except KeyboardInterrupt:
                 # Ctrl-C at the prompt warns once; the second in a row leaves. A Ctrl-C that cancelled a
                 # turn counts as the first.
@@ -157,9 +158,12 @@ class Repl:
 
     # --- slash commands ---------------------------------------------------------------------------------
 
+    def command_names(self) -> list[str]:
+        return sorted(n[4:] for n in dir(self) if n.startswith("cmd_"))
+
     def command(self, text: str) -> None:
         name, _, arg = text[1:].partition(" ")
-        names = sorted(n[4:] for n in dir(self) if n.startswith("cmd_"))
+        names = self.command_names()
         matches = [n for n in names if n == name] or [n for n in names if n.startswith(name)]
         if not matches:
             self.term.error(f"Unknown command /{name} (/help lists them)")
@@ -172,7 +176,7 @@ class Repl:
     def cmd_help(self, arg: str) -> None:
         """Show the commands."""
         table = Table.grid(padding=(0, 2))
-        for name in sorted(n[4:] for n in dir(self) if n.startswith("cmd_")):
+        for name in self.command_names():
             doc = (getattr(self, "cmd_" + name).__doc__ or "").strip().splitlines()[0]
             table.add_row(Text("/" + name, style="bold"), doc)
         self.term.table(table)
@@ -200,11 +204,15 @@ class Repl:
     def cmd_context(self, arg: str) -> None:
         """Start a new call with a new description and scenario (asked for in turn)."""
         current = self.session.conversation.context
-        description = self.term.ask(f"Business description [{current.description}]: ")
-        if description is None:
-            self.term.error("/context needs a terminal to ask for the description and scenario")
+        try:
+            description = self.term.ask(f"Business description [{current.description}]: ")
+            if description is None:
+                self.term.error("/context needs a terminal to ask for the description and scenario")
+                return
+            scenario = self.term.ask(f"Caller goal [{current.scenario}]: ") or current.scenario
+        except KeyboardInterrupt:
+            self.term.notice("/context cancelled; the call goes on as it was.")
             return
-        scenario = self.term.ask(f"Caller goal [{current.scenario}]: ") or current.scenario
         context = Context.create(description.strip() or current.description, scenario, current.persona)
         self._new_call(context)
         self.term.notice("New call with the new context.")
@@ -225,18 +233,10 @@ class Repl:
 
     def cmd_history(self, arg: str) -> None:
         """Show this call so far."""
-        conv = self.session.conversation
-        ctx = conv.context
-        self.term.info(Text(f"Business: {ctx.description}\nGoal: {ctx.scenario}", style="dim"))
-        if not conv.exchanges:
-            self.term.info(Text("(no turns yet)", style="dim"))
-        for exchange in conv.exchanges:
-            # Dimmed and indented: the record of the call, not lines being typed now.
-            self.term.info(Text.assemble(("  business › ", "blue"), exchange.operator, style="dim"))
-            reply = exchange.reply
-            parts = [reply.text] if reply.text else []
-            if reply.dtmf:
-                parts.append(f"☎ presses {reply.dtmf}")
-            if reply.hangup:
-                parts.append("☎ hangs up")
-            self.term.info(Text.assemble(("  caller › ", "green"), "  ".join(parts), style="dim"))
+        view = views.CallView()
+        for event in self.session.record:
+            for piece in view.pieces(event):
+                # Dimmed and indented: the record of the call, not lines being typed now.
+                self.term.info(views.to_rich(piece, margin="  ", dim=True))
+        if not self.session.conversation.exchanges:
+            self.term.info(Text("  (no turns yet)", style="dim"))

@@ -1,76 +1,47 @@
-"""Replaying a kept call: its conversation at the original pace with the caller's saved audio, or the whole
-call, both sides, written as one MP3.
+"""`callersim replay`: a kept call's conversation at its pace with the caller's saved audio, or (with
+``--export``, see ``callersim_cli.export``) the whole call, both sides, written as one MP3.
 
-Caller events name their file (``"audio": "003-caller.mp3"``), which is looked for in ``--audio-dir``,
-in the ``--save-mp3`` folder recorded by the context event of its call (a file may hold several calls),
-next to the transcript, and in a folder named after the transcript beside it. The operator's side was
-only ever typed: it can be voiced by a second voice, or stands as a short silence in an export.
+``--speed`` hurries everything: the pauses and, above 1, the audio (at the same pitch). The operator's
+side was only ever typed: it is voiced by a second voice. A caller reply whose audio was not saved is
+spoken by the offline voice, and the replay says so once.
 """
 
 from __future__ import annotations
 
-import contextlib
-import importlib.util
+import dataclasses
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from callersim_cli.audio import SAMPLE_WIDTH, Clip
-from callersim_cli.calls import Entry, KeptCall, barge_in, conversation, refuse_folder, write_file
+from callersim_cli.audio import Clip
 from callersim_cli.errors import CallersimError, PlayerError, UsageError
+from callersim_cli.exit_codes import ExitCode
+from callersim_cli.export import voice_line
+from callersim_cli.options import flag
+from callersim_cli.players import PLAYERS
+from callersim_cli.records import (
+    ContextRecord,
+    KeptCall,
+    Record,
+    barge_in,
+    find_audio,
+    find_call,
+    on_the_line,
+    parse_ts,
+)
 
 if TYPE_CHECKING:
-    from rich.console import RenderableType
-
+    from callersim_cli.environment import Environment
     from callersim_cli.players import Playback, Player
     from callersim_cli.voices import Voice
 
 # A call kept open while the user read the docs must not stall the replay: gaps are capped at this.
 MAX_GAP_S = 3.0
-# In an export, each unvoiced operator line is this much silence: a turn is heard to pass, no more.
-OPERATOR_SILENCE_S = 1.0
-# In an export, the pause between one speaker and the next.
-TURN_PAUSE_S = 0.4
-DEFAULT_RATE = 22_050  # the piper voice's rate, for an export with no saved audio to take a rate from
 # The operator's piper voice: the caller's voice played slower, so lower and unhurried; a different
 # person to the ear, from the one offline model.
 OPERATOR_RETUNE = 0.86
-
-
-INSTALL_HINT = "pip install 'callersim[offline]'"
-
-
-# --- where the audio is ---------------------------------------------------------------------------------
-
-
-def audio_folders(
-    call: KeptCall, audio_dir: Path | None, context: dict[str, Any] | None = None
-) -> list[Path]:
-    """Where a reply's audio may be; ``context`` is the context event of the reply's call."""
-    folders = [audio_dir] if audio_dir is not None else []
-    if context is None:
-        context = next((e for e in call.events if e["type"] == "context"), {})
-    recorded = context.get("audio_dir")
-    if isinstance(recorded, str) and recorded:
-        folders.append(Path(recorded))
-    folders += [call.path.parent, call.path.parent / call.path.stem]
-    return folders
-
-
-def find_audio(
-    call: KeptCall, name: Any, audio_dir: Path | None, context: dict[str, Any] | None = None
-) -> Path | None:
-    if not isinstance(name, str) or not name:
-        return None
-    # Only the file name: a transcript must not point the replay anywhere else on the disk.
-    base = Path(name).name
-    for folder in audio_folders(call, audio_dir, context):
-        candidate = folder / base
-        if candidate.is_file():
-            return candidate
-    return None
 
 
 # --- voices and players ---------------------------------------------------------------------------------
@@ -93,6 +64,9 @@ class RetunedVoice:
         slowed = Clip(pcm=clip.pcm, sample_rate=round(clip.sample_rate * self.factor))
         return resample(slowed, clip.sample_rate)  # players and MP3 want a standard rate
 
+    def close(self) -> None:
+        self.voice.close()
+
 
 @dataclass
 class ReplayVoices:
@@ -102,55 +76,31 @@ class ReplayVoices:
 
 
 def open_voices(
-    *,
-    operator_voice_id: str | None,
-    elevenlabs_key: str | None,
-    elevenlabs_base_url: str | None,
-    with_caller: bool,
+    *, operator_voice_id: str | None, keys: Mapping[str, str | None], base_url: str | None, with_caller: bool
 ) -> ReplayVoices:
-    """The operator's voice (ElevenLabs with ``operator_voice_id``, else piper retuned) and, when asked, a
-    caller voice (piper) for unsaved replies. Raises ``UsageError`` for a voice asked for but unusable.
+    """The operator's voice (ElevenLabs with ``operator_voice_id``, else the offline voice retuned) and,
+    when asked, a caller voice (the offline one) for unsaved replies. Raises ``VoiceError`` for a voice
+    asked for but unusable; ``keys`` are the environment's, by variable name.
     """
-    from callersim_cli.voices import VoiceOptions, create_voice
+    from callersim_cli.voices import VOICES, offline_voice
 
     voices = ReplayVoices()
     if operator_voice_id:
-        if not elevenlabs_key:
-            raise UsageError("--voice-operator is an ElevenLabs voice and needs ELEVENLABS_API_KEY")
-        voices.operator = create_voice(
-            "elevenlabs",
-            VoiceOptions(api_key=elevenlabs_key, base_url=elevenlabs_base_url, voice_id=operator_voice_id),
-        )
-    piper: Voice | None = None
+        row = VOICES["elevenlabs"]  # --voice-operator is an ElevenLabs voice ID
+        settings = {"voice_id": operator_voice_id, "base_url": base_url}
+        voices.operator = row.build(row.make_options(settings, keys))
+    local: Voice | None = None
     if voices.operator is None or with_caller:
-        if importlib.util.find_spec("piper") is None:
-            voices.why_not = f"no offline voice: {INSTALL_HINT}"
-        else:
-            try:
-                piper = create_voice("piper", VoiceOptions())
-            except CallersimError as exc:
-                voices.why_not = str(exc)
-    if piper is not None:
-        if voices.operator is None:
-            voices.operator = RetunedVoice(piper)
-        if with_caller:
-            voices.caller = piper
-    return voices
-
-
-def open_player(name: str) -> tuple[Player | None, str | None]:
-    """The player ``name`` (or the first that works for ``auto``), or None and the reason there is none."""
-    from callersim_cli.players import PLAYERS, create_player
-
-    reasons = []
-    for candidate in list(PLAYERS) if name == "auto" else [name]:
         try:
-            return create_player(candidate), None
-        except PlayerError as exc:
-            reasons.append(str(exc))
-        except ImportError as exc:  # a player whose library is not installed
-            reasons.append(f"{candidate}: {exc}")
-    return None, reasons[-1] if reasons else "no player"
+            local = offline_voice()
+        except CallersimError as exc:
+            voices.why_not = str(exc)
+    if local is not None:
+        if voices.operator is None:
+            voices.operator = RetunedVoice(local)
+        if with_caller:
+            voices.caller = local
+    return voices
 
 
 # --- replaying ------------------------------------------------------------------------------------------
@@ -158,13 +108,15 @@ def open_player(name: str) -> tuple[Player | None, str | None]:
 
 @dataclass
 class Replay:
-    """Prints a call's conversation at its pace and plays the caller's saved audio in its place."""
+    """Shows a call's events at their pace and plays the caller's saved audio in its place."""
 
     call: KeptCall
-    show: Callable[[RenderableType], None]
+    show: Callable[[Record], None]
     notice: Callable[[str], None]
     player: Player | None = None
     operator_voice: Voice | None = None
+    caller_voice: Voice | None = None  # for replies whose audio was not saved
+    why_no_caller_voice: str | None = None  # why there is none, to say with the missing audio
     audio_dir: Path | None = None
     speed: float = 1.0
     max_gap_s: float = MAX_GAP_S
@@ -173,7 +125,7 @@ class Replay:
     _said: set[str] = field(default_factory=set)
     _playing: Playback | None = None
     _playing_since: float = 0.0
-    _context: dict[str, Any] | None = None  # of the call being replayed, for where its audio is
+    _context: ContextRecord | None = None  # of the call being replayed, for where its audio is
 
     def say_once(self, key: str, message: str) -> None:
         if key not in self._said:
@@ -184,32 +136,30 @@ class Replay:
         if self.speed <= 0:
             raise UsageError("--speed must be more than 0")
         try:
-            self._run(conversation(self.call))
+            self._run([event for event in self.call.events if on_the_line(event)])
         finally:
             if self._playing is not None:
                 self._playing.stop()  # Ctrl-C must not leave the caller talking
 
-    def _run(self, entries: list[Entry]) -> None:
+    def _run(self, events: list[Record]) -> None:
         previous = None
         due = self.clock()
-        for entry in entries:
-            ts = entry.ts
+        for event in events:
+            ts = parse_ts(event.get("ts"))
             if previous is not None and ts is not None:
                 # The cap is on the wait itself, so a slow --speed can't stretch a pause past it either.
                 due += min(max((ts - previous).total_seconds(), 0.0) / self.speed, self.max_gap_s)
             previous = ts or previous
-            self._settle_caller_audio(entry.event)
+            self._settle_caller_audio(event)
             due = max(due, self.clock())  # time spent listening counts towards the gap
             self._wait_until(due)
-            for renderable in entry.renderables:
-                self.show(renderable)
-            kind = entry.event["type"]
-            if kind == "context":
-                self._context = entry.event
-            elif kind == "operator":
-                self._speak_operator(str(entry.event.get("text") or ""))
-            elif kind == "caller":
-                self._start_caller_audio(entry.event)
+            self.show(event)
+            if event["type"] == "context":
+                self._context = event
+            elif event["type"] == "operator":
+                self._speak_operator(str(event.get("text") or ""))
+            elif event["type"] == "caller":
+                self._start_caller_audio(event)
             due = max(due, self.clock())
         self._settle_caller_audio(None)
 
@@ -218,33 +168,37 @@ class Replay:
         if delay > 0:
             self.sleep(delay)
 
-    def _settle_caller_audio(self, event: dict[str, Any] | None) -> None:
+    def _settle_caller_audio(self, event: Record | None) -> None:
         """Before the next thing happens the caller finishes speaking, or is cut off where it was then."""
         if self._playing is None:
             return
         playing, self._playing = self._playing, None
         cut = barge_in(event) if event is not None else None
         if cut is not None:
-            self._wait_until(self._playing_since + cut[0])
+            # Where the business cut in, in the audio as it is played now.
+            self._wait_until(self._playing_since + cut[0] / max(self.speed, 1.0))
             playing.stop()
         else:
             playing.wait()
 
     def _play(self, clip: Clip) -> Playback | None:
+        from callersim_cli.audio_codec import faster
+
         if self.player is None or not clip.pcm:
             return None
         try:
-            return self.player.play(clip)
+            return self.player.play(faster(clip, self.speed))
         except PlayerError as exc:
             self.say_once("player", f"No sound ({exc}); replaying text only.")
             self.player = None
             return None
 
-    def _start_caller_audio(self, event: dict[str, Any]) -> None:
+    def _start_caller_audio(self, event: Record) -> None:
         if self.player is None:
             return
         name = event.get("audio")
         if not name:
+            self._speak_unsaved(str(event.get("text") or ""))
             return
         path = find_audio(self.call, name, self.audio_dir, self._context)
         if path is None:
@@ -259,14 +213,33 @@ class Replay:
             self._playing = self._play(clip)
             self._playing_since = self.clock()
 
+    def _speak_unsaved(self, text: str) -> None:
+        """A reply kept without its audio (no --save-mp3): said in the offline voice, told once."""
+        if not text.strip():
+            return
+        kept = "The caller's audio was not kept with this call (chat --save-mp3 keeps it)"
+        if self.caller_voice is None:
+            offer = (
+                f"; for the offline voice to speak it: {self.why_no_caller_voice}"
+                if self.why_no_caller_voice
+                else ""
+            )
+            self.say_once("unsaved", kept + offer + ".")
+            return
+        self.say_once("unsaved", f"{kept}; the offline voice speaks its lines.")
+        clip = voice_line(self.caller_voice, text, "caller", self.say_once)
+        if clip is None:
+            self.caller_voice = None  # it failed: told once, and not asked again
+            return
+        self._playing = self._play(clip)
+        self._playing_since = self.clock()
+
     def _speak_operator(self, text: str) -> None:
         if self.player is None or self.operator_voice is None or not text.strip():
             return
-        try:
-            clip = self.operator_voice.synthesize(text)
-        except CallersimError as exc:
-            self.say_once("operator-voice", f"The business's lines are not voiced: {exc}")
-            self.operator_voice = None
+        clip = voice_line(self.operator_voice, text, "business", self.say_once)
+        if clip is None:
+            self.operator_voice = None  # it failed: told once, and not asked again
             return
         playback = self._play(clip)
         if playback is not None:
@@ -283,174 +256,104 @@ def load_clip(path: Path, say_once: Callable[[str, str], None]) -> Clip | None:
         return None
 
 
-# --- exporting ------------------------------------------------------------------------------------------
+# --- the command ----------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ExportResult:
-    path: Path
-    duration_s: float  # of the audio put in, before MP3 framing
-    saved_replies: int  # caller replies taken from their saved MP3
-    voiced_lines: int  # lines synthesized now (either side)
-    silent_lines: int  # operator lines that stand as silence
+@dataclass
+class ReplayOptions:
+    call_id: str = flag(
+        default=dataclasses.MISSING,
+        metavar="ID|PATH",
+        help="A call ID (or unique prefix), last, -N, or a file.",
+    )
+    speed: float = flag(
+        "--speed", default=1.0, min=0.01, help="Play faster (2 = twice as fast); pauses are capped anyway."
+    )
+    no_audio: bool = flag("--no-audio", default=False, help="Print only; play nothing.")
+    audio_dir: Path | None = flag(
+        "--audio-dir", help="Where the caller's MP3s are (the folder given to --save-mp3)."
+    )
+    voice_operator: str | None = flag(
+        "--voice-operator",
+        envvar="CALLERSIM_VOICE_OPERATOR",
+        help="ElevenLabs voice ID for the business's lines [offline: piper, retuned].",
+    )
+    export: Path | None = flag(
+        "--export", help="Write the whole call, both sides, as one MP3 (nothing plays)."
+    )
+    player: str = flag(
+        "--player",
+        default="auto",
+        envvar="CALLERSIM_PLAYER",
+        choices=PLAYERS.choices,
+        help="Audio player; auto takes the first that works.",
+    )
 
 
-def export_call(
-    call: KeptCall,
-    out: Path,
-    *,
-    audio_dir: Path | None = None,
-    operator_voice: Voice | None = None,
-    caller_voice: Voice | None = None,
-    why_no_voice: str | None = None,
-    notice: Callable[[str], None] = lambda message: None,
-) -> ExportResult:
-    """Write the whole call, both sides in order, as one MP3 at ``out`` (atomically).
-
-    Caller replies are their saved MP3s (cut where the business cut in), else voiced by ``caller_voice``;
-    operator lines are voiced by ``operator_voice``, else a short silence. ``why_no_voice`` is why a
-    voice is missing (from ``open_voices``), to say if that leaves nothing to hear. Raises
-    ``UsageError`` when there is no audio at all to write, or ``out`` can't be written.
-    """
-    from callersim_cli.audio_codec import decode_mp3, dtmf_clip, join_mp3, silence
-
-    refuse_folder(out)  # said now, not after every line has been voiced
-    said: set[str] = set()
-    voice_errors: list[str] = []
-
-    def say_once(key: str, message: str) -> None:
-        if key not in said:
-            said.add(key)
-            notice(message)
-
-    # Saved replies are decoded first: their rate becomes the export's, so they go in as received.
-    saved: dict[int, Clip] = {}
-    context: dict[str, Any] | None = None
-    for index, event in enumerate(call.events):
-        if event["type"] == "context":
-            context = event
-        elif event["type"] == "caller" and event.get("audio"):
-            path = find_audio(call, event["audio"], audio_dir, context)
-            if path is None:
-                say_once(
-                    "missing",
-                    f"Some caller audio ({event['audio']}) was not found; use --audio-dir DIR "
-                    "(the folder given to --save-mp3).",
-                )
-                continue
-            try:
-                saved[index] = decode_mp3(path.read_bytes())
-            except (OSError, ValueError) as exc:
-                say_once(f"bad:{path}", f"Skipping {path}: {exc}")
-    rate = next(iter(saved.values())).sample_rate if saved else DEFAULT_RATE
-
-    def voiced(voice: Voice | None, text: str, side: str) -> Clip | None:
-        if voice is None or not text.strip():
-            return None
-        try:
-            return voice.synthesize(text)
-        except CallersimError as exc:
-            voice_errors.append(str(exc))
-            say_once(f"voice:{side}", f"The {side}'s lines are not voiced: {exc}")
-            return None
-
-    parts: list[Clip] = []
-    last_caller: int | None = None  # index into parts of the last caller reply, for a barge-in to cut
-    counts = {"saved": 0, "voiced": 0, "silent": 0, "tones": 0, "lines": 0}
-    for index, event in enumerate(call.events):
-        kind = event["type"]
-        text = str(event.get("text") or "")
-        counts["lines"] += kind in ("operator", "caller") and bool(text.strip())
-        if kind == "operator":
-            clip = voiced(operator_voice, text, "business")
-            counts["voiced" if clip is not None else "silent"] += 1
-            _append_turn(parts, clip or silence(OPERATOR_SILENCE_S, rate), rate)
-            last_caller = None
-        elif kind == "caller":
-            if index in saved:
-                clip = saved[index]
-                counts["saved"] += 1
-            else:
-                spoken = voiced(caller_voice, text, "caller")
-                counts["voiced"] += spoken is not None
-                pieces = [p for p in (spoken,) if p is not None]
-                if event.get("dtmf"):
-                    # Keys a phone does not have make no tone.
-                    with contextlib.suppress(ValueError):
-                        pieces.append(dtmf_clip(str(event["dtmf"]), rate))
-                        counts["tones"] += 1
-                clip = _concat([_at_rate(p, rate) for p in pieces], rate) if pieces else None
-            if clip is not None:
-                last_caller = _append_turn(parts, clip, rate)
-        elif (cut := barge_in(event)) is not None and last_caller is not None:
-            parts[last_caller] = _cut(parts[last_caller], cut[0])
-            last_caller = None
-    if counts["saved"] + counts["voiced"] + counts["tones"] == 0:
-        raise UsageError(
-            _nothing_to_export(call, counts["lines"], "missing" in said, voice_errors, why_no_voice)
-        )
-    write_file(out, join_mp3(_coalesce(parts, rate)))
-    duration = sum(p.duration_s for p in parts)
-    return ExportResult(out, duration, counts["saved"], counts["voiced"], counts["silent"])
-
-
-def _nothing_to_export(
-    call: KeptCall, lines: int, audio_missing: bool, voice_errors: list[str], why_no_voice: str | None
-) -> str:
-    """Why an export would be silence only: the true reason, not a guess at one."""
-    start = f"Nothing to export: call {call.id}"
-    if lines == 0:
-        return f"{start} has no lines said in it and no keys pressed"
-    saved = "has no saved caller audio" + (" (see --audio-dir)" if audio_missing else "")
-    if voice_errors:
-        return f"{start} {saved}, and the voice failed: {voice_errors[0]}"
-    return f"{start} {saved} and no voice to speak it ({why_no_voice or INSTALL_HINT})"
-
-
-def _at_rate(clip: Clip, rate: int) -> Clip:
-    from callersim_cli.audio_codec import resample
-
-    return resample(clip, rate)
-
-
-def _concat(clips: list[Clip], rate: int) -> Clip:
-    return Clip(pcm=b"".join(c.pcm for c in clips), sample_rate=rate)
-
-
-def _append_turn(parts: list[Clip], clip: Clip, rate: int) -> int:
-    """Add a pause (between speakers) and ``clip``; returns the clip's index in ``parts``."""
-    from callersim_cli.audio_codec import silence
-
-    if parts:
-        parts.append(silence(TURN_PAUSE_S, rate))
-    parts.append(clip)
-    return len(parts) - 1
-
-
-def _cut(clip: Clip, heard_s: float) -> Clip:
-    """What the business let the caller say before cutting in."""
-    keep = max(0, round(heard_s * clip.sample_rate)) * SAMPLE_WIDTH
-    if keep >= len(clip.pcm):
-        return clip
-    return Clip(pcm=clip.pcm[:keep], sample_rate=clip.sample_rate)
-
-
-def _coalesce(parts: list[Clip], rate: int) -> list[Clip]:
-    """Runs of PCM-only clips (pauses, voiced lines) as one clip each at ``rate``.
-
-    ``join_mp3`` encodes each PCM part on its own, and every encoding adds the encoder's delay and
-    padding (tens of ms): a pause, a line and a pause encoded once add it once.
-    """
-    out: list[Clip] = []
-    run: list[Clip] = []
-    for part in parts:
-        if part.mp3 is not None:
-            if run:
-                out.append(_concat(run, rate))
-                run = []
-            out.append(part)
+def run_replay(options: ReplayOptions, env: Environment) -> int:
+    """Replay or export the call ``options`` name; the twin of ``run_chat``. Returns the exit code."""
+    try:
+        call = find_call(options.call_id, env.calls_dir)
+        if options.export is not None:
+            _export(call, options, env)
         else:
-            run.append(_at_rate(part, rate))
-    if run:
-        out.append(_concat(run, rate))
-    return out
+            _replay(call, options, env)
+    except CallersimError as exc:
+        env.error(str(exc))
+        if env.debug:
+            env.traceback()
+        return ExitCode.USAGE
+    return ExitCode.OK
+
+
+def _voices(options: ReplayOptions, env: Environment, *, with_caller: bool) -> ReplayVoices:
+    return open_voices(
+        operator_voice_id=options.voice_operator,
+        keys=env.keys,
+        base_url=env.get("ELEVENLABS_BASE_URL"),
+        with_caller=with_caller,
+    )
+
+
+def _export(call: KeptCall, options: ReplayOptions, env: Environment) -> None:
+    from callersim_cli.export import export_call
+
+    assert options.export is not None
+    voices = _voices(options, env, with_caller=True)
+    result = export_call(
+        call,
+        options.export,
+        audio_dir=options.audio_dir,
+        operator_voice=voices.operator,
+        caller_voice=voices.caller,
+        why_no_voice=voices.why_not,
+        notice=env.notice,
+    )
+    unvoiced = f": {voices.why_not}" if voices.why_not and voices.operator is None else ""
+    silent = f", {result.silent_lines} business lines as silence{unvoiced}" if result.silent_lines else ""
+    env.notice(f"Wrote {result.path} ({result.duration_s:.1f} s{silent})")
+
+
+def _replay(call: KeptCall, options: ReplayOptions, env: Environment) -> None:
+    from callersim_cli import views
+    from callersim_cli.players import open_player
+
+    view = views.CallView(call.label)
+
+    def show(event: Record) -> None:
+        for piece in view.pieces(event):
+            env.out.print(views.to_rich(piece))
+
+    replay = Replay(call, show, env.notice, audio_dir=options.audio_dir, speed=options.speed)
+    if not options.no_audio:
+        replay.player, why = open_player(options.player)
+        if replay.player is None:
+            env.notice(f"No sound ({why}); replaying text only.")
+        else:
+            unsaved = any(e["type"] == "caller" and not e.get("audio") and e.get("text") for e in call.events)
+            voices = _voices(options, env, with_caller=unsaved)
+            replay.operator_voice, replay.caller_voice = voices.operator, voices.caller
+            replay.why_no_caller_voice = voices.why_not
+            if voices.why_not and voices.operator is None:
+                env.notice(f"The business's lines are not voiced ({voices.why_not}).")
+    replay.run()

@@ -1,6 +1,8 @@
 """Scenario files: a call's business, goal, caller persona and settings, kept in TOML to repeat the call.
 
-``callersim chat --file pizza.toml`` reads one; flags given on the command line override it. Every
+``CallSettings`` is the one list of what a call is: each field is a ``chat`` option and, where it says
+``in_file``, a key of the file, checked by the field's type and allowed values (which come from the
+registries). ``callersim chat --file pizza.toml`` reads one; flags on the command line override it. Every
 mistake in the file is reported as one line naming the file, the line and the key, before anything
 starts. ``tomllib`` gives no positions for keys, so they are found by scanning the text (``_key_lines``).
 """
@@ -10,48 +12,87 @@ from __future__ import annotations
 import difflib
 import re
 import sys
+import typing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from callersim_cli.engines import DEFAULT_OPENAI_MODEL, ENGINES
 from callersim_cli.errors import UsageError
+from callersim_cli.options import flag, flags
 from callersim_cli.persona import TRAIT_LEVELS, Persona
+from callersim_cli.voices import VOICES
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-# Choices are spelled out here rather than read from the registries, so that reading a file never
-# imports an engine or a voice; "auto" and "none" are the CLI's own words.
-ENGINE_CHOICES = ("auto", "openai", "offline")
-TTS_CHOICES = ("auto", "elevenlabs", "piper", "none")
 
-TOP_LEVEL_TEXT_KEYS = ("description", "scenario", "engine", "model", "base_url", "voice", "tts", "tts_model")
 # Words must be quoted (``name = 5`` is a slip, not a name); numbers a caller reads out may be bare.
 PERSONA_TEXT_KEYS = ("name", "address", "date_of_birth", "email")
 PERSONA_NUMBER_KEYS = ("phone", "account_number")
 PERSONA_TRAIT_KEYS = ("patience", "talkativeness")
 
 
-@dataclass(frozen=True)
-class ScenarioFile:
-    """What a scenario file says; None where it says nothing."""
-
-    path: Path
-    description: str | None = None
-    scenario: str | None = None
-    engine: str | None = None
-    model: str | None = None
-    base_url: str | None = None
-    seed: int | None = None
-    voice: str | None = None
-    tts: str | None = None
-    tts_model: str | None = None
-    persona: Persona | None = None
+def _auto(registry_names: list[str]) -> str:
+    return f"auto is the first of {', '.join(registry_names)} that can run here"
 
 
-def load_scenario_file(path: Path) -> ScenarioFile:
+@dataclass
+class CallSettings:
+    """What a call is: who the caller rings, what it wants, and with what. None where nothing says."""
+
+    description: str | None = flag("--description", "-d", help="The business being called.", in_file=True)
+    scenario: str | None = flag(
+        "--scenario", "-s", help="The caller's goal, e.g. 'order a large pepperoni pizza'.", in_file=True
+    )
+    engine: str | None = flag(
+        "--engine",
+        help=f"Caller engine; {_auto(ENGINES.names())}.",
+        envvar="CALLERSIM_ENGINE",
+        choices=ENGINES.choices,
+        in_file=True,
+    )
+    model: str | None = flag(
+        "--model",
+        help=f"Chat model for the openai engine [{DEFAULT_OPENAI_MODEL}].",
+        envvar="CALLERSIM_MODEL",
+        in_file=True,
+    )
+    base_url: str | None = flag(
+        "--base-url",
+        help="An OpenAI-compatible server (Ollama, vLLM, LM Studio...).",
+        envvar="OPENAI_BASE_URL",
+        in_file=True,
+    )
+    seed: int | None = flag("--seed", help="Seed for the invented persona and offline caller.", in_file=True)
+    tts: str | None = flag(
+        "--tts",
+        help=f"Voice; {_auto(VOICES.names())}, else none.",
+        envvar="CALLERSIM_TTS",
+        choices=VOICES.choices,
+        in_file=True,
+    )
+    voice: str | None = flag(
+        "--voice", help="ElevenLabs voice ID [JBFqnCBsd6RMkjVDRZzb].", envvar="CALLERSIM_VOICE", in_file=True
+    )
+    tts_model: str | None = flag("--tts-model", help="ElevenLabs model [eleven_turbo_v2_5].", in_file=True)
+    persona: Persona | None = None  # only from a file: the [persona] table
+
+
+def file_keys() -> dict[str, tuple[type, tuple[str, ...] | None]]:
+    """The top-level keys a file may set (besides [persona]): name -> (type, allowed values or None)."""
+    hints = typing.get_type_hints(CallSettings)
+    keys = {}
+    for field, how in flags(CallSettings):
+        if how.in_file:
+            kind = next(t for t in typing.get_args(hints[field.name]) if t is not type(None))
+            keys[field.name] = (kind, how.choices() if how.choices else None)
+    return keys
+
+
+def load_scenario_file(path: Path) -> CallSettings:
     """Read and check ``path``. Raises ``UsageError`` with one line: file, line, key and what is wrong."""
     label = str(path)
     try:
@@ -68,7 +109,7 @@ def load_scenario_file(path: Path) -> ScenarioFile:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(_describe_toml_error(label, text, exc)) from None
-    return _Checker(label, text).check(Path(path), data)
+    return _Checker(label, text).check(data)
 
 
 # --- checking -------------------------------------------------------------------------------------------
@@ -92,24 +133,26 @@ class _Checker:
                 return line
         return None
 
-    def check(self, path: Path, data: dict[str, Any]) -> ScenarioFile:
-        allowed = (*TOP_LEVEL_TEXT_KEYS, "seed", "persona")
-        self.reject_unknown(data, allowed, ())
+    def check(self, data: dict[str, Any]) -> CallSettings:
+        keys = file_keys()
+        self.reject_unknown(data, (*keys, "persona"), ())
         values: dict[str, Any] = {}
-        for key in TOP_LEVEL_TEXT_KEYS:
-            if key in data:
-                values[key] = self.text(data[key], (key,))
-        for key, choices in (("engine", ENGINE_CHOICES), ("tts", TTS_CHOICES)):
-            if key in values and values[key] not in choices:
-                raise self.fail((key,), f"'{key}' must be one of {_or(choices)}, not {values[key]!r}")
-        if "seed" in data:
-            seed = data["seed"]
-            if isinstance(seed, bool) or not isinstance(seed, int):
-                raise self.fail(("seed",), f"'seed' must be a whole number, not {_kind(seed)}")
-            values["seed"] = seed
+        for key, (kind, choices) in keys.items():
+            if key not in data:
+                continue
+            value = data[key]
+            if kind is int:
+                if isinstance(value, bool) or not isinstance(value, int):
+                    raise self.fail((key,), f"'{key}' must be a whole number, not {_kind(value)}")
+            else:
+                value = self.text(value, (key,))
+            # The registries hold import paths, not backends: reading them imports no engine or voice.
+            if choices is not None and value not in choices:
+                raise self.fail((key,), f"'{key}' must be one of {_or(choices)}, not {value!r}")
+            values[key] = value
         if "persona" in data:
             values["persona"] = self.persona(data["persona"])
-        return ScenarioFile(path=path, **values)
+        return CallSettings(**values)
 
     def persona(self, table: Any) -> Persona:
         where = ("persona",)

@@ -12,15 +12,18 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from callersim_cli.actions import CallerEvent
+from callersim_cli.backends import release
 from callersim_cli.conversation import Context, Conversation, Reply
 from callersim_cli.errors import CallEndedError, CallersimError
+from callersim_cli.records import ContextRecord, EndRecord, Record, now_iso
 
 if TYPE_CHECKING:
+    from callersim_cli.judges import Judge
+    from callersim_cli.records import TranscriptWriter
     from callersim_cli.speech import Speaker, SpokenReply
-    from callersim_cli.transcript import TranscriptWriter
 
 
 @dataclass(frozen=True)
@@ -42,14 +45,17 @@ class CallSummary:
     verdict_error: str | None = None
     audio_played: bool = True  # False: first audio is when the first clip was ready, not heard
 
-    def as_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "turns": self.turns,
-            "duration_s": round(self.duration_s, 3),
-            "keys": self.keys,
-            "hung_up": self.hung_up,
-            "end_reason": self.end_reason,
-        }
+    def record(self) -> EndRecord:
+        """The call's ``end`` event."""
+        out = EndRecord(
+            type="end",
+            ts=now_iso(),
+            turns=self.turns,
+            duration_s=round(self.duration_s, 3),
+            keys=self.keys,
+            hung_up=self.hung_up,
+            end_reason=self.end_reason,
+        )
         if self.first_audio_median_s is not None:
             out["first_audio_median_s"] = round(self.first_audio_median_s, 4)
             out["first_audio_worst_s"] = round(self.first_audio_worst_s or 0.0, 4)
@@ -75,7 +81,8 @@ class CallSession:
     """Runs turns of one call (and of the calls after a /reset) and keeps their record.
 
     The record goes to ``transcript`` (one writer for every call of the session), or to the writer that
-    ``open_transcript`` gives for each call (one file per call).
+    ``open_transcript`` gives for each call (one file per call); ``record`` holds the events of the call
+    going on, kept or not.
     """
 
     def __init__(
@@ -86,7 +93,7 @@ class CallSession:
         transcript: TranscriptWriter | None = None,
         open_transcript: TranscriptOpener | None = None,
         seed: int | None = None,
-        judge: bool = True,
+        judge: Judge | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.conversation = conversation
@@ -96,10 +103,11 @@ class CallSession:
         self.seed = seed
         self.judge = judge
         self._clock = clock
-        self._started = clock()
+        self._started: float | None = None  # at the first operator line: waiting to begin is no call
         self._spoken: list[_Spoken] = []
         self._summary: CallSummary | None = None  # set once the call has ended
         self.last_operator_line: str | None = None
+        self.record: list[Record] = []
         self._record_context()
 
     # --- the call -----------------------------------------------------------------------------------
@@ -109,23 +117,28 @@ class CallSession:
         engine = self.conversation.engine
         return f"{engine.name} ({engine.model})"
 
+    def _write(self, record: Record) -> None:
+        self.record.append(record)
+        if self.transcript:
+            self.transcript.write(record)
+
     def _record_context(self) -> None:
         ctx = self.conversation.context
-        if self.transcript:
-            fields: dict[str, Any] = {
-                "description": ctx.description,
-                "scenario": ctx.scenario,
-                "engine": self.conversation.engine.name,
-                "model": self.conversation.engine.model,
-            }
-            if self.seed is not None:
-                fields["seed"] = self.seed  # `--seed` with this number makes the same caller again
-            if ctx.persona is not None:
-                fields["persona"] = ctx.persona.details()
-            save_dir = getattr(self.speaker, "save_dir", None)
-            if save_dir is not None:
-                fields["audio_dir"] = str(Path(save_dir).resolve())  # where replay finds the MP3s
-            self.transcript.write("context", **fields)
+        record = ContextRecord(
+            type="context",
+            ts=now_iso(),
+            description=ctx.description,
+            scenario=ctx.scenario,
+            engine=self.conversation.engine.name,
+            model=self.conversation.engine.model,
+        )
+        if self.seed is not None:
+            record["seed"] = self.seed  # `--seed` with this number makes the same caller again
+        if ctx.persona is not None:
+            record["persona"] = ctx.persona.details()
+        if self.speaker is not None and self.speaker.save_dir is not None:
+            record["audio_dir"] = str(Path(self.speaker.save_dir).resolve())  # where replay finds the MP3s
+        self._write(record)
 
     @property
     def ended(self) -> bool:
@@ -141,9 +154,10 @@ class CallSession:
             previous, self.transcript = self.transcript, self._open_transcript(self.conversation.context)
             if previous is not None and previous is not self.transcript:
                 previous.close()
-        self._started = self._clock()
+        self._started = None
         self._spoken = []
         self._summary = None
+        self.record = []
         self._record_context()  # the last operator line is kept: /retry replays it to the new call
 
     def turn(self, operator_line: str) -> Iterator[CallerEvent]:
@@ -157,8 +171,9 @@ class CallSession:
         turn = self.conversation.send(operator_line)  # validates first: refused lines leave no trace
         self.settle_speech(interrupt=True)  # barge-in: the business speaks over the caller
         self.last_operator_line = turn.operator_line
-        if self.transcript:
-            self.transcript.write("operator", text=turn.operator_line)
+        if self._started is None:
+            self._started = self._clock()
+        self._write({"type": "operator", "ts": now_iso(), "text": turn.operator_line})
         spoken = self.speaker.start_reply(turn.started) if self.speaker else None
         try:
             for event in turn:
@@ -168,9 +183,8 @@ class CallSession:
         except BaseException as exc:
             if spoken:
                 spoken.interrupt()
-            if self.transcript:
-                message = str(exc) if isinstance(exc, CallersimError) else "Turn cancelled"
-                self.transcript.write("error", message=message)
+            message = str(exc) if isinstance(exc, CallersimError) else "Turn cancelled"
+            self._write({"type": "error", "ts": now_iso(), "message": message})
             raise
         if spoken:
             spoken.finish()
@@ -181,16 +195,17 @@ class CallSession:
         self._record_reply(turn.reply, spoken)
 
     def _record_reply(self, reply: Reply, spoken: SpokenReply | None) -> None:
-        if not self.transcript:
-            return
         audio = spoken.audio_path.name if spoken and spoken.audio_path else None
-        self.transcript.write(
-            "caller",
-            text=reply.text,
-            dtmf=reply.dtmf,
-            hangup=reply.hangup,
-            timings=reply.timings.as_dict(),
-            audio=audio,
+        self._write(
+            {
+                "type": "caller",
+                "ts": now_iso(),
+                "text": reply.text,
+                "dtmf": reply.dtmf,
+                "hangup": reply.hangup,
+                "timings": reply.timings.as_dict(),
+                "audio": audio,
+            }
         )
 
     def settle_speech(self, *, interrupt: bool, timeout: float | None = None) -> None:
@@ -212,15 +227,19 @@ class CallSession:
             )
             if exchange is not None and reply.first_audio_s is not None:
                 exchange.reply.timings.first_audio_s = reply.first_audio_s
-            if self.transcript and (reply.duration_s > 0 or reply.interrupted):
-                self.transcript.write(
-                    "audio",
-                    turn=item.turn,
-                    file=reply.audio_path.name if reply.audio_path else None,
-                    first_audio_s=round(reply.first_audio_s, 4) if reply.first_audio_s is not None else None,
-                    duration_s=round(reply.duration_s, 3),
-                    heard_s=round(reply.heard_s, 3),
-                    interrupted=reply.interrupted,
+            if reply.duration_s > 0 or reply.interrupted:
+                first = reply.first_audio_s
+                self._write(
+                    {
+                        "type": "audio",
+                        "ts": now_iso(),
+                        "turn": item.turn,
+                        "file": reply.audio_path.name if reply.audio_path else None,
+                        "first_audio_s": round(first, 4) if first is not None else None,
+                        "duration_s": round(reply.duration_s, 3),
+                        "heard_s": round(reply.heard_s, 3),
+                        "interrupted": reply.interrupted,
+                    }
                 )
 
     # --- the end of a call --------------------------------------------------------------------------
@@ -233,17 +252,16 @@ class CallSession:
         ]
         summary = CallSummary(
             turns=len(conv.exchanges),
-            duration_s=self._clock() - self._started,
+            duration_s=self._clock() - self._started if self._started is not None else 0.0,
             keys=keys,
             hung_up=conv.hung_up,
             end_reason=end_reason,
             first_audio_median_s=statistics.median(ttfa) if ttfa else None,
             first_audio_worst_s=max(ttfa) if ttfa else None,
         )
-        judge = getattr(conv.engine, "verdict", None)
-        if self.judge and judge is not None and conv.exchanges:
+        if self.judge is not None and conv.exchanges:
             try:
-                summary.verdict = Verdict(*judge(conv.context, conv.messages))
+                summary.verdict = Verdict(*self.judge.verdict(conv.context, conv.messages))
             except CallersimError as exc:
                 summary.verdict_error = str(exc)  # the call happened; only its judgement is missing
             except KeyboardInterrupt:
@@ -257,19 +275,17 @@ class CallSession:
             return self._summary
         self.settle_speech(interrupt=end_reason == "interrupted")
         self._summary = self.summary(end_reason)
-        if self.transcript:
-            self.transcript.write("end", **self._summary.as_dict())
+        self._write(self._summary.record())
         return self._summary
 
     def close(self) -> None:
-        # The session was handed its engine and voice for the whole session, so it closes them: they may
-        # hold connections (the SDKs' HTTP clients).
+        # The session was handed its engine, judge and voice for the whole session, so it closes them:
+        # they may hold connections (the SDKs' HTTP clients).
         if self.speaker:
             self.speaker.close()
-        for backend in (self.conversation.engine, self.speaker.voice if self.speaker else None):
-            close = getattr(backend, "close", None)
-            if close is not None:
-                close()
+            if self.speaker.voice is not None:
+                self.speaker.voice.close()
+        release(self.conversation.engine, self.judge)
         if self.transcript:
             self.transcript.close()
 

@@ -8,32 +8,29 @@ parsed as markup.
 from __future__ import annotations
 
 import contextlib
-import os
 import re
 import sys
-import traceback as tb
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
-from rich.console import Console
-from rich.panel import Panel
+from rich.console import RenderableType
 from rich.status import Status
 from rich.table import Table
 from rich.text import Text
 
+from callersim_cli import views
 from callersim_cli.actions import CallerEvent, HangUp, Press, Speech
-from callersim_cli.redact import Redactor
+from callersim_cli.environment import Environment
 from callersim_cli.session import CallSummary
 
-CALLER_STYLE = "bold green"
-CALLER_PREFIX = "caller › "
-ACTION_STYLE = "cyan"
+CALLER_PREFIX = views.PREFIXES["caller"]
 
 
 class Terminal:
     def __init__(
         self,
+        env: Environment,
         *,
         stdin: TextIO | None = None,
         interactive: bool | None = None,
@@ -46,12 +43,13 @@ class Terminal:
         # A script piped in while a person watches: show which line each reply answers.
         self.echo_operator = not interactive and sys.stdout.isatty()
         # Error lines may quote what a server said; keys never reach the screen.
-        self.redact = Redactor([os.environ.get("OPENAI_API_KEY"), os.environ.get("ELEVENLABS_API_KEY")])
-        no_color = bool(os.environ.get("NO_COLOR"))
-        self.out = Console(highlight=False, no_color=no_color, soft_wrap=True)
-        self.err = Console(stderr=True, highlight=False, no_color=no_color, soft_wrap=True)
+        self.env = env
+        self.redact = env.redact
+        self.out = env.out
+        self.err = env.err
         self._history_path = history_path
         self._session = None  # the prompt_toolkit session, made on first use
+        self._commands: list[str] = []  # what Tab completes after a "/"
         self._mid_line = False  # a streamed reply is being printed on the current line
         self._held_space = ""
         self._partial_word = ""  # the start of a word whose end has not streamed in yet
@@ -60,26 +58,29 @@ class Terminal:
 
     # --- input ----------------------------------------------------------------------------------------
 
-    def read_line(self, toolbar: Callable[[], str] | None = None) -> str | None:
-        """The next operator line; None at end of input. Ctrl-C raises KeyboardInterrupt."""
+    def read_line(self, toolbar: Callable[[], str] | None = None, commands: Sequence[str] = ()) -> str | None:
+        """The next operator line; None at end of input. Ctrl-C raises KeyboardInterrupt. On a terminal,
+        Tab completes ``/`` and the start of one of ``commands``."""
         if not self.interactive:
             line = self.stdin.readline()
             return None if line == "" else line.rstrip("\n")
         session = self._prompt_session()
+        self._commands[:] = commands
         try:
             return session.prompt([("class:prompt", "business › ")], bottom_toolbar=toolbar)
         except EOFError:
             return None
 
     def ask(self, question: str) -> str | None:
-        """Ask for a value (a missing description); None when there is no one to ask."""
+        """Ask for a value (a missing description); None when there is no one to ask, or at Ctrl-D.
+        Ctrl-C raises KeyboardInterrupt: the user wants out, not an empty answer."""
         if not self.interactive:
             return None
         from prompt_toolkit import prompt
 
         try:
             return prompt(question)
-        except (EOFError, KeyboardInterrupt):
+        except EOFError:
             return None
 
     def _prompt_session(self):
@@ -96,7 +97,9 @@ class Terminal:
                 except OSError:
                     pass  # a read-only data dir costs the history across runs, not the call
             style = Style.from_dict({"prompt": "bold ansiblue", "bottom-toolbar": "noreverse ansigray"})
-            self._session = PromptSession(history=history, style=style)
+            self._session = PromptSession(
+                history=history, style=style, completer=_slash_completer(self._commands)
+            )
         return self._session
 
     # --- the caller -----------------------------------------------------------------------------------
@@ -110,14 +113,14 @@ class Terminal:
                 if not text:
                     return
                 if self.interactive:
-                    self.out.print(Text(CALLER_PREFIX, style=CALLER_STYLE), end="")
+                    self.out.print(Text(CALLER_PREFIX, style=views.STYLES["caller"]), end="")
                     self._column = len(CALLER_PREFIX)
                 self._mid_line = True
             self._stream_words(text)
         elif isinstance(event, Press):
-            self._action(f"☎ presses {event.digits}")
+            self._action(views.action(views.pressed(event.digits)))
         elif isinstance(event, HangUp):
-            self._action("☎ hangs up")
+            self._action(views.action(views.HANGS_UP))
 
     def _stream_words(self, text: str, *, final: bool = False) -> None:
         """Print streamed text a whole word at a time.
@@ -148,7 +151,7 @@ class Terminal:
             self.out.file.flush()
 
     def operator(self, line: str) -> None:
-        self.out.print(Text.assemble(("business › ", "bold blue"), line))
+        self.out.print(views.to_rich(views.Piece("said", line, who="business")))
 
     @contextlib.contextmanager
     def typing_hidden(self) -> Iterator[None]:
@@ -175,9 +178,9 @@ class Terminal:
         finally:
             termios.tcsetattr(fd, termios.TCSANOW, saved)
 
-    def _action(self, label: str) -> None:
+    def _action(self, piece: views.Piece) -> None:
         self.end_reply()
-        self.out.print(Text(("  " if self.interactive else "") + label, style=ACTION_STYLE))
+        self.out.print(views.to_rich(piece, nested="  " if self.interactive else ""))
 
     def end_reply(self) -> None:
         self.stop_waiting()
@@ -204,7 +207,7 @@ class Terminal:
 
     def error(self, message: str) -> None:
         self.end_reply()
-        self.err.print(Text(self.redact(message), style="red"))
+        self.env.error(message)
 
     def warning(self, message: str) -> None:
         self.end_reply()
@@ -212,47 +215,38 @@ class Terminal:
 
     def traceback(self) -> None:
         """The exception being handled, for --debug; SDK messages may echo a key, so it is redacted."""
-        self.err.print(Text(self.redact(tb.format_exc()), style="dim"))
+        self.env.traceback()
 
     def notice(self, message: str) -> None:
         """A quiet line about the setup (which engine, which voice)."""
-        self.err.print(Text(message, style="dim"))
+        self.env.notice(message)
 
-    def info(self, message: str | Text) -> None:
+    def info(self, message: str | RenderableType) -> None:
         self.end_reply()
-        self.out.print(message if isinstance(message, Text) else Text(message))
+        self.out.print(Text(message) if isinstance(message, str) else message)
 
     def table(self, table: Table) -> None:
         self.out.print(table)
 
     def summary(self, summary: CallSummary) -> None:
         self.end_reply()
-        grid = Table.grid(padding=(0, 2))
-        grid.add_column(style="dim")
-        grid.add_column()
-        grid.add_row("turns", str(summary.turns))
-        grid.add_row("duration", f"{summary.duration_s:.1f} s")
-        grid.add_row("keys pressed", " ".join(summary.keys) or "none")
-        grid.add_row("ended", summary.end_reason)
-        if summary.first_audio_median_s is not None:
-            label = "first audio" if summary.audio_played else "first audio saved"
-            grid.add_row(
-                label,
-                f"median {summary.first_audio_median_s * 1000:.0f} ms, "
-                f"worst {(summary.first_audio_worst_s or 0) * 1000:.0f} ms",
-            )
-        title = "call summary"
-        border = "blue"
-        if summary.verdict is not None:
-            reached = summary.verdict.goal_reached
-            grid.add_row(
-                "verdict",
-                Text("goal reached" if reached else "goal not reached", style="green" if reached else "red"),
-            )
-            grid.add_row("why", Text(summary.verdict.reason))
-            border = "green" if reached else "red"
-        elif summary.verdict_error is not None:
-            grid.add_row("verdict", Text(f"unavailable: {summary.verdict_error}", style="yellow"))
+        panel = views.to_rich(views.summary(summary.record(), played=summary.audio_played))
         # On a pipe the replies own stdout; the summary goes beside them on stderr.
-        console = self.out if self.interactive else self.err
-        console.print(Panel(grid, title=title, border_style=border, expand=False))
+        (self.out if self.interactive else self.err).print(panel)
+
+
+def _slash_completer(commands: list[str]) -> Any:
+    """A prompt_toolkit completer for the REPL's commands: ``/he`` + Tab is ``/help``. (Built when the
+    prompt is, so that importing this module does not import prompt_toolkit.)"""
+    from prompt_toolkit.completion import Completer, Completion
+
+    class SlashCommands(Completer):
+        def get_completions(self, document: Any, complete_event: Any) -> Iterator[Completion]:
+            typed = document.text_before_cursor
+            if not typed.startswith("/") or " " in typed:
+                return  # what the business says is never completed
+            for name in commands:
+                if name.startswith(typed[1:]):
+                    yield Completion("/" + name, start_position=-len(typed))
+
+    return SlashCommands()

@@ -6,7 +6,7 @@ for, or an error body ``{"detail": {"status", "message"}}``. It records every re
 the first byte, and can be told to fail. Standard library plus lameenc only.
 
     with FakeElevenLabs(ttfb_s=0.2) as server:
-        voice = ElevenLabsVoice(VoiceOptions(api_key="k", base_url=server.base_url))
+        voice = ElevenLabsVoice(ElevenLabsOptions(api_key="k", base_url=server.base_url))
 
 As a script it serves until interrupted (``python tests/fake_elevenlabs.py --ttfb 0.3``).
 """
@@ -22,10 +22,11 @@ import struct
 import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+
+from loopback import LoopbackServer
 
 _PATH = re.compile(r"^/v1/text-to-speech/(?P<voice>[^/]+)(?P<stream>/stream)?$")
 _FORMAT = re.compile(r"^mp3_(?P<rate>\d+)_(?P<kbps>\d+)$")
@@ -60,7 +61,7 @@ class RecordedRequest:
 
 
 @dataclass
-class FakeElevenLabs:
+class FakeElevenLabs(LoopbackServer):
     """The fake server; a context manager that serves on 127.0.0.1 from a background thread."""
 
     ttfb_s: float = 0.0  # wait before the status line: the API's time to first byte
@@ -69,7 +70,6 @@ class FakeElevenLabs:
     known_voices: set[str] | None = None  # when set, any other voice gets 404
     requests: list[RecordedRequest] = field(default_factory=list)
     _failures: list[tuple[int, str, str]] = field(default_factory=list)
-    _server: ThreadingHTTPServer | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def fail_next(self, kind: str, *, message: str | None = None, times: int = 1) -> None:
@@ -80,43 +80,10 @@ class FakeElevenLabs:
 
     @property
     def base_url(self) -> str:
-        if self._server is None:
-            raise RuntimeError("the fake ElevenLabs server is not running")
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://127.0.0.1:{self.port}"
 
-    def start(self) -> FakeElevenLabs:
-        fake = self
-
-        class Handler(_Handler):
-            server_fake = fake
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        # A test that times out leaves a handler sleeping: closing must not wait for it.
-        self._server.daemon_threads = True
-        self._server.block_on_close = False
-        # A short poll keeps shutdown() quick: tests start and stop a server each.
-        threading.Thread(
-            target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name="fake-elevenlabs",
-            daemon=True,
-        ).start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self) -> FakeElevenLabs:
-        return self.start()
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
+    def handler(self) -> type[BaseHTTPRequestHandler]:
+        return type("Handler", (_Handler,), {"server_fake": self})
 
     def _take_failure(self) -> tuple[int, str, str] | None:
         with self._lock:

@@ -8,7 +8,7 @@ In a test::
 
     with FakeOpenAI() as server:
         server.enqueue("Hi, I'd like to book a table.", "[press 2]")
-        engine = OpenAIEngine(EngineOptions(base_url=server.url, api_key="sk-test"))
+        engine = OpenAIEngine(OpenAIOptions(base_url=server.url, api_key="sk-test"))
         ...
         assert server.chat_requests[-1].body["model"] == "gpt-4o-mini"
 
@@ -25,15 +25,15 @@ import itertools
 import json
 import re
 import socket
-import sys
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from loopback import LoopbackServer
 
 __all__ = ["Failure", "FakeOpenAI", "Recorded", "Script", "error_body", "split_tokens"]
 
@@ -139,7 +139,7 @@ def error_body(
     }
 
 
-class FakeOpenAI:
+class FakeOpenAI(LoopbackServer):
     """A Chat Completions server on 127.0.0.1, on an ephemeral port unless one is given.
 
     Replies come from, in order: the function set with ``reply_with``, the queue filled by ``enqueue``,
@@ -173,45 +173,19 @@ class FakeOpenAI:
         self._stopping = threading.Event()
         self._ids = itertools.count(1)
         self._port = port
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
 
     # --- lifecycle -------------------------------------------------------------------------------
 
+    def handler(self) -> type[BaseHTTPRequestHandler]:
+        return type("Handler", (_Handler,), {"fake": self})
+
     def start(self) -> FakeOpenAI:
-        handler = type("Handler", (_Handler,), {"fake": self})
-        self._server = _Server(("127.0.0.1", self._port), handler)
         self._stopping.clear()
-        # A short poll interval: stop() waits up to one interval, once per test.
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, args=(0.02,), name="fake-openai", daemon=True
-        )
-        self._thread.start()
-        return self
+        return super().start()
 
     def stop(self) -> None:
         self._stopping.set()  # wakes handlers sleeping between tokens
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
-
-    def __enter__(self) -> FakeOpenAI:
-        return self.start()
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
-
-    @property
-    def port(self) -> int:
-        if self._server is None:
-            raise RuntimeError("the fake server is not running")
-        return self._server.server_address[1]
+        super().stop()
 
     @property
     def url(self) -> str:
@@ -301,16 +275,6 @@ class FakeOpenAI:
 
     def _new_id(self) -> str:
         return f"chatcmpl-fake{next(self._ids)}"
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True  # a client holding a keep-alive connection must not block stop()
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        # A client dropping its connection (a closed SDK client, a cancelled turn) is normal here;
-        # anything else is a bug in this fake and is printed.
-        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
-            super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):

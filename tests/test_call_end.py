@@ -14,13 +14,14 @@ import pytest
 from cli_helpers import PIZZA, read_jsonl, run_cli
 from conftest import SAMPLES_DIR
 from fake_openai import FakeOpenAI, Script
+from recording import RecordingPlayer
 from scripted import ScriptedEngine
-from test_speech import RecordingPlayer, ToneVoice
+from test_speech import ToneVoice
 
 from callersim_cli.conversation import Context, Conversation, system_prompt
+from callersim_cli.records import TranscriptWriter
 from callersim_cli.session import CallSession
 from callersim_cli.speech import Speaker
-from callersim_cli.transcript import TranscriptWriter
 
 SECRET = "sk-test-SECRETKEY1234567890"
 
@@ -273,3 +274,19 @@ def test_a_kept_call_is_found_listed_and_exported_with_its_saved_audio(tmp_path:
     caller_audio = sum(decode_mp3(p.read_bytes()).duration_s for p in mp3.glob("*.mp3"))
     # Both sides: every saved caller reply, plus the business's lines between them.
     assert decode_mp3(export.read_bytes()).duration_s > caller_audio + 0.4 * len(flow["turns"])
+
+
+def test_a_call_lasts_from_its_first_line_not_from_when_the_prompt_opened() -> None:
+    now = [100.0]
+    session = CallSession(
+        Conversation(Context.create("A bank.", "x"), ScriptedEngine("Hello.", "Bye. [hang up]")),
+        clock=lambda: now[0],
+    )
+    now[0] += 600  # the user read the docs before typing the first line
+    list(session.turn("First Harbor Bank, how can I help?"))
+    now[0] += 4.5
+    list(session.turn("Goodbye."))
+    assert session.end("caller hung up").duration_s == 4.5
+    session.new_call()
+    now[0] += 60
+    assert session.end("quit").duration_s == 0.0  # nothing was said on the new call

@@ -3,6 +3,9 @@ whatever way the user names it, and a transcript torn by a killed process still 
 
 from __future__ import annotations
 
+import json
+import os
+import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -11,10 +14,9 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from callersim_cli import transcript as transcript_module
 from callersim_cli.cli import app
-from callersim_cli.settings import calls_dir
-from callersim_cli.transcript import TranscriptWriter
+from callersim_cli.environment import Environment
+from callersim_cli.records import TranscriptWriter
 
 START = datetime(2025, 5, 1, 14, 15, 30, tzinfo=timezone.utc)
 
@@ -99,37 +101,44 @@ DENTIST: list[Event] = [
 ]
 
 
-def record(
-    path: Path, events: Iterable[Event], monkeypatch: pytest.MonkeyPatch, start: datetime = START
-) -> Path:
+def calls_dir() -> Path:
+    """Where `callersim chat` keeps calls, for this test's environment."""
+    return Environment.read().calls_dir
+
+
+def record(path: Path, events: Iterable[Event], start: datetime = START) -> Path:
     """Write ``events`` with the real TranscriptWriter, each stamped ``start`` + its offset in seconds."""
     writer = TranscriptWriter(path)
     try:
         for offset, event_type, fields in events:
             stamp = (start + timedelta(seconds=offset)).isoformat(timespec="milliseconds")
-            monkeypatch.setattr(
-                transcript_module, "now_iso", lambda stamp=stamp: stamp.replace("+00:00", "Z")
-            )
-            writer.write(event_type, **fields)
+            writer.write({"type": event_type, "ts": stamp.replace("+00:00", "Z"), **fields})
     finally:
         writer.close()
     return path
 
 
 @pytest.fixture
-def kept(monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
+def kept() -> dict[str, Path]:
     """Two kept calls in the calls folder, as `callersim chat` names them: pizza first, dentist newest."""
     folder = calls_dir()
     return {
-        "pizza": record(folder / "20250501-141530-order-a-large-pepperoni-pizza.jsonl", PIZZA, monkeypatch),
+        "pizza": record(folder / "20250501-141530-order-a-large-pepperoni-pizza.jsonl", PIZZA),
         "dentist": record(
-            folder / "20250502-090000-book-a-cleaning.jsonl", DENTIST, monkeypatch, START + timedelta(days=1)
+            folder / "20250502-090000-book-a-cleaning.jsonl", DENTIST, START + timedelta(days=1)
         ),
     }
 
 
 def invoke(*args: str) -> Any:
     return CliRunner().invoke(app, list(args))
+
+
+def on_screen(*args: str) -> str:
+    """What a person at a terminal reads: the command run with stdout a terminal, colours taken out."""
+    result = CliRunner().invoke(app, list(args), obj=Environment(dict(os.environ), terminal=True))
+    assert result.exit_code == 0, result.output
+    return re.sub(r"\x1b\[[0-9;]*m", "", result.stdout)
 
 
 def line_index(lines: list[str], fragment: str) -> int:
@@ -144,10 +153,8 @@ def test_calls_lists_newest_first_with_goal_turns_and_verdict(
 ) -> None:
     monkeypatch.setenv("COLUMNS", "120")
 
-    result = invoke("calls")
+    rows = [line for line in on_screen("calls").splitlines() if line.lstrip().startswith("-")]
 
-    assert result.exit_code == 0, result.output
-    rows = [line for line in result.stdout.splitlines() if line.lstrip().startswith("-")]
     assert len(rows) == 2
     assert "-1" in rows[0] and "Springfield Dental" in rows[0] and "book a cleaning" in rows[0]
     assert "not reached" in rows[0] and " 1 " in rows[0]
@@ -158,11 +165,10 @@ def test_calls_lists_newest_first_with_goal_turns_and_verdict(
 def test_calls_limit(kept: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "120")
 
-    result = invoke("calls", "--limit", "1")
+    shown = on_screen("calls", "--limit", "1")
 
-    assert result.exit_code == 0
-    assert "Springfield Dental" in result.stdout
-    assert "Joe's Pizza" not in result.stdout
+    assert "Springfield Dental" in shown
+    assert "Joe's Pizza" not in shown
 
 
 def test_calls_when_none_were_kept() -> None:
@@ -215,8 +221,8 @@ def test_show_finds_a_call_by_any_name(kept: dict[str, Path], ref: str) -> None:
     assert "goal not reached" in result.stdout
 
 
-def test_show_takes_a_path_anywhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = record(tmp_path / "elsewhere.jsonl", DENTIST, monkeypatch)
+def test_show_takes_a_path_anywhere(tmp_path: Path) -> None:
+    path = record(tmp_path / "elsewhere.jsonl", DENTIST)
 
     result = invoke("show", str(path))
 
@@ -293,10 +299,10 @@ def test_output_without_markdown_is_refused(kept: dict[str, Path], tmp_path: Pat
     assert not (tmp_path / "x.md").exists()
 
 
-def test_a_torn_last_line_is_skipped(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_torn_last_line_is_skipped() -> None:
     # Killed while writing the caller's second reply: the real writer's lines, then half of one, cut
     # inside a UTF-8 character.
-    path = record(calls_dir() / "20250501-141530-order-a-large-pepperoni-pizza.jsonl", PIZZA[:5], monkeypatch)
+    path = record(calls_dir() / "20250501-141530-order-a-large-pepperoni-pizza.jsonl", PIZZA[:5])
     with open(path, "ab") as f:
         f.write('{"type": "caller", "ts": "2025-05-01T14:17:01.000Z", "text": "Café'.encode()[:-1])
 
@@ -316,7 +322,7 @@ def test_a_narrow_screen_cuts_business_and_goal_not_the_rest(
 ) -> None:
     monkeypatch.setenv("COLUMNS", "80")
 
-    rows = [line for line in invoke("calls").stdout.splitlines() if line.lstrip().startswith("-")]
+    rows = [line for line in on_screen("calls").splitlines() if line.lstrip().startswith("-")]
 
     assert all(len(row) <= 80 for row in rows)
     assert "-1" in rows[0] and "not reached" in rows[0] and "Springfield Dent…" in rows[0]
@@ -391,120 +397,70 @@ def test_markdown_to_a_folder_or_a_path_through_a_file_is_one_line(
     assert Path("notes.txt").read_text() == "mine\n"
 
 
-# --- several calls in one file (--transcript PATH with /reset) ------------------------------------------
-
-SEEDED_CONTEXT: dict[str, Any] = {
-    "description": "Springfield Dental",
-    "scenario": "move my appointment",
-    "engine": "offline",
-    "seed": 4242,
-}
-# What `chat --transcript one.jsonl` wrote: the pizza call (its end written twice, as older versions
-# did), /reset, then a second call to the dentist that the business hung up on.
-TWO_CALLS: list[Event] = [
-    *PIZZA[:2],
-    (2.0, "caller", {"text": "A large pepperoni, please.", "dtmf": None, "hangup": False, "timings": {}}),
-    (
-        3.0,
-        "end",
-        {"turns": 1, "end_reason": "interrupted", "goal_reached": False, "reason": "Cut short."},
-    ),
-    (
-        3.5,
-        "end",
-        {"turns": 1, "end_reason": "new call", "goal_reached": True, "reason": "The order was taken."},
-    ),
-    (60.0, "context", SEEDED_CONTEXT),
-    (61.0, "operator", {"text": "Dental office"}),
-    (62.0, "caller", {"text": "I need to move my cleaning.", "dtmf": None, "hangup": False, "timings": {}}),
-    (63.0, "operator", {"text": "We're closed, goodbye."}),
-    (64.0, "caller", {"text": "Oh, okay.", "dtmf": None, "hangup": False, "timings": {}}),
-    (
-        65.0,
-        "end",
-        {"turns": 2, "end_reason": "business hung up", "goal_reached": False, "reason": "Not moved."},
-    ),
-]
+# --- reading calls without a terminal -------------------------------------------------------------------
 
 
-@pytest.fixture
-def two_calls(monkeypatch: pytest.MonkeyPatch) -> Path:
-    return record(calls_dir() / "20250503-100000-order-a-large-pepperoni-pizza.jsonl", TWO_CALLS, monkeypatch)
+def test_kept_calls_are_found_and_read_without_rich(kept: dict[str, Path]) -> None:
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from callersim_cli.records import find_call, list_calls\n"
+        "from callersim_cli.environment import Environment\n"
+        "folder = Environment.read().calls_dir\n"
+        "calls = list_calls(folder)\n"
+        "print(len(calls), calls[0].scenario, len(find_call('-2', folder).events))\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('rich', 'typer', 'prompt_toolkit')))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+
+    assert result.stdout.splitlines() == [f"2 book a cleaning {len(PIZZA)}", "[]"]
 
 
-def test_calls_lists_each_call_of_a_file_as_its_own_row(
-    two_calls: Path, monkeypatch: pytest.MonkeyPatch
+# --- for scripts ----------------------------------------------------------------------------------------
+
+
+def test_piped_calls_are_whole_tab_separated_rows_with_the_id(
+    kept: dict[str, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("COLUMNS", "120")
+    monkeypatch.setenv("COLUMNS", "40")  # a table would cut business and goal; rows for scripts do not
 
     result = invoke("calls")
 
-    rows = [line for line in result.stdout.splitlines() if line.lstrip().startswith("-")]
-    assert len(rows) == 2, result.stdout
-    # Newest first: the dentist call, 2 turns, not reached; then the pizza call, 1 turn, reached by
-    # its last summary.
-    assert "-1" in rows[0] and "Springfield Dental" in rows[0] and " 2 " in rows[0]
-    assert "not reached" in rows[0]
-    assert "-2" in rows[1] and "Joe's Pizza" in rows[1] and " 1 " in rows[1]
-    assert "reached" in rows[1] and "not reached" not in rows[1]
-
-
-def test_show_prints_the_calls_of_a_file_one_after_another(two_calls: Path) -> None:
-    result = invoke("show", two_calls.stem)
-
-    assert result.exit_code == 0, result.output
-    out = result.stdout
-    fragments = [
-        "Joe's Pizza",
-        "caller › A large pepperoni, please.",
-        "call summary",
-        "new call",  # the summary's "ended" row, then the rule between the calls
-        "Springfield Dental",
-        "4242",
-        "business › Dental office",
-        "caller › Oh, okay.",
-        "business hung up",
-        "goal not reached",
+    assert result.exit_code == 0
+    rows = [line.split("\t") for line in result.stdout.splitlines()]
+    assert [row[:3] for row in rows] == [
+        ["-1", "20250502-090000-book-a-cleaning", "1"],
+        ["-2", "20250501-141530-order-a-large-pepperoni-pizza", "1"],
     ]
-    positions = [out.index(fragment) for fragment in fragments]
-    assert positions == sorted(positions)
-    # Two summaries, one per call: the pizza call's first, superseded end is not shown.
-    assert out.count("call summary") == 2
-    assert "Cut short." not in out and "interrupted" not in out
-    assert "The order was taken." in out
+    assert rows[1][4:] == ["Joe's Pizza, a takeaway", "order a large pepperoni pizza", "3", "reached"]
+    assert datetime.fromisoformat(rows[1][3]) == START
+    # The ID is what show takes.
+    assert "business › Press 1 for delivery" in invoke("show", rows[1][1]).stdout
 
 
-def test_minus_n_shows_that_row_of_calls_alone(two_calls: Path) -> None:
-    newest = invoke("show", "-1")
-    before = invoke("show", "-2")
+def test_calls_json(kept: dict[str, Path], tmp_path: Path) -> None:
+    listed = json.loads(invoke("calls", "--json").stdout)
 
-    assert newest.exit_code == 0 and before.exit_code == 0
-    assert f"{two_calls.stem} (call 2 of 2)" in newest.stdout
-    assert "business › Dental office" in newest.stdout and "Joe's Pizza" not in newest.stdout
-    assert f"{two_calls.stem} (call 1 of 2)" in before.stdout
-    assert "Joe's Pizza" in before.stdout and "Dental office" not in before.stdout
-
-
-def test_markdown_of_a_file_of_calls_has_each_call_and_its_seed(two_calls: Path) -> None:
-    md = invoke("show", two_calls.stem, "--markdown").stdout
-
-    assert md.startswith("# Call: order a large pepperoni pizza\n")
-    assert md.count("### Summary") == 2
-    assert "| why | The order was taken. |" in md and "Cut short." not in md
-    assert "## New call" in md and "- **Business:** Springfield Dental" in md
-    assert "- **Seed:** 4242" in md
-    assert "| ended | business hung up |" in md
-    assert md.index("A large pepperoni") < md.index("## New call") < md.index("Dental office")
+    assert [(c["index"], c["id"], c["goal_reached"]) for c in listed] == [
+        ("-1", "20250502-090000-book-a-cleaning", False),
+        ("-2", "20250501-141530-order-a-large-pepperoni-pizza", True),
+    ]
+    assert (
+        listed[1]["business"] == "Joe's Pizza, a takeaway" and listed[1]["reason"] == "The order was taken."
+    )
+    assert listed[1]["turns"] == 3 and Path(listed[1]["path"]) == kept["pizza"]
+    nowhere = Environment({"CALLERSIM_HOME": str(tmp_path / "nothing-kept")})
+    assert json.loads(CliRunner().invoke(app, ["calls", "--json"], obj=nowhere).stdout) == []
 
 
-def test_the_seed_is_shown_in_the_header_when_recorded(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    seeded = record(tmp_path / "seeded.jsonl", [(0.0, "context", SEEDED_CONTEXT)], monkeypatch)
-    plain = record(tmp_path / "plain.jsonl", DENTIST, monkeypatch)
+def test_show_json_has_the_summary_and_every_event(kept: dict[str, Path]) -> None:
+    shown = json.loads(invoke("show", "-2", "--json").stdout)
 
-    header = invoke("show", str(seeded)).stdout.splitlines()
-    md = invoke("show", str(plain), "--markdown").stdout
-
-    assert any(line.split() == ["seed", "4242"] for line in header), header
-    assert "seed" not in invoke("show", str(plain)).stdout and "Seed" not in md
+    assert shown["id"] == "20250501-141530-order-a-large-pepperoni-pizza" and shown["goal_reached"] is True
+    assert [e["type"] for e in shown["events"]] == [kind for _, kind, _ in PIZZA]
+    assert shown["events"][2]["text"] == "Hi, a large pepperoni [bold]please[/bold]."
+    assert (
+        one_line_exit_2(invoke("show", "-1", "--json", "--markdown")) == "--json and --markdown: choose one"
+    )

@@ -47,6 +47,36 @@ def test_help_does_not_import_the_sdks() -> None:
     assert "HEAVY []" in top.stdout and "chat" in top.stdout
 
 
+COMMANDS = ("chat", "init", "calls", "show", "replay")
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_takes_h_and_debug(command: str) -> None:
+    result = run_cli(command, "-h")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"Usage: callersim {command}") and "--debug" in result.stdout
+
+
+def test_debug_shows_the_traceback_behind_the_one_line() -> None:
+    quiet = run_cli("show", "pasta")
+    loud = run_cli("show", "pasta", "--debug")
+    assert quiet.returncode == loud.returncode == 2
+    assert quiet.stderr.startswith("No kept call 'pasta'") and "Traceback" not in quiet.stderr
+    assert (
+        loud.stderr.startswith("No kept call 'pasta'") and "Traceback (most recent call last)" in loud.stderr
+    )
+
+
+def test_shell_completion_can_be_installed_and_completes_commands() -> None:
+    assert "--install-completion" in run_cli("-h").stdout
+    script = run_cli("--show-completion", "bash")
+    assert script.returncode == 0 and "_CALLERSIM_COMPLETE" in script.stdout
+    words = run_cli(
+        env={"_CALLERSIM_COMPLETE": "complete_bash", "COMP_WORDS": "callersim ch", "COMP_CWORD": "1"}
+    )
+    assert words.stdout.split() == ["chat"]
+
+
 def test_piped_lines_are_operator_turns_and_replies_print_plainly(server: FakeOpenAI, tmp_path: Path) -> None:
     server.enqueue("Hi! I'd like to order a large pepperoni pizza.", "Large, please.")
     transcript = tmp_path / "call.jsonl"
@@ -183,6 +213,10 @@ def test_slash_commands_work_in_scripts(server: FakeOpenAI, tmp_path: Path) -> N
     assert result.returncode == 0
     out = result.stdout
     assert "business › Hello" in out and "caller › First answer." in out
+    # /history: the call so far as a record, indented; the engine and goal first.
+    history = out[out.index("goal") : out.index("Second answer.")]
+    assert "order a large pepperoni pizza" in history and "engine" in history
+    assert "  business › Hello\n  caller › First answer.\n" in history
     assert "Second answer." in out and "Third answer." in out
     # /reset started a new call: the last request carries only the new line.
     assert [m["role"] for m in server.chat_requests[-1].body["messages"]] == ["system", "user"]
@@ -201,7 +235,7 @@ def test_offline_engine_is_the_default_without_a_key(tmp_path: Path) -> None:
         input="Thank you for calling Pizza Palace! How can I help you?\n",
     )
     assert result.returncode == 0, result.stderr
-    assert "offline caller" in result.stderr and "OPENAI_API_KEY" in result.stderr
+    assert "Using the offline engine (the openai engine needs OPENAI_API_KEY" in result.stderr
     assert "pepperoni" in result.stdout.lower()
     assert read_jsonl(transcript)[0]["engine"] == "offline"
 

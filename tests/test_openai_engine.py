@@ -23,15 +23,10 @@ from fake_openai import FakeOpenAI, Script
 
 from callersim_cli.actions import HangUp, Press, Speech
 from callersim_cli.conversation import Context, Conversation, system_prompt
-from callersim_cli.engines import DEFAULT_OPENAI_MODEL, EngineOptions
-from callersim_cli.engines.openai_engine import (
-    NO_KEY_PLACEHOLDER,
-    OpenAIEngine,
-    RetryPolicy,
-    parse_verdict,
-    transcript_lines,
-)
-from callersim_cli.errors import EngineError
+from callersim_cli.engines import DEFAULT_OPENAI_MODEL, OpenAIOptions, create_engine
+from callersim_cli.engines.openai_engine import OpenAIEngine
+from callersim_cli.errors import EngineError, UsageError
+from callersim_cli.openai_api import NO_KEY_PLACEHOLDER, OpenAIClient, RetryPolicy, lookup
 
 KEY = "sk-test-SECRET123"
 FAST = RetryPolicy(attempts=3, backoff_s=0.01, max_wait_s=1.0)
@@ -53,7 +48,7 @@ def make_engine(server: FakeOpenAI) -> Iterator[EngineFactory]:
 
     def make(retry: RetryPolicy = FAST, **fields: object) -> OpenAIEngine:
         options = {"base_url": server.url, "api_key": KEY, "timeout_s": 5.0, **fields}
-        engine = OpenAIEngine(EngineOptions(**options), retry=retry)  # type: ignore[arg-type]
+        engine = OpenAIEngine(OpenAIOptions(**options), retry=retry)  # type: ignore[arg-type]
         engines.append(engine)
         return engine
 
@@ -141,9 +136,10 @@ def test_the_environment_is_not_read_for_key_or_url(
     assert [r.bearer for r in server.chat_requests] == [KEY, NO_KEY_PLACEHOLDER]
 
 
-def test_openai_without_a_key_is_refused_before_any_request() -> None:
-    with pytest.raises(EngineError, match="OPENAI_API_KEY"):
-        OpenAIEngine(EngineOptions(api_key=None))
+def test_openai_without_a_key_or_server_is_refused_before_any_request() -> None:
+    with pytest.raises(UsageError) as caught:
+        create_engine("openai", OpenAIOptions(api_key=None))
+    assert str(caught.value) == "The openai engine needs OPENAI_API_KEY, or --base-url for a local server"
 
 
 def test_importing_the_engine_module_does_not_import_openai() -> None:
@@ -216,15 +212,16 @@ def test_bad_key(server: FakeOpenAI, make_engine: EngineFactory) -> None:
 
 
 def test_bad_key_wording_for_openai_itself() -> None:
-    engine = OpenAIEngine(EngineOptions(api_key=KEY))
+    client = OpenAIClient(OpenAIOptions(api_key=KEY))  # what OpenAI itself answers, through the table
     request = httpx2.Request("POST", "https://api.openai.com/v1/chat/completions")
     error = openai.AuthenticationError(
         f"Incorrect API key provided: {KEY}", response=httpx2.Response(401, request=request), body=None
     )
     try:
-        assert str(engine._translate(error)) == "OpenAI rejected the key (401): check OPENAI_API_KEY"
+        assert str(client.translate(error)) == "OpenAI rejected the key (401): check OPENAI_API_KEY"
+        assert lookup(client.failure(error)).retry is False
     finally:
-        engine.close()
+        client.close()
 
 
 def test_unreachable_server_names_the_url(make_engine: EngineFactory) -> None:
@@ -415,106 +412,6 @@ def test_ctrl_c_during_a_slow_turn(server: FakeOpenAI, make_engine: EngineFactor
 
     server.enqueue("Hi there.")
     assert conversation.say("Hello?").text == "Hi there."
-
-
-# --- the verdict ----------------------------------------------------------------------------------
-
-
-def finished_call(server: FakeOpenAI, engine: OpenAIEngine) -> Conversation:
-    server.enqueue("Hi, a large margherita for pickup, please.", "Great, thanks. Bye! [hang up]")
-    conversation = Conversation(CONTEXT, engine)
-    conversation.say("Tony's Pizza, what can I get you?")
-    conversation.say("One large margherita, ready in 20 minutes.")
-    return conversation
-
-
-def test_verdict_parses_the_structured_output(server: FakeOpenAI, make_engine: EngineFactory) -> None:
-    engine = make_engine()
-    conversation = finished_call(server, engine)
-    server.enqueue('{"goal_reached": true, "reason": "The caller ordered a large margherita\\n for pickup."}')
-
-    assert engine.verdict(conversation.context, conversation.messages) == (
-        True,
-        "The caller ordered a large margherita for pickup.",
-    )
-    request = server.chat_requests[-1]
-    assert not request.body.get("stream")
-    assert request.body["model"] == "gpt-4o-mini"
-    schema = request.body["response_format"]["json_schema"]["schema"]
-    assert request.body["response_format"]["type"] == "json_schema"
-    assert set(schema["required"]) == {"goal_reached", "reason"}
-    assert schema["properties"]["goal_reached"] == {"type": "boolean"}
-    judge, transcript = request.messages
-    assert judge["role"] == "system" and CONTEXT.scenario in judge["content"]
-    assert transcript["content"].splitlines() == [
-        "Transcript:",
-        "Operator: Tony's Pizza, what can I get you?",
-        "Caller: Hi, a large margherita for pickup, please.",
-        "Operator: One large margherita, ready in 20 minutes.",
-        "Caller: Great, thanks. Bye! [hang up]",
-    ]
-    assert system_prompt(CONTEXT) not in transcript["content"]
-
-
-def test_verdict_from_a_server_that_wraps_the_json(server: FakeOpenAI, make_engine: EngineFactory) -> None:
-    engine = make_engine()
-    conversation = finished_call(server, engine)
-    server.enqueue('Here it is:\n```json\n{"goal_reached": false, "reason": "No order was placed."}\n```')
-    assert engine.verdict(CONTEXT, conversation.messages) == (False, "No order was placed.")
-
-
-@pytest.mark.parametrize(
-    "reply",
-    ["I think it went well.", '{"goal_reached": "yes", "reason": "ok"}', Script(no_choices=True)],
-)
-def test_verdict_in_another_format_is_an_engine_error(
-    server: FakeOpenAI, make_engine: EngineFactory, reply: str | Script
-) -> None:
-    engine = make_engine()
-    conversation = finished_call(server, engine)
-    server.enqueue(reply)
-    with pytest.raises(EngineError, match="did not return a verdict in the expected format"):
-        engine.verdict(CONTEXT, conversation.messages)
-
-
-def test_verdict_refusal(server: FakeOpenAI, make_engine: EngineFactory) -> None:
-    engine = make_engine()
-    conversation = finished_call(server, engine)
-    server.enqueue(Script(refusal="I can't help with that."))
-    with pytest.raises(EngineError, match="declined to judge"):
-        engine.verdict(CONTEXT, conversation.messages)
-
-
-def test_verdict_errors_are_translated_and_retried(server: FakeOpenAI, make_engine: EngineFactory) -> None:
-    engine = make_engine()
-    conversation = finished_call(server, engine)
-    server.fail(429, times=1, retry_after=0.01)
-    server.enqueue('{"goal_reached": true, "reason": "Ordered."}')
-    assert engine.verdict(CONTEXT, conversation.messages) == (True, "Ordered.")
-
-    server.require_key = "sk-another"
-    with pytest.raises(EngineError, match=r"rejected the key \(401\)") as caught:
-        engine.verdict(CONTEXT, conversation.messages)
-    assert KEY not in str(caught.value)
-
-
-def test_verdict_of_an_empty_call_sends_nothing(server: FakeOpenAI, make_engine: EngineFactory) -> None:
-    reached, reason = make_engine().verdict(CONTEXT, [{"role": "system", "content": system_prompt(CONTEXT)}])
-    assert (reached, reason) == (False, "Nothing was said on the call.")
-    assert server.chat_requests == []
-
-
-def test_transcript_and_verdict_helpers() -> None:
-    messages = [
-        {"role": "system", "content": "secret instructions"},
-        {"role": "user", "content": "Hello,\n  caller"},
-        {"role": "assistant", "content": "[press 2]"},
-        {"role": "assistant", "content": "  "},
-    ]
-    assert transcript_lines(messages) == ["Operator: Hello, caller", "Caller: [press 2]"]
-    assert parse_verdict('{"goal_reached": false, "reason": " Hung up. "}') == (False, "Hung up.")
-    with pytest.raises(ValueError):
-        parse_verdict("[]")
 
 
 # --- the fake server from a shell -----------------------------------------------------------------

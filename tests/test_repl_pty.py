@@ -201,3 +201,30 @@ def test_a_long_reply_wraps_between_words_under_its_prefix(server: FakeOpenAI) -
     assert " ".join(line.strip() for line in lines).removeprefix("caller › ") == reply  # no word cut in two
     child.sendline("/quit")
     expect(child, pexpect.EOF)
+
+
+def test_ctrl_c_at_the_first_question_leaves_with_130(server: FakeOpenAI) -> None:
+    child = start_chat(server)  # no description: it asks for one
+    expect(child, "Business description")
+    child.sendintr()
+    expect(child, pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert "No description provided" not in (child.before or "")
+    assert server.chat_requests == []
+
+
+def test_tab_completes_a_slash_command(server: FakeOpenAI) -> None:
+    server.enqueue("Hello there.")
+    child = spawn(server)
+    child.sendline("Hi, Pizza Palace.")
+    expect(child, "Hello there.")
+    expect(child, "business ›")
+    child.send("/hi\t")  # Tab: /history
+    expect(child, "/history")
+    child.send("\r")
+    expect(child, "order a large pepperoni pizza")  # the call so far, as a record: its goal, then its lines
+    expect(child, "Hi, Pizza Palace")
+    expect(child, "Hello there")
+    child.sendline("/quit")
+    expect(child, pexpect.EOF)

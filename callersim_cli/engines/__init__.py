@@ -1,47 +1,66 @@
 """Caller engines: each turns the call so far into the caller's next reply, as a stream of text.
 
-One file per engine, one line per engine in ``ENGINES``. Engine modules are imported only when chosen,
-so ``callersim --help`` never pays for the openai SDK.
+One file per engine, one row per engine in ``ENGINES``; "auto" is the first row that can run here.
+Engine modules are imported only when chosen, so ``callersim --help`` never pays for the openai SDK.
 """
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from callersim_cli.conversation import CallerEngine
-from callersim_cli.errors import UsageError
+from callersim_cli.backends import Backend, Needs, Registry
 
-# name -> "module:class"; the class is built as Class(options).
-ENGINES: dict[str, str] = {
-    "openai": "callersim_cli.engines.openai_engine:OpenAIEngine",
-    "offline": "callersim_cli.engines.offline:OfflineEngine",
-}
+if TYPE_CHECKING:
+    from callersim_cli.conversation import CallerEngine
 
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 
 
 @dataclass(frozen=True)
 class EngineOptions:
-    """What an engine may need; each engine takes the fields it understands."""
+    """What every engine may read: the seed (the offline caller's; the openai engine sends it on)."""
+
+    seed: int | None = None
+
+
+@dataclass(frozen=True)
+class OpenAIOptions(EngineOptions):
+    """The openai engine's and the openai judge's options."""
 
     model: str | None = None
     base_url: str | None = None
     api_key: str | None = None
-    seed: int | None = None
     timeout_s: float = 30.0
 
 
-def resolve_engine_name(name: str, options: EngineOptions) -> str:
-    """``auto`` means the OpenAI engine when it is configured (a key or a server), else offline."""
-    if name == "auto":
-        return "openai" if (options.api_key or options.base_url) else "offline"
-    if name not in ENGINES:
-        raise UsageError(f"Unknown engine {name!r}; choose one of: auto, {', '.join(ENGINES)}")
-    return name
+# The openai engine and judge need a key, or a local server that needs none.
+OPENAI_NEEDS = Needs(
+    key="OPENAI_API_KEY", unless=("base_url", "--base-url for a local server"), modules=("openai",)
+)
+
+ENGINES = Registry(
+    "engine",
+    Backend(
+        "engine",
+        "openai",
+        "callersim_cli.engines.openai_engine:OpenAIEngine",
+        help="a Chat Completions model (OpenAI, Ollama, vLLM...)",
+        needs=OPENAI_NEEDS,
+        options=OpenAIOptions,
+    ),
+    Backend(
+        "engine",
+        "offline",
+        "callersim_cli.engines.offline:OfflineEngine",
+        help="a scripted caller, no network",
+        options=EngineOptions,
+        reproducible=True,
+    ),
+)
 
 
 def create_engine(name: str, options: EngineOptions) -> CallerEngine:
-    module_name, _, class_name = ENGINES[resolve_engine_name(name, options)].partition(":")
-    engine_class = getattr(importlib.import_module(module_name), class_name)
-    return engine_class(options)
+    """The engine ``name`` built from ``options`` (the fields of them it reads)."""
+    engine: CallerEngine = ENGINES[name].build(options)
+    return engine

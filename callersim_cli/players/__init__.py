@@ -1,16 +1,16 @@
 """Players: each plays audio on the speakers without blocking, and can be stopped (barge-in).
 
-One file per player, one line per player in ``PLAYERS``, tried in that order; modules are imported
-only when chosen.
+One file per player, one row per player in ``PLAYERS``; "auto" takes the first that opens a device.
+Modules are imported only when chosen.
 """
 
 from __future__ import annotations
 
-import importlib
 from typing import Protocol
 
 from callersim_cli.audio import Clip
-from callersim_cli.errors import UsageError
+from callersim_cli.backends import Backend, Needs, Registry
+from callersim_cli.errors import CallersimError, PlayerError
 
 
 class Playback(Protocol):
@@ -24,6 +24,11 @@ class Playback(Protocol):
 
     def stop(self) -> None: ...
 
+    @property
+    def heard_s(self) -> float:
+        """Seconds of the clip played so far (where it was cut, once stopped)."""
+        ...
+
 
 class Player(Protocol):
     name: str
@@ -33,15 +38,37 @@ class Player(Protocol):
         ...
 
 
-# name -> "module:class"; the class is built with no arguments and raises PlayerError if unusable.
-PLAYERS: dict[str, str] = {
-    "simpleaudio": "callersim_cli.players.simpleaudio_player:SimpleaudioPlayer",
-    "miniaudio": "callersim_cli.players.miniaudio_player:MiniaudioPlayer",
-}
+PLAYERS = Registry(
+    "player",
+    Backend(
+        "player",
+        "simpleaudio",
+        "callersim_cli.players.simpleaudio_player:SimpleaudioPlayer",
+        needs=Needs(modules=("simpleaudio",), extra="simpleaudio"),
+        error=PlayerError,
+    ),
+    Backend(
+        "player",
+        "miniaudio",
+        "callersim_cli.players.miniaudio_player:MiniaudioPlayer",
+        needs=Needs(modules=("miniaudio",)),
+        error=PlayerError,
+    ),
+)
 
 
 def create_player(name: str) -> Player:
-    if name not in PLAYERS:
-        raise UsageError(f"Unknown player {name!r}; choose one of: auto, {', '.join(PLAYERS)}")
-    module_name, _, class_name = PLAYERS[name].partition(":")
-    return getattr(importlib.import_module(module_name), class_name)()
+    """The player ``name``; raises ``PlayerError`` when it has no library or no device here."""
+    player: Player = PLAYERS[name].build()
+    return player
+
+
+def open_player(name: str) -> tuple[Player | None, str | None]:
+    """The player ``name`` (or the first that opens a device, for ``auto``), or None and why not."""
+    reasons = []
+    for candidate in PLAYERS.names() if name == "auto" else [name]:
+        try:
+            return create_player(candidate), None
+        except CallersimError as exc:
+            reasons.append(str(exc))
+    return None, reasons[-1] if reasons else "no player"

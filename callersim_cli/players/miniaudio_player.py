@@ -115,10 +115,8 @@ class MiniaudioPlayer:
     name = "miniaudio"
 
     def __init__(self) -> None:
-        try:
-            import miniaudio
-        except ImportError as exc:
-            raise PlayerError("miniaudio is not installed — pip install miniaudio") from exc
+        import miniaudio  # found by the registry first: its row says how to install it
+
         from callersim_cli.players._alsa import silence_alsa_errors
 
         silence_alsa_errors()

@@ -13,7 +13,6 @@ from typing import Any
 from callersim_cli.audio import SAMPLE_WIDTH, Clip
 from callersim_cli.errors import PlayerError
 
-INSTALL_HINT = "pip install 'callersim[simpleaudio]'"
 # The rates simpleaudio accepts; other clips are resampled to the next one up.
 _RATES = (8000, 11025, 16000, 22050, 24000, 32000, 44100, 48000, 88200, 96000, 192000)
 # How long past a clip's end wait() trusts the device before giving up on it: a stalled device must not
@@ -60,11 +59,9 @@ class SimpleaudioPlayer:
     name = "simpleaudio"
 
     def __init__(self) -> None:
-        try:
-            import simpleaudio
-            from simpleaudio._simpleaudio import SimpleaudioError
-        except ImportError as exc:
-            raise PlayerError(f"simpleaudio is not installed — {INSTALL_HINT}") from exc
+        import simpleaudio  # found by the registry first: its row says how to install it
+        from simpleaudio._simpleaudio import SimpleaudioError
+
         from callersim_cli.players._alsa import silence_alsa_errors
 
         silence_alsa_errors()

