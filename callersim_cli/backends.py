@@ -15,7 +15,7 @@ import importlib
 import importlib.util
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from callersim_cli.errors import CallersimError, UsageError
 
@@ -125,13 +125,12 @@ class Registry:
         return None, reasons
 
 
-def release(*backends: object) -> None:
-    """Close the backends a session was given (every protocol declares ``close()``).
+class _Closable(Protocol):
+    def close(self) -> None: ...
 
-    The offline engine and judge (``callersim_cli.engines.offline``, reworked on another branch) do not
-    define it yet; until they do, this is the one place that allows for a backend without it.
-    """
+
+def release(*backends: _Closable | None) -> None:
+    """Close the backends a session was given (every protocol declares ``close()``); no judge is None."""
     for backend in backends:
-        close = getattr(backend, "close", None)
-        if close is not None:
-            close()
+        if backend is not None:
+            backend.close()

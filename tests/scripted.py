@@ -19,6 +19,10 @@ class ScriptedEngine:
     def enqueue(self, *replies: str | Sequence[str] | Exception) -> None:
         self.queue.extend(replies)
 
+    def close(self) -> None:
+        self.closed = True
+
+
     def stream(self, context: Context, messages: Sequence[Message]) -> Iterator[str]:
         self.requests.append([dict(m) for m in messages])
         if not self.queue:

@@ -82,6 +82,9 @@ class OfflineEngine:
         """Whether the caller got what it called for, and why, from what it saw on the call."""
         return judge.verdict(context, messages, self.seed)
 
+    def close(self) -> None:
+        """Nothing to release: the offline caller holds no connection."""
+
 
 class OfflineJudge:
     """The offline verdict: whether the caller got what it called for, from what was said on the call."""
@@ -93,3 +96,6 @@ class OfflineJudge:
 
     def verdict(self, context: Context, messages: Sequence[Message]) -> tuple[bool, str]:
         return judge.verdict(context, messages, self.seed)
+
+    def close(self) -> None:
+        """Nothing to release: the offline judge holds no connection."""

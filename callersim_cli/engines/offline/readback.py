@@ -233,6 +233,6 @@ def _near(heard: Value, known: Value) -> bool:
         kn, ks, kx = known.key.split("|")
         return (hn == kn and hs == ks) or (hs == ks and hx == kx and near_digits(hn, kn))
     if heard.kind == "proper":
-        h, k = heard.key.split(), known.key.split()
-        return h != k and (h[0] == k[0] or h[-1] == k[-1]) and len(h) >= 2 and len(k) >= 2
+        hw, kw = heard.key.split(), known.key.split()
+        return hw != kw and (hw[0] == kw[0] or hw[-1] == kw[-1]) and len(hw) >= 2 and len(kw) >= 2
     return False

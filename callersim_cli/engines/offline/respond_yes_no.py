@@ -161,12 +161,12 @@ def offer_decision(turn: Turn, offer: str) -> Move | None:
     serves = serves_goal(turn, offer)
     generic = False
     # "month to month, no agreement": what the offer says it is without is not in it.
-    offered = re.sub(r"\b(?:no|without(?: an?| any)?|not an?|zero)\s+[\w-]+", " ", offer, flags=re.I)
+    kept = re.sub(r"\b(?:no|without(?: an?| any)?|not an?|zero)\s+[\w-]+", " ", offer, flags=re.I)
     for declined in read.declines:
         specific = [w for w in content_words(declined) if w not in _GENERIC_DECLINE]
         if not specific:
             generic = True  # "I don't want any extra services": nothing beyond what was asked for
-        elif _overlaps(" ".join(specific), offered):
+        elif _overlaps(" ".join(specific), kept):
             return speak("no_thanks", "no").explained(f"the scenario declines '{declined}'")
     if (read.only or read.nothing_else or generic) and (_MORE.search(offer) or not serves):
         return speak("no_thanks", "no").explained("the scenario wants only what it asked for")
