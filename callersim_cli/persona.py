@@ -96,20 +96,16 @@ def seeded_random(key: str) -> random.Random:
     return random.Random(int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big"))
 
 
-def invent_persona(rng_or_seed: random.Random | int | str | None, context: Context | None = None) -> Persona:
+def invent_persona(seed: int | str | None, context: Context | None = None) -> Persona:
     """A complete, consistent caller: name, phone, address, birth date, email and the usual numbers.
 
-    ``rng_or_seed`` makes it reproducible; a seed is combined with the context (business and goal), so the
-    same seed gives the same caller for the same call and different callers for different calls. Details
-    the context's own persona sets are kept as they are.
+    The seed is combined with the context (business and goal), so the same seed gives the same caller for
+    the same call and different callers for different calls. Details the context's own persona sets are kept
+    as they are.
     """
-    if isinstance(rng_or_seed, random.Random):
-        rng = rng_or_seed
-    else:
-        key = (
-            f"{rng_or_seed}\n{context.description if context else ''}\n{context.scenario if context else ''}"
-        )
-        rng = seeded_random(key)
+    rng = seeded_random(
+        f"{seed}\n{context.description if context else ''}\n{context.scenario if context else ''}"
+    )
     first, last = rng.choice(_FIRST_NAMES), rng.choice(_LAST_NAMES)
     city, state, zip_prefix = rng.choice(_CITIES)
     zip_code = zip_prefix + _digits(rng, 2)

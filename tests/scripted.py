@@ -22,7 +22,6 @@ class ScriptedEngine:
     def close(self) -> None:
         self.closed = True
 
-
     def stream(self, context: Context, messages: Sequence[Message]) -> Iterator[str]:
         self.requests.append([dict(m) for m in messages])
         if not self.queue:

@@ -250,14 +250,6 @@ def digits_in(text: str) -> str:
     return re.sub(r"\D", "", text)
 
 
-def key_from_token(token: str) -> str | None:
-    """A key a prompt names: "2", "two", "dos", "star", "pound"."""
-    token = token.lower().strip(".,;:!?")
-    if re.fullmatch(r"[0-9*#]+", token):
-        return token
-    return NUMBER_WORDS.get(token)
-
-
 def spoken_digits(digits: str, group: int = 0) -> str:
     """Digits the way a person reads them: grouped ("5501 7342") or one by one ("5-5-0-1")."""
     if group <= 0:
