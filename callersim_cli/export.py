@@ -16,6 +16,7 @@ from callersim_cli.audio import SAMPLE_WIDTH, Clip
 from callersim_cli.errors import CallersimError, UsageError
 from callersim_cli.files import refuse_folder, write_file
 from callersim_cli.records import ContextRecord, KeptCall, barge_in, find_audio
+from callersim_cli.speakable import speakable
 from callersim_cli.voices import Voice
 
 
@@ -31,7 +32,7 @@ def voice_line(
     if voice is None or not text.strip():
         return None
     try:
-        return voice.synthesize(text)
+        return voice.synthesize(speakable(text))
     except CallersimError as exc:
         failed(str(exc))
         say_once(f"voice:{side}", f"The {side}'s lines are not voiced: {exc}")

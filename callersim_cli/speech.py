@@ -29,6 +29,7 @@ from callersim_cli.actions import CallerEvent, HangUp, Press, Speech
 from callersim_cli.errors import CallersimError, PlayerError, VoiceError
 from callersim_cli.files import write_atomic
 from callersim_cli.sentences import SentenceSplitter
+from callersim_cli.speakable import speakable
 
 if TYPE_CHECKING:
     from callersim_cli.audio import Clip
@@ -336,8 +337,11 @@ class Speaker:
             assert self.voice is not None
             previous, following = reply._neighbours(job.index)
             try:
+                # Numbers, emails and spellings said as a caller says them; the transcript keeps the text.
                 clip = self.voice.synthesize(
-                    reply._sentences[job.index], previous_text=previous, next_text=following
+                    speakable(reply._sentences[job.index]),
+                    previous_text=speakable(previous),
+                    next_text=speakable(following),
                 )
             except VoiceError as exc:
                 reply._voice_failed = True

@@ -152,7 +152,21 @@ def test_voice_gets_the_neighbouring_sentences_known_at_the_time() -> None:
     ]
 
 
+def test_the_voice_is_given_numbers_as_a_caller_reads_them_and_the_reply_keeps_its_words() -> None:
+    voice = ToneVoice()
+    with Speaker(voice, RecordingPlayer(), None, print) as speaker:
+        reply = speaker.start_reply(time.perf_counter())
+        reply.feed(Speech("Sure, it's 4417 0925. "))
+        reply.feed(Speech("My number is 312-555-0147."))
+        reply.finish()
+        assert reply.wait(5)
+    assert voice.calls[0].text == "Sure, it's four four one seven, zero nine two five."
+    assert "three one two, five five five, zero one four seven" in voice.calls[1].text
+    assert voice.calls[1].previous_text == voice.calls[0].text
+
+
 def test_first_audio_is_measured_from_enter_to_the_first_clip_handed_to_the_player() -> None:
+
     voice, player = ToneVoice(delay_s=0.05), RecordingPlayer()
     with Speaker(voice, player, None, print) as speaker:
         started = time.perf_counter()
