@@ -46,6 +46,9 @@ class ChatOptions(CallSettings):
     max_turns: int | None = flag("--max-turns", min=1, help="End the call after this many caller replies.")
     check: bool = flag("--check", default=False, help="Exit 0 if the caller reached its goal, 1 if not.")
     no_judge: bool = flag("--no-judge", default=False, help="Skip the verdict at the end of the call.")
+    explain: bool = flag(
+        "--explain", default=False, help="After each reply, say why the offline caller gave it (as /why)."
+    )
 
 
 def run_chat(options: ChatOptions, env: Environment, terminal: Terminal | None = None) -> int:
@@ -132,7 +135,13 @@ def _set_up(options: ChatOptions, env: Environment, term: Terminal) -> tuple[Cal
         return f" engine: {session.engine_label}   voice: {voice_label}   /help for commands"
 
     repl = Repl(
-        session, term, warnings=warnings, max_turns=options.max_turns, toolbar=toolbar, debug=env.debug
+        session,
+        term,
+        warnings=warnings,
+        max_turns=options.max_turns,
+        toolbar=toolbar,
+        debug=env.debug,
+        explain=options.explain,
     )
     return session, repl
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from callersim_cli.actions import ActionParser, CallerEvent, Press, Speech, clean_spoken
 from callersim_cli.errors import CallEndedError, UsageError
@@ -82,6 +82,15 @@ class CallerEngine(Protocol):
 
     def close(self) -> None:
         """Release what the engine holds (connections); the session calls it at its end."""
+        ...
+
+
+@runtime_checkable
+class ExplainingEngine(CallerEngine, Protocol):
+    """An engine that can say why it replied as it did (the offline caller: which act, from what)."""
+
+    def explain(self, context: Context, messages: Sequence[Message]) -> object:
+        """Why the reply to the last line of ``messages`` is what it is; ``str()`` of it is one line."""
         ...
 
 
@@ -196,6 +205,13 @@ class Conversation:
     def say(self, operator_line: str) -> Reply:
         """Send a line and wait for the whole reply."""
         return self.send(operator_line).run()
+
+    def explain_last(self) -> str | None:
+        """Why the caller gave its last reply, from an engine that can say; None before the first reply or
+        from an engine that cannot (a model does not know why)."""
+        if not self.exchanges or not isinstance(self.engine, ExplainingEngine):
+            return None
+        return str(self.engine.explain(self.context, self.messages[:-1]))
 
     def _commit(self, operator_line: str, reply: Reply) -> None:
         self.messages.append({"role": "user", "content": operator_line})

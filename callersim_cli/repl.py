@@ -45,6 +45,7 @@ class Repl:
         max_turns: int | None = None,
         toolbar: Callable[[], str] | None = None,
         debug: bool = False,
+        explain: bool = False,
     ) -> None:
         self.session = session
         self.term = terminal
@@ -52,6 +53,7 @@ class Repl:
         self.max_turns = max_turns
         self.toolbar = toolbar
         self.debug = debug
+        self.explain = explain  # say why after every reply, as /why does
         self.summaries: list[CallSummary] = []
 
     # --- the loop ---------------------------------------------------------------------------------------
@@ -122,6 +124,8 @@ class Repl:
             # A script does not talk over the caller: let each reply be heard before the next line.
             self.session.settle_speech(interrupt=False)
         conv = self.session.conversation
+        if self.explain:
+            self._show_why()
         if conv.hung_up:
             self._end_call(EndReason.HUNG_UP)
             if not self.term.interactive:
@@ -230,6 +234,20 @@ class Repl:
             return
         self.term.notice(f"business › {line}")
         self.send(line)
+
+    def cmd_why(self, arg: str) -> None:
+        """Why the caller said what it last said (the offline caller: what it read and decided)."""
+        if not self.session.conversation.exchanges:
+            self.term.error("The caller has not replied yet.")
+            return
+        if not self._show_why():
+            self.term.error(f"The {self.session.conversation.engine.name} engine cannot say why it replies.")
+
+    def _show_why(self) -> bool:
+        why = self.session.conversation.explain_last()
+        if why is not None:
+            self.term.info(Text(f"  why: {why}", style="dim"))
+        return why is not None
 
     def cmd_history(self, arg: str) -> None:
         """Show this call so far."""

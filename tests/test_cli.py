@@ -337,3 +337,41 @@ def test_a_scenario_file_without_a_description_names_the_file(tmp_path: Path) ->
     assert result.stderr.strip().splitlines() == [
         f'{scenario}: no description: add description = "the business the caller rings"'
     ]
+
+
+def test_explain_says_after_each_offline_reply_what_the_caller_read_and_used() -> None:
+    result = run_cli(
+        "chat",
+        "-d",
+        "First Harbor Bank.",
+        "-s",
+        "report my debit card stolen and get it blocked",
+        "--engine",
+        "offline",
+        "--no-audio",
+        "--no-log",
+        "--no-judge",
+        "--explain",
+        input="For balances, press 1. To report a lost or stolen card, press 3.\nWhat's your name?\n",
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    pressed = next(i for i, line in enumerate(lines) if "3" in line and "why:" not in line)
+    assert lines[pressed + 1].strip().startswith("why: menu:") and "stolen card" in lines[pressed + 1]
+    assert any(line.strip().startswith("why: detail: asked for name (used: name)") for line in lines)
+
+
+def test_why_explains_the_offline_reply_and_says_plainly_when_a_model_cannot(server: FakeOpenAI) -> None:
+    offline = run_cli(
+        "chat", *PIZZA, "--engine", "offline", "--no-audio", "--no-log", "--no-judge",
+        input="/why\nWhat size would you like?\n/why\n",
+    )  # fmt: skip
+    assert "The caller has not replied yet." in offline.stderr
+    assert "why: attribute: asked size" in offline.stdout
+    server.enqueue("A large, please.")
+    model = run_cli(
+        "chat", *PIZZA, "--no-audio", "--no-log", "--no-judge", input="What size?\n/why\n",
+        env=openai_env(server),
+    )  # fmt: skip
+    assert "A large, please." in model.stdout
+    assert "The openai engine cannot say why it replies." in model.stderr
