@@ -47,8 +47,13 @@ def closed(turn: Turn) -> Move:
 def done(turn: Turn) -> Move:
     from callersim_cli.engines.offline.respond_goal import state_goal
 
-    if not turn.goal_stated and not turn.state.replies:
+    # "Were you just checking on it, or was there something else?" before the caller said what it wants:
+    # the business asks what the call is for.
+    if not turn.goal_stated and (
+        not turn.state.replies or re.search(r"\bor (?:was|is) there (?:something|anything)\b", turn.line.text)
+    ):
         return state_goal(turn)
+
     return speak("done").explained("nothing else is needed")
 
 

@@ -215,7 +215,7 @@ _OFFERS = re.compile(
     r"would you (?:also |still )?like|do you (?:also )?want|want me to|shall i|should i|"
     r"can i (?:add|offer|interest)|"
     r"would you be interested|are you interested|how about|i can (?:also )?(?:add|offer|transfer|"
-    r"set|move|email|send))\b",
+    r"set|move|email|send)|^interested|^(?:do you )?still want)\b",
     re.I,
 )
 

@@ -138,6 +138,16 @@ def codes_in(text: str, least: int = 3) -> list[Value]:
     run: list[str] = []
 
     def close_run() -> None:
+        spelled = "".join(run).upper()
+        # "Q, F, 7, K, 2, N": a booking code read one character at a time, few digits in it.
+        if (
+            all(len(t) == 1 for t in run)
+            and len(spelled) >= 6
+            and 1 <= sum(c.isdigit() for c in spelled) < least
+        ):
+            found.append(Value("code", " ".join(run), spelled))
+            run.clear()
+            return
         while run and not any(c.isdigit() for c in run[-1]):
             run.pop()  # a code ends in what it says last with a digit or a code letter group
         key = "".join(run).upper()

@@ -104,7 +104,11 @@ _YES_NO_START = re.compile(
     # A short lead-in clause may come first: "Instead of cancelling, would you like to pause it?"
     r"^(?:[^,?:]{1,60}[,:]\s*)?(?:and\s+|so\s+|okay,?\s+|ok,?\s+|also,?\s+|then\s+)?(?:would|do|does|did|is|"
     r"are|am|was|were|have|has|had|can|could|shall|should|will|may|want|need|any|how about|what about|"
-    r"sounds? (?:good|right|okay|ok|fair)|okay with you|all good)\b",
+    r"sounds? (?:good|right|okay|ok|fair)|okay with you|all good|still (?:want|need|interested|like))\b|"
+    # "Interested?", "Okay?", "Okay to go ahead?": a yes or a no in a word or two, as a sentence of its own
+    # (after "One moment while I pull that up, okay?" nothing is asked).
+    r"^(?:so\s+|and\s+)?(?:interested|okay|ok|alright|all right|good|deal|fair|ready)(?=\s*\?|"
+    r"\s+(?:to|with|if)\b)",
     re.I,
 )
 

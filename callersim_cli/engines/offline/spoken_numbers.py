@@ -43,6 +43,7 @@ def digit_words(text: str) -> str:
     """Number words read as digits: "four four one nine" -> "4 4 1 9", and a number read in pairs,
     "seventy-three, sixteen, zero four, eighty-two" -> "73 16 0 4 82". Tens and teens count only in a run
     of three groups or more, so "eleven thirty" stays a time."""
+    text = re.sub(r"\b([A-Z]) as in [A-Z][a-z]+\b", r"\1", text)  # "N as in Nancy" is N
     text = _PAIRS.sub(
         lambda m: " ".join(_pair(g.group(0)) for g in re.finditer(_GROUP, m.group(0), re.I)), text
     )
