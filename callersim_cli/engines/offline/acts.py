@@ -56,8 +56,9 @@ def _has_menu_or_question(turn: Turn) -> bool:
 
 
 _WHOM = re.compile(
-    r"^(?:and )?who(?:'s| is| are| will)? (?:(?:the|this|that) \w+(?: \w+)? )?(?:be )?"
-    r"(?:for|staying|traveling|travelling|flying|coming|the patient|seeing the doctor)\b",
+    r"^(?:and )?who(?:'s| is| are| will)? (?:(?:the|this|that) \w+(?: \w+)? )?(?:going to |gonna )?(?:be )?"
+    r"(?:for|staying|traveling|travelling|flying|coming|the patient|seeing the doctor|picking|"
+    r"the (?:passenger|guest|driver|student|member))\b",
     re.I,
 )
 _RELATION = re.compile(r"\b(?:relationship to|related to|relation to)\b", re.I)
@@ -261,7 +262,11 @@ ACTS: tuple[Act, ...] = (
     Act("relationship", lambda t: bool(_RELATION.search(t.line.last_ask)), call.relationship,
         takes=("What's your relationship to the member?", "How are you related to the patient?"),
         scenario="check my father's claim. His name is Harold Brennan"),
+    Act("spell", lambda t: bool(call.SPELL_ASK.search(t.line.last_ask)) and not t.line.request,
+        call.spell_last_name, takes=(("What's the last name?", "How do you spell that?"),),
+        leaves=("Could you spell your last name for me?",)),
     Act("detail", lambda t: bool(t.line.request), _detail,
+
         takes=("What's your date of birth?", "Please enter your account number, followed by the pound key."),
         leaves=("Would you like a replacement sent to the address on file?",)),
     Act("readback", _is_readback,
