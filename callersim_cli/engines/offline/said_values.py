@@ -110,6 +110,11 @@ def amounts_in(text: str) -> list[Value]:
 
 def emails_in(text: str) -> list[Value]:
     found = [Value("email", m.group(0), m.group(0).lower()) for m in _EMAIL.finditer(text)]
+    # "m-a-l-i-k dot o-k-a-f-e-r at westbrook dot e-d-u": letters spelled out are one word; "clark, no E,"
+    # remarks on the spelling and is not part of the address.
+    text = re.sub(r"\b(?:[A-Za-z]-)+[A-Za-z]\b", lambda m: m.group(0).replace("-", ""), text)
+    text = re.sub(r",\s+(?:no|with(?:out)?(?: an?)?)\s+[A-Z]\b,?", " ", text)
+
     for m in _SPOKEN_DOMAIN.finditer(text):
         # The local part runs back from "at" to the nearest comma, colon or word that is not part of it:
         # "the email on file: l n g u y e n 8 8 at ...", "I have priya dot nair 2 8 at ...".
