@@ -277,6 +277,8 @@ _REASON_QUESTION = re.compile(
     r"what(?:'s| is| was) the reason|"
     r"reason (?:for|why) (?:the |your )?(?:cancel\w*|leaving|closing|return\w*|change|switch\w*|"
     r"moving|refund|request)|what (?:made|makes|prompted|is prompting|led) you|"
+    r"what(?:'s| is| was) (?:prompting|behind|driving) (?:the|your|this) (?!call\b)|"
+    r"what prompted (?:the|your|this) (?!call\b)|"
     r"what(?:'s| is) wrong with|is there a reason|how come)\b",
     re.I,
 )
