@@ -65,7 +65,7 @@ SLOT_PATTERNS: tuple[tuple[str, str], ...] = (
         r"callback number|"
         # "Please call back when the work is done" tells the caller what to do; it asks for no number.
         r"call ?back (?:number|#)|call you back|contact number|best number|"
-        r"number (?:where|to reach|we can)|\bcell\b",
+        r"number (?:where|to reach|we can)|\bcell\b|what number (?:should|can|do|will|would)\b",
     ),
     (
         "address",

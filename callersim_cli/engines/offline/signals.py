@@ -89,7 +89,7 @@ _CONFIRMING = re.compile(
     r"\b(?:is (?:that|this|it) (?:correct|right|ok|okay|the one|(?:still )?(?:the )?(?:right|best|"
     r"correct) \w+)|"
     r"(?:does|did) (?:that|this|it|i) (?:look|sound|get)|is that all|have i got that)\b[^?]*\?$|"
-    r"\b(?:correct|right|okay|ok)\s*\?$|^(?:that's|that is)\b[^?]*\?$",
+    r"\b(?:correct|right|okay|ok)\s*\?$|^(?:(?:so|and|okay|ok),?\s+)?(?:that's|that is|that was)\b[^?]*\?$",
     re.I,
 )
 
