@@ -57,8 +57,17 @@ _SCALE = {"hundred": 100, "thousand": 1000}
 _NUMBER_WORD = rf"(?:{'|'.join([*_SMALL, *_TENS_VALUE, *_SCALE])})"
 _WORD_NUMBER = rf"{_NUMBER_WORD}(?:(?:[- ]|\s+and\s+){_NUMBER_WORD})*"
 _DOLLARS = re.compile(
-    rf"\b(?!and\b)({_WORD_NUMBER})\s+dollars?(?:\s+and\s+({_WORD_NUMBER})\s+cents?)?\b", re.I
+    rf"\b(?!and\b)({_WORD_NUMBER})[\s-]+dollars?(?:\s+and\s+({_WORD_NUMBER})\s+cents?)?\b", re.I
 )
+# "the sixteen-fifty toll", "six-fifty": dollars and cents in one hyphenated word (a tens word after
+# the hyphen; "twenty-four" is one number).
+_HYPHEN_PRICE = re.compile(
+    r"(?<!\bat )(?<!\bby )(?<!\buntil )(?<!\baround )(?<!\bbefore )(?<!\bafter )(?<!\bfrom )"
+    rf"\b({'|'.join(_TEENS)}|{_UNITS})-((?:{'|'.join(_TENS)})(?:-(?:{_UNITS}))?)\b"
+    r"(?!\s*(?:a\.?m\b|p\.?m\b|o'clock|tonight|tomorrow|this|in the))",
+    re.I,
+)
+
 _TWO_DIGITS = rf"(?:(?:{'|'.join(_TENS)})(?:-(?:{_UNITS}))?|{'|'.join(_TEENS)})"
 # "forty-nine ninety-nine a month", "down to fifty-nine ninety-nine": a price, said as prices are.
 _PRICE = re.compile(
@@ -107,4 +116,8 @@ def money_words(text: str) -> str:
 
         return m.group(0) if whole is None or cents is None else f"${whole}.{cents:02d}"
 
-    return _PRICE.sub(price, _DOLLARS.sub(dollars, text))
+    def hyphenated(m: re.Match[str]) -> str:
+        whole, cents = number_value(m.group(1)), number_value(m.group(2))
+        return m.group(0) if whole is None or cents is None else f"${whole}.{cents:02d}"
+
+    return _HYPHEN_PRICE.sub(hyphenated, _PRICE.sub(price, _DOLLARS.sub(dollars, text)))
