@@ -169,10 +169,22 @@ def known_values(turn: Turn) -> dict[str, str]:
 
 def keypad_digits(slot: str, found: str, length: int | None = None) -> str:
     if slot == "date_of_birth":
+        # Keyed month, day, year: "August 19, 1952", "1952-08-19" and "8/19/1952" alike.
         m = re.match(r"([A-Za-z]+)\.?\s+(\d{1,2})\D+(\d{4})", found)
-        if m and m.group(1).lower() in MONTHS:
-            year = m.group(3)[-2:] if length == 6 else m.group(3)
-            return f"{MONTHS.index(m.group(1).lower()) + 1:02d}{int(m.group(2)):02d}{year}"
+        iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", found)
+        us = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", found)
+        month_day_year = (
+            (MONTHS.index(m.group(1).lower()) + 1, int(m.group(2)), m.group(3))
+            if m and m.group(1).lower() in MONTHS
+            else (int(iso.group(2)), int(iso.group(3)), iso.group(1))
+            if iso
+            else (int(us.group(1)), int(us.group(2)), us.group(3))
+            if us
+            else None
+        )
+        if month_day_year:
+            month, day, year = month_day_year
+            return f"{month:02d}{day:02d}{year[-2:] if length == 6 else year}"
     if slot == "card_expiry" and length == 6:
         return found[:2] + "20" + found[-2:]
     return digits_in(found)

@@ -36,8 +36,10 @@ SLOT_PATTERNS: tuple[tuple[str, str], ...] = (
     (
         "account_number",
         r"account (?:number|id|#)|customer (?:number|id)|"
+        # A bare "account" only when it is what is asked for ("What's your account?"); "is the account not
+        # yours", "which account", "a Garnet Rewards account" ask for no number.
         r"(?<!with your )(?<!with the )(?<!on your )(?<!on the )(?<!for your )(?<!for the )(?<!to your )"
-        r"(?<!under your )(?<!under the )\baccount\b(?! holder| owner| on file)",
+        r"(?<!under your )(?<!under the )(?:(?<=your )|(?<=the ))\baccount\b(?=\s*(?:[?,.]|please\b|$))",
     ),
     ("order", r"order (?:number|id|#)"),
     (
@@ -190,11 +192,15 @@ def detail_request(line: str) -> DetailRequest | None:
     pound = bool(_POUND.search(lowered))
     last_four = bool(re.search(r"last (?:four|4)", lowered))
     spell = bool(re.search(r"\bspell\b|one (?:character|letter) at a time", lowered))
-    if name_part := re.search(r"\b(first|last|sur)\s*name\b", lowered):
+    if re.search(r"\bfirst and last name|\blast(?: name)?,? (?:and )?first name|\bfull name", lowered):
+        part = None  # "the patient's last name, first name, and date of birth": the whole name
+    elif name_part := re.search(r"\b(first|last|sur)\s*name\b", lowered):
         part = "first" if name_part.group(1) == "first" else "last"
     slots = tuple(dict.fromkeys(slot for _, slot in sorted(found)))
     length = None
-    if count := re.search(rf"\b(\d{{1,2}}|{COUNTS})[\s-]+digits?\b", lowered):
+    if re.search(r"\b(?:two|2) digits (?:each|for each)\b", lowered) and "date_of_birth" in slots:
+        length = 6  # "month, day, and year, using two digits each"
+    elif count := re.search(rf"\b(\d{{1,2}}|{COUNTS})[\s-]+digits?\b", lowered):
         length = int(count.group(1)) if count.group(1).isdigit() else COUNT_WORDS[count.group(1)]
     after_tone = bool(re.search(r"\b(?:after|at) the (?:tone|beep)\b", lowered))
     return DetailRequest(slots, part, press, pound, last_four, spell, length, after_tone, whose, about)

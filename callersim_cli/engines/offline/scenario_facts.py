@@ -130,6 +130,7 @@ NUMBER_LABELS: dict[str, str] = {
     "transaction": "transaction", "confirmation number": "confirmation", "frequent flyer": "member",
     # The whole Social Security number; a request for its last four takes them from it.
     "ssn": "ssn_last4", "social security": "ssn_last4", "acct": "account_number",
+    "unit": "unit", "apartment": "unit", "apt": "unit", "suite": "unit", "storage unit": "unit",
 
 
 }  # fmt: skip
