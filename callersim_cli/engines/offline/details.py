@@ -215,10 +215,22 @@ def holds(turn: Turn, request: DetailRequest) -> bool:
     return all(slot in own or slot in SLOT_NAMES for slot in request.slots)
 
 
+_POSSESSIVE = {"he": "his", "she": "her", "it": "its"}
+
+
+def _whose(turn: Turn, owner: str) -> str:
+    """ "my", or "his"/"her"/"their" for the person the detail belongs to."""
+    if owner == ME:
+        return "my"
+    person = turn.frame.read.person(owner)
+    return _POSSESSIVE.get(person.pronoun, "their") if person else "their"
+
+
 def give_details(turn: Turn, request: DetailRequest, also: bool = False) -> Move:
     values = []
+    owners: dict[str, str] = {}
     for slot in request.slots:
-        owner = owner_of(turn, request, slot)
+        owner = owners[slot] = owner_of(turn, request, slot)
         found = value(turn, slot) if owner == ME else their_value(turn, slot, owner)
         if slot == "name" and request.part:
             found = found.split()[0] if request.part == "first" else found.split()[-1]
@@ -250,5 +262,8 @@ def give_details(turn: Turn, request: DetailRequest, also: bool = False) -> Move
             first = "-".join(first.replace("-", "").upper())
         bank = "detail_last_four" if request.last_four else _DETAIL_BANKS.get(first_slot, "detail")
         first_say = say(bank, "detail", value=first, label=first_label)
-    more = tuple(say("and_detail", label=label(slot), value=v) for slot, v in spoken[1:])
+    more = tuple(
+        say("and_detail", label=label(slot), value=v, whose=_whose(turn, owners[slot]))
+        for slot, v in spoken[1:]
+    )
     return Move(says=(first_say, *more), why=why, facts=slots)

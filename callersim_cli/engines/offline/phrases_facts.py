@@ -43,7 +43,7 @@ FACT_BANKS: dict[str, Bank] = {
         "{Value}, that's {spelled}.", "This is {value}, that's {spelled}.",
         terse=("{Value}, that's {spelled}.", "{Value}: {spelled}."),
     ),
-    "and_detail": _b("And my {label} is {value}.", joins=True),
+    "and_detail": _b("And {whose} {label} is {value}.", joins=True),
     "also_detail": _b("And my {label} is {value}."),
     "echo_fix": _b("Sorry, it's {value}.", "Sorry, that's {value}.", terse=("It's {value}.",
     "That's {value}.")),
