@@ -103,7 +103,8 @@ _THEIRS = re.compile(
 )
 _MINE = re.compile(r"\byour\b|\bwho (?:am i|is calling|do i have|'s calling)|\bcaller\b", re.I)
 _REQUEST = re.compile(
-    r"\b(?:what(?:'s| is| are)?|may i|can i|could i|could you|can you|would you|please|enter|"
+    r"\b(?:what(?:'s| is| are)?|may i|can i|could i|could you|can you|would you|please|"
+    r"(?<!okay to )(?<!ok to )(?<!permission to )enter|"
     r"(?:please |now |just )?say (?:your|the|it|a|an|that|or enter)|^say\b|provide|give (?:me|us|your|the)|"
     r"tell|state|spell|verify|confirm|key in|type|i need|we need|i'll need|read me|let me have|"
     r"(?:can|could|may) i (?:get|have)|let me get|go ahead with)\b",
@@ -158,8 +159,16 @@ def detail_request(line: str) -> DetailRequest | None:
         # A request verb, or a bare question ("And the date of birth?", "Your ZIP code?").
         if not (_REQUEST.search(sentence) or sentence.endswith("?")):
             continue
-        if len(re.sub(r"\D", "", sentence)) >= 4 and not re.search(r"\b(?:enter|say|what)\b", lowered):
+        if len(re.sub(r"\D", "", sentence)) >= 4 and not re.search(
+            r"\b(?:(?<!okay to )enter|say|what)\b", lowered
+        ):
             continue  # a read-back ("Is your number 415...?") is confirmed, not answered with the detail
+        # "Is mwebb at outlook dot com still the best email?", "And the unit is 5B?": read back to confirm.
+        if sentence.endswith("?") and (
+            re.search(r"\bat [a-z0-9-]+ dot [a-z]+\b|@", lowered)
+            or re.search(r"\b(?:is|was|are)\s+[\w-]*\d[\w-]*\?$", lowered)
+        ):
+            continue
         taken: list[tuple[int, int]] = []
         for slot, pattern in SLOT_PATTERNS:
             for m in re.finditer(pattern, lowered):
