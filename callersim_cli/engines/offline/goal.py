@@ -201,7 +201,7 @@ _PROBLEM = re.compile(
 )
 _ENDING = re.compile(
     r"\b(?:cancel\w*|close|closing|terminate|discontinue|disconnect|stop|end|return|refund|unsubscribe|"
-    r"opt out|get rid of|quit|leave)\b",
+    r"opt out|get rid of|quit|leave|take (?:\w+ ){1,3}off|turn off)\b",
     re.I,
 )
 _REASON = re.compile(r"\b(?:because|since|as|due to|so that|now that)\s+(.+)$", re.I)
@@ -236,6 +236,9 @@ def _action(task: str) -> Terms:
     # "get the charge removed and refunded", "have my package held": the deed is the participle.
     if tokens and tokens[0] in ("get", "have") and (done := _DONE_TO.search(task)):
         return Terms.of(done.group(1))
+    # "Take my lisinopril off auto-refill", "turn off autopay": the deed is stopping it.
+    if re.match(r"(?:take|get|turn|switch)\b.*\boff\b", task, re.I):
+        return Terms(frozenset({"stop", "remov"}), frozenset())
     # "get a leak adjustment on my May water bill": what is to be got is the deed, not the bill.
     if got := re.match(
         r"(?:get|request|ask for)\s+(?:a|an|the|my|some)\s+(?:[\w-]+\s+){0,3}?([a-z]{4,})"

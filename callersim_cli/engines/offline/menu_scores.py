@@ -32,8 +32,9 @@ CUSTOMER_ROLE = re.compile(
 )
 # An option for a matter already open ("an existing claim"), not for an existing customer or patient.
 _EXISTING = re.compile(
-    r"\b(?:existing|already (?:have|filed|open)|status of (?:a|an|your))\s+(?:\w+\s+)?"
-    r"(?:claim|case|order|ticket|report|file|request|reservation|booking|dispute|application)",
+    r"\b(?:existing|already (?:have|filed|open|made)|status of (?:a|an|your))\s+(?:\w+\s+)?"
+    r"(?:claim|case|order|ticket|report|file|request|reservation|booking|dispute|application|repair|"
+    r"appointment|work order)",
     re.I,
 )
 _NEW_MATTER = re.compile(r"^(?:report|file|open|start|make|submit|book|schedule)\b|\bnew\b", re.I)
@@ -109,7 +110,10 @@ def _topic(turn: Turn, o: Option) -> float:
 
 def _situation(turn: Turn, o: Option) -> float:
     # What happened and what the caller says besides the task count too, at half weight ("I was laid off
-    # ... won't be able to make the May 1st payment" for "having difficulty making your payment").
+    # ... won't be able to make the May 1st payment" for "having difficulty making your payment"); in full
+    # for an option that describes the caller's situation ("If you left something in a vehicle").
+    if re.match(r"(?:if )?(?:you|your|you're|you've)\b", o.option.text, re.I):
+        return 1.0 * turn.frame_terms.overlap(o.terms)
     return 0.5 * turn.frame_terms.overlap(o.terms) if _topic(turn, o) < 1 else 0.0
 
 
@@ -141,6 +145,7 @@ def _verb(turn: Turn, o: Option) -> float:
     if (
         verb
         and verb.group(1).lower() not in _LIGHT_VERBS
+        and not (action.stems & o.terms.stems)  # "schedule a repair" for "get my washer repaired"
         and stem(verb.group(1).lower()) not in _goal_verbs(turn)
         and not (Terms.of(verb.group(1)).concepts & action.concepts - {"billing", "order", "status"})
     ):
@@ -148,18 +153,39 @@ def _verb(turn: Turn, o: Option) -> float:
     return 0.0
 
 
+def acts_on_existing(turn: Turn) -> bool:
+    """The goal changes or asks about something already made ("switch our dinner seating on the cruise",
+    "I bought 3 tickets ... never got them"), not a new matter."""
+    task, text = turn.goal.task, turn.frame.read.text
+    return bool(
+        _EXISTING.search(task)
+        or re.search(r"\b(?:status|update|check|existing|already)\b", task, re.I)
+        or (turn.goal.action.stems & _CHANGE_DEEDS)
+        or _MY_MATTER.search(text)
+        or re.search(r"\bI (?:bought|ordered|booked|placed|filed|reserved|purchased|made a)\b", text)
+    )
+
+
+_CHANGE_DEEDS = frozenset({"switch", "chang", "mov", "reschedul", "modify", "upgrad", "downgrad", "cancel"})
+_MY_MATTER = re.compile(
+    r"\b(?:my|our)\s+(?:[\w'-]+\s+){0,3}(?:order|booking|reservation|cruise|flight|trip|tickets?|claim|"
+    r"seating|stay|subscription|membership|repair order|work order|service request|case|dispute|"
+    r"application)\b",
+    re.I,
+)
+_NEW_OPTION = re.compile(
+    r"^(?:new|buy|rent|open a new|make a new|start a new)\b|\bnew (?:reservations?|accounts?)", re.I
+)
+
+
 def _existing(turn: Turn, o: Option) -> float:
-    # "To check on an existing claim, press 3" is not for reporting a new loss: nothing exists yet.
-    task = turn.goal.task
-    if (
-        _EXISTING.search(o.option.text)
-        and not _EXISTING.search(task)
-        and (
-            _NEW_MATTER.search(task)
-            or not re.search(r"\b(?:status|update|check|existing|already)\b", task, re.I)
-        )
-    ):
-        return -4.0
+    # "To check on an existing claim, press 3" is not for reporting a new loss: nothing exists yet; "If you
+    # already have a booking" is for changing one, and "new reservations" is not.
+    on_existing = acts_on_existing(turn)
+    if _EXISTING.search(o.option.text):
+        return 3.0 if on_existing else -4.0 if not _EXISTING.search(turn.goal.task) else 0.0
+    if _NEW_OPTION.search(o.text) and on_existing and not _NEW_MATTER.search(turn.goal.task):
+        return -3.0
     return 0.0
 
 
@@ -168,9 +194,14 @@ def _directory(turn: Turn, o: Option) -> float:
 
 
 def _way_out(turn: Turn, o: Option) -> float:
-    # "to move your dates instead": the way out of what the caller called to end.
-    ends = turn.goal.ends_service and re.search(r"\b(?:instead|keep|stay|pause|freeze)\b", o.text, re.I)
-    return -5.0 if ends else 0.0
+    # "to move your dates instead": the way out of what the caller called to end; "refill a prescription"
+    # does the very thing the caller called to stop ("take my lisinopril off auto-refill").
+    if not turn.goal.ends_service:
+        return 0.0
+    if re.search(r"\b(?:instead|keep|stay|pause|freeze)\b", o.text, re.I):
+        return -5.0
+    starts = r"(?:refill|order|buy|book|schedule|renew|start|add|activate|open|sign up|enroll)\b"
+    return -4.0 if re.match(starts, o.text, re.I) else 0.0
 
 
 def _other_amount(turn: Turn, o: Option) -> float:
@@ -201,11 +232,14 @@ def _not_so(turn: Turn, o: Option) -> float:
         if _NEGATION.search(c) and not re.search(r"\b(?:want|need|like|interested|willing)\b", c, re.I)
     ]
     goal = turn.goal.terms.stems
-    return (
-        -5.0
-        if any(o.terms.stems & Terms.of(re.sub(_NEGATION, " ", c)).stems - goal for c in negated)
-        else 0.0
-    )
+    # What is denied is what follows the negation ("not an emergency", "never had an account"), not the rest
+    # of the clause ("a collection account on my credit report ... that isn't mine").
+    denied = [
+        m.group(1)
+        for c in negated
+        for m in re.finditer(rf"{_NEGATION.pattern}\s+((?:\S+\s*){{1,4}})", c, re.I)
+    ]
+    return -5.0 if any(o.terms.stems & Terms.of(d).stems - goal for d in denied) else 0.0
 
 
 def _condition(turn: Turn, o: Option) -> float:

@@ -87,7 +87,7 @@ def answer_menu(turn: Turn) -> Move | None:
     # was right; only a menu that comes back unasked means the option led nowhere.
     tried = set() if turn.reprompted else turn.state.keys_tried_for(turn.line)
     candidates = [o for o in others if o.key not in tried] or others
-    best = sorted(candidates, key=lambda o: -option_score(turn, o))[0]  # stable: ties keep order
+    best = max(candidates, key=lambda o: _rank(turn, o))  # max keeps the first of ties
     score = option_score(turn, best)
     if score <= 0 or (_weak(turn, best) and _fallback(candidates, best)):
         if score <= 0 and any(line.success for line in turn.state.lines):
@@ -101,9 +101,15 @@ def answer_menu(turn: Turn) -> Move | None:
     return press(best.key, f"'{best.text}' fits the goal best")
 
 
+def _rank(turn: Turn, option: MenuOption) -> tuple[float, int]:
+    """The score, then on a tie the goal's own words over its topics ("boarding" over "appointments")."""
+    words_shared = len(turn.goal.terms.stems & Terms.of(first_person(option.text)).stems)
+    return option_score(turn, option), words_shared
+
+
 def best_option(turn: Turn, menu: list[MenuOption]) -> MenuOption:
     """The option that fits the goal; nothing fits: a general line, then a person, then the first."""
-    best = max(menu, key=lambda o: option_score(turn, o))  # max keeps the first of ties
+    best = max(menu, key=lambda o: _rank(turn, o))  # max keeps the first of ties
     if option_score(turn, best) > 0:
         return best
     return (

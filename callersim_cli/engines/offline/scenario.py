@@ -268,7 +268,12 @@ def parse_scenario(text: str) -> Scenario:
         if constraint and tasks:
             continue
         cleaned = body
-        if len(words(cleaned)) < 2 or _only_labels(cleaned):
+        # "My Zoomr account email is <the email>": a label whose value was taken out says nothing else.
+        if (
+            len(words(cleaned)) < 2
+            or _only_labels(cleaned)
+            or re.fullmatch(r"(?:my|our|your|his|her|the)\b[^,]{0,40}\b(?:is|are)", cleaned.strip(), re.I)
+        ):
             continue  # a sentence of details only: "Account number 40-1182-07, under the name Whitfield."
         if is_task(cleaned):
             tasks.append(cleaned)
@@ -287,12 +292,13 @@ def parse_scenario(text: str) -> Scenario:
 
 
 _IMPERATIVE = re.compile(
-    r"^(?:please\s+)?(?:book|schedule|reschedule|cancel|change|pay|buy|get|make|renew|refill|update|add|set|"
+    r"^(?:please\s+)?(?:\w+ly\s+)?(?:book|schedule|reschedule|cancel|change|pay|buy|get|make|renew|refill|update|add|set|"
     r"open|close|return|exchange|transfer|upgrade|downgrade|speak|talk|request|reserve|arrange|apply|sign|"
     r"start|stop|replace|move|activate|confirm|know|learn|see|find|track|report|complain|dispute|follow|"
     r"inquire|ask|file|let|tell|notify|check|contest|appeal|order|switch|suspend|block|submit|send|have|"
     r"enroll|extend|postpone|dispute|remove|give|pick|collect|hold|waive|lower|increase|reduce|fix|repair|"
-    r"install|treat|take|see|pause|freeze|delete|claim|register|verify|reset|unlock|port|keep)\b",
+    r"install|treat|take|see|pause|freeze|delete|claim|register|verify|reset|unlock|port|keep|lift|unfreeze|"
+    r"thaw|redeem|correct|cover|reactivate|reinstate|renew)\b",
     re.I,
 )
 
