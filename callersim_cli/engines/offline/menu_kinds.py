@@ -25,7 +25,8 @@ def _has(option: MenuOption, pattern: str) -> bool:
 _CONFIRM = r"\b(?:confirm|correct|right|accept(?! a| the)|is correct|that's correct|yes)\b"
 _UNDO = r"\b(?:re-?enter|change|make changes|different|incorrect|start over|try again|not correct|no|not)\b"
 _ACCEPT = r"\b(?:enroll|add|accept|yes|sign up|subscribe|opt in|upgrade|have (?:it|this)|deliver)\b"
-_SKIP = r"\b(?:skip|no|decline|not interested|continue without|no thanks|pick it up)\b"
+_SKIP = r"\b(?:skip|no|decline|not interested|continue without|no thanks|pick it up|otherwise)\b"
+
 _FINISHED = r"\b(?:finished|all set|all done|done|that's all|that is all|end (?:this|the) call|no further)\b"
 _CALLBACK = r"\bcall ?back\b|\bcallback\b|\bcall you back\b"
 _HOLD = r"\b(?:hold|holding|wait|waiting|stay on the line|remain on the line)\b"

@@ -252,6 +252,8 @@ def _yes_no_with_or(sentence: str) -> bool:
         return (
             True  # "Is she having any trouble breathing, chest pain, or confusion?": a checklist, yes or no
         )
+    if re.match(r"(?:like|want|need) to (?:add|include|throw in)\b|(?:i|we) (?:add|include)\b", rest, re.I):
+        return True  # "Would you like to add a mango lassi or some gulab jamun?": an offer, yes or no
     if not re.match(
         r"(?:and\s+|so\s+)?(?:will|would) you (?:be\b|like|prefer|rather)", head.strip(), re.I
     ) and re.match(

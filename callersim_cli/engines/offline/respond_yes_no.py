@@ -26,7 +26,8 @@ _KEEP_OFFER = re.compile(
     r"\b(?:if you stay|stay(?:ing)? with us|keep (?:your|the|it|you)|percent off|% off|discount\w*|"
     r"free (?:month|months|upgrade)|instead|reconsider|rather than|before you (?:go|cancel|leave)|pause|"
     r"suspend|downgrade|lower (?:rate|price|plan|bill)|cheaper|special (?:offer|rate|price|deal)|save you|"
-    r"retention|remain|continue (?:your|with your|as a)|credit (?:of|to your))\b|\$\d",
+    r"retention|remain|continue (?:your|with your|as a)|credit (?:of|to your)|change your mind|"
+    r"free (?:\w+ )?(?:monitoring|service|months?))\b|\$\d",
     re.I,
 )
 _ENDS = re.compile(r"\b(?:cancel\w*|close|terminate|disconnect|return|refund|go ahead|proceed)\b", re.I)
@@ -170,6 +171,21 @@ def offer_decision(turn: Turn, offer: str) -> Move | None:
             return speak("no_thanks", "no").explained(f"the scenario declines '{declined}'")
     if (read.only or read.nothing_else or generic) and (_MORE.search(offer) or not serves):
         return speak("no_thanks", "no").explained("the scenario wants only what it asked for")
+    # "I'm not willing to pay out of pocket for a visit": anything priced is declined.
+    if _PRICED.search(offer) and any(_PAYING.search(d) for d in read.declines):
+        return speak("no_thanks", "no").explained("the scenario will not pay for it")
+    # "add our card protection plan for a dollar a month", "upgrade all four to Fast Pass Plus": an extra
+    # whose own words the goal never says is declined, whatever else the offer shares with the goal.
+    item = _OFFERED_ITEM.search(offer)
+    if (
+        item
+        and (_PRICED.search(offer) or _EXTRA_ITEM.search(offer))
+        and not any(_overlaps(a, item.group(1)) for a in read.accepts)
+    ):
+        own = Terms.of(item.group(1)).stems - _GENERIC_ITEM
+        if own - Terms.of(turn.goal.task).stems:
+            return speak("no_thanks", "no").explained(f"an extra the goal does not ask for ({item.group(1)})")
+
     if budget := _budget(read.text):
         asked = [float(v.key) for v in amounts_in(offer)]
         if asked and max(asked) > budget:
@@ -201,7 +217,23 @@ def offer_decision(turn: Turn, offer: str) -> Move | None:
     return None
 
 
+_PAYING = re.compile(r"\b(?:pay|paying|out of pocket|fee|fees|charge|charged|cost|costs)\b", re.I)
+_OFFERED_ITEM = re.compile(
+    r"\b(?:add|include|throw in|sign (?:you )?up for|enroll (?:you )?in|upgrade (?:you|(?:all )?\w+)? ?to)\s+"
+    r"(?:on\s+)?(?:our |a |an |the |some |your |that )?([\w' -]+?)"
+    r"(?=\s+(?:for|so|to|at|which|that|and|on|with|plan)\b|[,.?!]|$)",
+    re.I,
+)
+_EXTRA_ITEM = re.compile(
+    r"\b(?:upgrade|protection|warranty|membership|premium|package|insurance|pass|subscription|plan)\b", re.I
+)
+_GENERIC_ITEM = frozenset(
+    {"it", "that", "thi", "one", "them", "all", "four", "two", "three", "each", "option"}
+)
+
+
 def _budget(text: str) -> float | None:
+
     m = re.search(
         r"\b(?:no more than|up to|under|at most|less than|not more than)\s+\$\s?(\d[\d,]*(?:\.\d\d)?)",
         text,
@@ -215,7 +247,7 @@ _OFFERS = re.compile(
     r"would you (?:also |still )?like|do you (?:also )?want|want me to|shall i|should i|"
     r"can i (?:add|offer|interest)|"
     r"would you be interested|are you interested|how about|i can (?:also )?(?:add|offer|transfer|"
-    r"set|move|email|send)|^interested|^(?:do you )?still want)\b",
+    r"set|move|email|send)|^interested|^(?:do you )?still want|^want to|want to add)\b",
     re.I,
 )
 

@@ -23,7 +23,9 @@ _COMMON_STEMS = frozenset(stem(w) for w in COMMON_WORDS)
 
 _GOODBYE = re.compile(
     r"\b(?:good-?\s?bye|bye(?: now| bye)?|have a (?:great|good|nice|wonderful|lovely|fantastic|blessed) "
-    r"(?:day|night|evening|afternoon|weekend|one)|take care(?! of)|adiós|adios|this call will (?:now )?end|"
+    r"(?:day|night|evening|afternoon|weekend|one|flight|trip|stay|visit|time|meal|move|holiday|vacation|"
+    r"show|game|event|drive|ride)|good luck|best of luck|ciao|cheers|take care(?! of)|adiós|adios|"
+    r"this call will (?:now )?end|"
     r"safe travels|travel safe|drive safe(?:ly)?|enjoy your (?:trip|stay|flight|meal|visit|evening)|"
     r"disconnect(?:ing)?|ending (?:the|this) call|see you (?:then|soon|later|tomorrow|next \w+|on \w+|"
     r"(?:mon|tues|wednes|thurs|fri|satur|sun)day)|you (?:may|can) (?:now )?hang up|feel free to hang up|"
