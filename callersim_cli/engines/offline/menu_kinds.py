@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from callersim_cli.engines.offline.menus import MenuOption
 from callersim_cli.engines.offline.moves import Move, press
+from callersim_cli.engines.offline.text import sentences
 from callersim_cli.engines.offline.turn import Turn
 
 
@@ -24,7 +25,11 @@ def _has(option: MenuOption, pattern: str) -> bool:
 
 _CONFIRM = r"\b(?:confirm|correct|right|accept(?! a| the)|is correct|that's correct|yes)\b"
 _UNDO = r"\b(?:re-?enter|change|make changes|different|incorrect|start over|try again|not correct|no|not)\b"
-_ACCEPT = r"\b(?:enroll|add|accept|yes|sign up|subscribe|opt in|upgrade|have (?:it|this)|deliver)\b"
+_ACCEPT = (
+    r"\b(?:enroll|add|accept|yes|sign up|subscribe|opt in|upgrade|have (?:it|this)|deliver|you'd like|"
+    r"you would like|you want)\b"
+)
+
 _SKIP = r"\b(?:skip|no|decline|not interested|continue without|no thanks|pick it up|otherwise)\b"
 
 _FINISHED = r"\b(?:finished|all set|all done|done|that's all|that is all|end (?:this|the) call|no further)\b"
@@ -55,6 +60,17 @@ def _pair(menu: list[MenuOption], first: str, second: str) -> tuple[MenuOption, 
     a = next((o for o in menu if _has(o, first)), None)
     b = next((o for o in menu if o is not a and _has(o, second)), None)
     return (a, b) if a and b else None
+
+
+def _offer_pair(menu: list[MenuOption]) -> tuple[MenuOption, MenuOption] | None:
+    """The option that takes an offer and the one that passes: "To add it, press 1. To skip, press 2.";
+    "If you'd like to make a new reservation, press 1. Otherwise, press 2." offers whatever comes first."""
+    if pair := _pair(menu, _ACCEPT, _SKIP):
+        return pair
+    otherwise = next((o for o in menu if re.fullmatch(r"otherwise|if not|not now", o.text, re.I)), None)
+    if otherwise is not None and len(menu) == 2:
+        return next(o for o in menu if o is not otherwise), otherwise
+    return None
 
 
 def _done(turn: Turn) -> bool:
@@ -109,11 +125,16 @@ def _survey(turn: Turn, menu: list[MenuOption]) -> Move | None:
 def _offer(turn: Turn, menu: list[MenuOption]) -> Move | None:
     from callersim_cli.engines.offline.respond_yes_no import offer_decision, serves_goal
 
-    pair = _pair(menu, _ACCEPT, _SKIP)
+    pair = _offer_pair(menu)
     assert pair is not None
     accept, skip = pair
     declined = offer_decision(turn, turn.line.text)
-    if declined is not None or not serves_goal(turn, accept.text + " " + turn.line.text):
+    # What the accepting option does, and the sentence that offers it: not the news before it ("Your
+    # reservation has been cancelled" shares the goal's word with no offer).
+    offered = (
+        " ".join(s for s in sentences(turn.line.text) if accept.text.lower() in s.lower()) or accept.text
+    )
+    if declined is not None or not serves_goal(turn, offered):
         return press(skip.key, declined.why if declined else "an offer the goal does not ask for")
     return press(accept.key, "an offer that serves the goal")
 
@@ -218,7 +239,7 @@ MENU_KINDS: tuple[MenuKind, ...] = (
              takes=("To send your message, press 1. To listen to it, press 2. To re-record, press 3.",)),
     MenuKind("read-back", lambda t, m: _pair(m, _CONFIRM, _UNDO) is not None, _confirm,
              takes=("You entered 4 4 1 7. If this is correct, press 1. To re-enter, press 2.",)),
-    MenuKind("offer", lambda t, m: _pair(m, _ACCEPT, _SKIP) is not None, _offer,
+    MenuKind("offer", lambda t, m: _offer_pair(m) is not None, _offer,
              takes=("You can add a hotspot pass for $10 a month. To add it, press 1. To skip, press 2.",)),
     MenuKind("finished", lambda t, m: any(_has(o, _FINISHED) for o in m), _finished,
              takes=(("How can I help?", "Your card has been blocked. To hear more options, press 1. "

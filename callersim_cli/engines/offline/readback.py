@@ -21,9 +21,11 @@ from callersim_cli.engines.offline.said_values import (
     codes_in,
     counts_in,
     dates_in,
+    days_in,
     edit_distance,
     emails_in,
     labelled_amounts_in,
+    near_day,
     near_digits,
     near_name,
     propers_in,
@@ -66,7 +68,7 @@ def _all_values(text: str) -> list[Value]:
     spoken = digit_words(text)
     return [
         *dates_in(text), *amounts_in(text), *emails_in(text), *codes_in(spoken), *counts_in(text),
-        *addresses_in(text), *labelled_amounts_in(text), *propers_in(text), *years_in(text),
+        *addresses_in(text), *labelled_amounts_in(text), *propers_in(text), *years_in(text), *days_in(text),
     ]  # fmt: skip
 
 
@@ -96,7 +98,7 @@ class Memory:
         people = " ".join(p.name or "" for p in frame.read.people)
         for value in [
             *dates_in(scenario), *amounts_in(scenario), *counts_in(scenario), *addresses_in(scenario),
-            *labelled_amounts_in(scenario), *years_in(scenario),
+            *labelled_amounts_in(scenario), *years_in(scenario), *days_in(scenario),
             # Places and businesses the scenario names; people's names are checked as names.
             *(v for v in propers_in(scenario) if not any(w in people.split() for w in v.text.split())),
         ]:  # fmt: skip
@@ -144,7 +146,7 @@ class Memory:
             same_kind = [k for k in known if k.value.kind == heard.kind]
             if any(_same(heard, k.value) for k in same_kind) or (heard.kind, heard.key) in let_stand:
                 continue
-            if heard.kind == "proper" and not self.turn.line.asks_to_confirm:
+            if heard.kind in ("proper", "day") and not self.turn.line.asks_to_confirm:
                 continue  # "Okay, Fenwick Rewards": a business naming its own desk is not a read-back
             if heard.kind in ("amount", "priced") and offering:
                 continue  # "I can do $59.99 a month": a price offered, not the caller's amount misread
@@ -247,6 +249,8 @@ def _near(heard: Value, known: Value) -> bool:
         hl, _, hd = heard.key.partition("@")
         kl, _, kd = known.key.partition("@")
         return hd == kd or hl == kl
+    if heard.kind == "day":
+        return near_day(heard.key, known.key)
     if heard.kind == "year":
         return abs(int(heard.key) - int(known.key)) <= 3  # "tax year 2021" for 2022
     if heard.kind == "count":

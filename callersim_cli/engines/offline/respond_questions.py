@@ -266,7 +266,8 @@ _OFFER_QUESTION = re.compile(
     r"^(?:and\s+|so\s+|okay,?\s+)?(?:would you (?:also |still )?like|do you (?:also )?want|would you want|"
     r"shall i|should i|(?:do you )?want me to|"
     r"can i (?:get|offer|interest|add|set|sign|put|book|send|schedule)|may i|could i|how about|"
-    r"would you be interested|are you interested)\b",
+    r"would you be interested|are you interested|would (?:that|this|it) change your mind|"
+    r"(?:would|does) (?:that|this) (?:help|work|make you)|interested|want to)\b",
     re.I,
 )
 

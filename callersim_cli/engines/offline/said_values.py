@@ -186,6 +186,26 @@ def years_in(text: str) -> list[Value]:
     return [Value("year", m.group(0), m.group(1) or m.group(2)) for m in _YEAR.finditer(text)]
 
 
+_BARE_DAY = re.compile(rf"\bthe\s+(\d{{1,2}})(?:st|nd|rd|th)\b(?!\s+of\s+(?:{_MONTH_RE})\b)", re.I)
+
+
+def days_in(text: str) -> list[Value]:
+    """Days said without a month ("the 13th of this month", "on the 30th"), where a month is not named."""
+    dated = [m.span() for m in _DATE.finditer(text)]
+    return [
+        Value("day", m.group(0), m.group(1))
+        for m in _BARE_DAY.finditer(text)
+        if not any(s <= m.start() < e for s, e in dated) and 1 <= int(m.group(1)) <= 31
+    ]
+
+
+def near_day(a: str, b: str) -> bool:
+    """Two days a slip apart: "13th" for "30th" (thirteen, thirty), "12th" for "21st", "15th" for "16th"."""
+    return a != b and (
+        {a, b} in ({"13", "30"}, {"14", "40"}) or sorted(a) == sorted(b) or edit_distance(a, b) == 1
+    )
+
+
 def counts_in(text: str) -> list[Value]:
 
     found = []
