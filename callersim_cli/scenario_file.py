@@ -323,10 +323,13 @@ def _key_lines(text: str) -> dict[KeyPath, int]:
             continue
         header = _HEADER.match(line)
         if header:
-            table = _in_arrays(_split_key(header.group(1)), arrays)
-            if line.startswith("[["):
-                arrays[table] = arrays.get(table, -1) + 1
-                table = (*table, arrays[table])
+            keys = _split_key(header.group(1))
+            if line.startswith("[["):  # the next element of the array the header names
+                array = (*_in_arrays(keys[:-1], arrays), keys[-1])
+                arrays[array] = arrays.get(array, -1) + 1
+                table = (*array, arrays[array])
+            else:
+                table = _in_arrays(keys, arrays)
             for end in range(1, len(table) + 1):
                 found.setdefault(table[:end], number)
             continue

@@ -1,14 +1,15 @@
 """A JSON Lines bot for callersim's own tests: ``python scripted_bot.py BEHAVIOUR``, one behaviour a row.
 
 Every behaviour answers like a small IVR unless it says otherwise: a greeting, then each caller event
-echoed back (``You said: ...`` / ``You pressed ...``), and ``goodbye`` on ``bye``. Each echo also names
-the call's id and ``data.customer_id``, so a test can see that no call hears another's.
+echoed back (``You said: ...`` / ``You pressed ...``); a "no" or "bye" ends the call. Each echo also
+names the call's id and ``data.customer_id``, so a test can see that no call hears another's.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import time
 from collections.abc import Callable
@@ -46,8 +47,8 @@ class Bot:
             send(say(f"You pressed {event['digits']} on call {self.call_id}."), LISTEN)
             return
         text = event.get("text", "")
-        if "bye" in text.lower():
-            send(say("Goodbye."), {"type": "hangup", "reason": "caller said bye"})
+        if re.search(r"\b(no|nope|bye|all set)\b", text.lower()):
+            send(say("Goodbye."), {"type": "hangup", "reason": "caller is done"})
             sys.exit(0)
         send(say(f"You said: {text}. Customer {self.customer}, anything else?"), LISTEN)
 
