@@ -240,12 +240,13 @@ def test_a_bad_suite_file_is_exit_2_with_one_line_and_no_call(tmp_path: Path) ->
             ["--engine", "openai"],
             "{path}:3: case 'a': The openai engine needs OPENAI_API_KEY, or --base-url for a local server",
         ),
+        (["--judge", "none"], "{path}:3: case 'a' expects goal_reached, which needs a judge (not none)"),
         (["--no-such-flag"], None),
         ([], "{tmp}/missing.toml: no such suite file (the README's 'callersim test' section has an example)"),
     ],
 )
 def test_a_bad_command_line_is_exit_2(tmp_path: Path, args: list[str], expected: str | None) -> None:
-    path = write(tmp_path, BOT + CASE)
+    path = write(tmp_path, BOT + CASE + "expect = { goal_reached = true }\n")
     target = tmp_path / "missing.toml" if not args else path
 
     result = run_test(target, *args)

@@ -58,9 +58,8 @@ def failure_lines(result: RunResult) -> list[str]:
 def run_line(result: RunResult) -> str:
     verdict = VERDICTS[result.goal_reached]
     turns = f"{result.turns} turn{'s' if result.turns != 1 else ''}"
-    return (
-        f"{result.status.value:<5} {result.run.label}  ({turns}, {result.duration_s:.1f} s, goal {verdict})"
-    )
+    took = f"{turns}, {result.duration_s:.1f} s, verdict: {verdict}"
+    return f"{result.status.value:<5} {result.run.label}  ({took})"
 
 
 class ProgressLines:

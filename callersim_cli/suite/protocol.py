@@ -42,7 +42,7 @@ INPUTS = ("dtmf", "speech")
 class Listen:
     """The bot yields the turn, like TwiML's ``<Gather>``: ``input`` is what it takes ("dtmf", "speech" or
     both, space-separated), ``num_digits`` how many keys make one entry, ``timeout_ms`` how long it waits
-    (recorded; the simulated caller always answers)."""
+    (accepted, and not used: the simulated caller always answers)."""
 
     input: str = "dtmf speech"
     timeout_ms: int | None = None

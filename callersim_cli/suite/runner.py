@@ -133,7 +133,9 @@ def choose_callers(
         judge_name = overrides.judge or suite.judge
         judge = None if judge_name == "none" else JUDGES[engine.name if judge_name == "auto" else judge_name]
         if judge is None and "goal_reached" in case.expect:
-            raise UsageError(f"{case.origin}: case '{case.id}' expects goal_reached, which needs a judge (not none)")
+            raise UsageError(
+                f"{case.origin}: case '{case.id}' expects goal_reached, which needs a judge (not none)"
+            )
         for row in (engine, judge):
             reason = row.why_not(options(row)) if row is not None else None
             if reason is not None:
