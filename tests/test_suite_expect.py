@@ -189,3 +189,18 @@ def test_criteria_need_a_judge_that_can_judge_them(tmp_path: Path) -> None:
         f"{path}:{line}: case 'ships' has expect.criteria, which the offline judge can't judge: set judge = "
         '"openai" (OPENAI_API_KEY, or base_url for a local server)'
     )
+
+
+def test_a_caller_engine_that_fails_is_an_error_run(tmp_path: Path, judge_server: FakeOpenAI) -> None:
+    judge_server.fail(401, "Incorrect API key provided: sk-wrong.", times=10)
+    out = tmp_path / "out"
+    suite = f'engine = "openai"\nbase_url = "{judge_server.url}"'
+    path = write_suite(tmp_path, command_bot("echo"), case("ships", goal_reached=True), suite=suite)
+
+    result = run_test(path, "--out", out)
+
+    assert result.exit_code == 3
+    [failure] = failures(out, "ships")
+    assert failure["kind"] == "engine" and failure["turn"] == 1
+    assert "rejected the key (401)" in failure["message"] and "sk-wrong" not in failure["message"]
+    assert len(judge_server.chat_requests) == 1  # the turn failed once; no judge was asked of a broken call

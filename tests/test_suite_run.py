@@ -144,15 +144,21 @@ def test_a_silent_bot_fails_as_a_timeout_and_never_hangs(tmp_path: Path) -> None
     assert time.monotonic() - started < 10  # the bot sleeps 60 s: it was stopped, not waited for
 
 
-def test_a_program_that_is_not_there_would_not_start(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("bot", "says"),
+    [
+        ('command = ["no-such-bot-program"]', "can't start the bot: no program 'no-such-bot-program'"),
+        ('url = "http://127.0.0.1:9/callersim"', "can't reach the bot at http://127.0.0.1:9/callersim"),
+    ],
+)
+def test_a_bot_that_is_not_there_would_not_start(tmp_path: Path, bot: str, says: str) -> None:
     out = tmp_path / "out"
-    path = write_suite(tmp_path, 'command = ["no-such-bot-program"]', case("shipping"))
 
-    result = run_test(path, "--out", out)
+    result = run_test(write_suite(tmp_path, bot, case("shipping")), "--out", out)
 
     assert result.exit_code == 3
     [failure] = results(out)[0]["failures"]
-    assert failure["kind"] == "bot_start" and "no program 'no-such-bot-program'" in failure["message"]
+    assert failure["kind"] == "bot_start" and failure["message"].startswith(says)
 
 
 def test_a_call_that_never_ends_is_cut_at_max_turns(tmp_path: Path) -> None:
@@ -209,82 +215,6 @@ def test_what_the_bot_hears_follows_its_listen(tmp_path: Path) -> None:
     assert start["from"] == "312-555-0199" and start["protocol"] == 1 and start["call_id"]
     assert heard[1] == {"type": "dtmf", "digits": "4417"}
     assert heard[-1] == {"type": "hangup", "by": "caller"}
-
-
-# --- http -------------------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def http_bot(tmp_path: Path):
-    """The example HTTP bot, serving on a free port; yields its URL. Requests need the token."""
-    process = subprocess.Popen(
-        [sys.executable, str(EXAMPLES / "pizza_http_bot.py"), "--port", "0"],
-        stdout=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PIZZA_BOT_TOKEN": "tok-SECRET-4f9a2c1e"},
-    )
-    assert process.stdout is not None
-    url = process.stdout.readline().strip()
-    try:
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=5)
-        process.stdout.close()
-
-
-def http_suite(tmp_path: Path, url: str, cases: int = 1) -> Path:
-    bot = f'url = "{url}"\nheaders = {{ Authorization = "Bearer ${{BOT_TOKEN}}" }}'
-    listed = [
-        f'[[case]]\nid = "order-{n}"\nscenario = "order a large pepperoni pizza for pickup and pay by card"\n'
-        f'data = {{ customer_id = "C-{n}" }}\n'
-        'expect = { bot_events = ["place_order"], goal_reached = true }\n'
-        for n in range(cases)
-    ]
-    return write_suite(tmp_path, bot, *listed, suite="concurrency = 4")
-
-
-def test_the_http_transport_runs_many_calls_on_one_server(
-    tmp_path: Path, http_bot: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("BOT_TOKEN", "tok-SECRET-4f9a2c1e")
-    out = tmp_path / "out"
-
-    result = run_test(http_suite(tmp_path, http_bot, cases=6), "--out", out)
-
-    assert result.exit_code == 0, result.output
-    for line in results(out):
-        events = read_jsonl(Path(line["call_log"]))
-        [order] = [e for e in events if e["type"] == "bot_event"]
-        assert order["data"]["customer_id"] == "C-" + line["case"].split("-")[1]  # its own call, no other's
-
-
-def test_an_http_error_is_an_error_run_with_the_status_and_body(
-    tmp_path: Path, http_bot: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("BOT_TOKEN", "not-the-token")
-    out = tmp_path / "out"
-
-    result = run_test(http_suite(tmp_path, http_bot), "--out", out)
-
-    assert result.exit_code == 3
-    [failure] = results(out)[0]["failures"]
-    assert failure["kind"] == "protocol"
-    assert failure["message"] == 'POST /calls answered 401: \'{"error": "unauthorized"}\''
-
-
-def test_an_http_bot_that_is_not_there_would_not_start(tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    path = write_suite(tmp_path, 'url = "http://127.0.0.1:9/callersim"', case("x"))
-
-    result = run_test(path, "--out", out)
-
-    assert result.exit_code == 3
-    [failure] = results(out)[0]["failures"]
-    assert (
-        failure["kind"] == "bot_start"
-        and "can't reach the bot at http://127.0.0.1:9/callersim" in failure["message"]
-    )
 
 
 # --- Ctrl-C -----------------------------------------------------------------------------------------------

@@ -13,11 +13,15 @@ from callersim_cli.engines import OpenAIOptions
 from callersim_cli.errors import EngineError
 from callersim_cli.openai_api import DEFAULT_RETRY, OpenAIClient, RetryPolicy, as_params
 
-JUDGE_PROMPT = (
+_REVIEWER = (
     "You review recorded phone calls between a business (the operator, which may be an IVR or a phone "
-    "bot) and a customer (the caller). Decide whether the caller reached its goal on this call, judging "
-    "only by what was said and the keys pressed, and give the reason in one sentence.\n\n"
-    "Business description:\n{description}\n\nCaller goal:\n{scenario}"
+    "bot) and a customer (the caller). "
+)
+_THE_CALL = "\n\nBusiness description:\n{description}\n\nCaller goal:\n{scenario}"
+
+JUDGE_PROMPT = (
+    _REVIEWER + "Decide whether the caller reached its goal on this call, judging only by what was said "
+    "and the keys pressed, and give the reason in one sentence." + _THE_CALL
 )
 
 VERDICT_SCHEMA: dict[str, Any] = {
@@ -32,11 +36,9 @@ VERDICT_SCHEMA: dict[str, Any] = {
 
 
 CRITERIA_PROMPT = (
-    "You review recorded phone calls between a business (the operator, which may be an IVR or a phone "
-    "bot) and a customer (the caller). For each numbered statement about the call, decide whether it is "
-    "true of this call, judging only by what was said and the keys pressed, and give the reason in one "
-    "sentence. Answer for every statement, in the order given.\n\n"
-    "Business description:\n{description}\n\nCaller goal:\n{scenario}"
+    _REVIEWER + "For each numbered statement about the call, decide whether it is true of this call, "
+    "judging only by what was said and the keys pressed, and give the reason in one sentence. Answer for "
+    "every statement, in the order given." + _THE_CALL
 )
 
 CRITERIA_SCHEMA: dict[str, Any] = {

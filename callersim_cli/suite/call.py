@@ -177,7 +177,7 @@ def run_call(
     except (RunError, EngineError) as exc:
         kind = "interrupted" if board.stopping.is_set() else getattr(exc, "kind", "engine")
         message = "stopped by Ctrl-C" if kind == "interrupted" else str(exc)
-        turn = call.facts.turns + (kind != "engine") if call is not None else None
+        turn = call.facts.turns + 1 if call is not None else None  # the turn that could not be made
         failures.append(Failure(kind, message, turn))
         if not isinstance(exc, EngineError):  # the session recorded the engine's failure itself
             session.note({"type": "error", "ts": now_iso(), "message": f"{kind}: {message}"})

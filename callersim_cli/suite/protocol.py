@@ -196,7 +196,7 @@ def deliver(reply: Iterable[CallerEvent], listen: Listen) -> list[dict[str, Any]
     Words come as one ``caller`` event between key presses; keys as one ``dtmf`` event per key, or per
     ``num_digits`` keys (a whole entry, as a ``<Gather numDigits>`` hands it over). What the bot does not
     take (words to a keys-only prompt) is not heard; when nothing is, the bot hears silence, an empty
-    ``caller`` event, as a gather that timed out.
+    ``caller`` event, as a gather that timed out — unless the caller only hung up.
     """
     out: list[dict[str, Any]] = []
     words: list[str] = []
@@ -216,6 +216,7 @@ def deliver(reply: Iterable[CallerEvent], listen: Listen) -> list[dict[str, Any]
                 size = listen.num_digits or 1
                 out += [dtmf_event(event.digits[i : i + size]) for i in range(0, len(event.digits), size)]
         elif isinstance(event, HangUp):
-            break
+            said()
+            return out
     said()
     return out or [caller_event("")]

@@ -11,42 +11,26 @@ from __future__ import annotations
 import contextlib
 import json
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from typing import Any
 
 from callersim_cli.suite.outcome import RunError
 from callersim_cli.suite.protocol import HANGUP_BY_CALLER, Answer, FromBot, parse_event, read_answer
-from callersim_cli.suite.suite_file import BotSpec
-from callersim_cli.suite.transports import NoteSource
-from callersim_cli.suite.transports.process import BotProcess, bot_environment
+from callersim_cli.suite.transports.process import ProcessCall, ProcessTransport
 
 
-class CommandTransport:
-    def __init__(self, spec: BotSpec, environ: Mapping[str, str]) -> None:
-        self.spec = spec
-        self.environ = environ
-
+class CommandTransport(ProcessTransport):
     def call(self, call_id: str) -> CommandCall:
-        env = bot_environment(self.spec, self.environ, call_id)
-        return CommandCall(BotProcess(self.spec.command, str(self.spec.cwd), env), self.spec.turn_timeout_s)
-
-    def close(self) -> None:
-        pass
+        return CommandCall(self.start(call_id), self.spec.turn_timeout_s)
 
 
-class CommandCall:
-    def __init__(self, process: BotProcess, timeout_s: float) -> None:
-        self.process = process
-        self.timeout_s = timeout_s
-        self._ended = False
-
+class CommandCall(ProcessCall):
     def send(self, event: dict[str, Any]) -> Answer:
         started = time.monotonic()
         self.process.write_line(json.dumps(event, ensure_ascii=False))
-        return read_answer(self._events(started + self.timeout_s, event["type"]), started)
+        return read_answer(self._events(started + self.timeout_s, self.waiting(event)), started)
 
-    def _events(self, deadline: float, answering: str) -> Iterator[FromBot]:
-        waiting = f"{self.timeout_s:g} s after callersim's {answering} event (turn_timeout_s)"
+    def _events(self, deadline: float, waiting: str) -> Iterator[FromBot]:
         while True:
             line = self.process.read_line(deadline, waiting)
             if line is None:
@@ -68,14 +52,3 @@ class CommandCall:
             with contextlib.suppress(RunError):  # it has gone already: nothing is left to tell
                 self.process.write_line(json.dumps(HANGUP_BY_CALLER))
         self.end()
-
-    def end(self) -> None:
-        if not self._ended:
-            self._ended = True
-            self.process.stop()
-
-    def abort(self) -> None:
-        self.process.kill()
-
-    def notes(self) -> list[tuple[NoteSource, str]]:
-        return [("stderr", line) for line in self.process.take_stderr()]

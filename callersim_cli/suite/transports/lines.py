@@ -9,29 +9,17 @@ line. The bot hangs up by exiting; the caller's hang-up closes its stdin. A bot 
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
 from typing import Any
 
 from callersim_cli.actions import press_marker
 from callersim_cli.suite.outcome import RunError
 from callersim_cli.suite.protocol import Answer, BotHangUp, Listen, Say
-from callersim_cli.suite.suite_file import BotSpec
-from callersim_cli.suite.transports import NoteSource
-from callersim_cli.suite.transports.process import BotProcess, bot_environment
+from callersim_cli.suite.transports.process import BotProcess, ProcessCall, ProcessTransport
 
 
-class LinesTransport:
-    def __init__(self, spec: BotSpec, environ: Mapping[str, str]) -> None:
-        self.spec = spec
-        self.environ = environ
-
+class LinesTransport(ProcessTransport):
     def call(self, call_id: str) -> LinesCall:
-        env = bot_environment(self.spec, self.environ, call_id)
-        process = BotProcess(self.spec.command, str(self.spec.cwd), env)
-        return LinesCall(process, self.spec.turn_timeout_s, self.spec.quiet_ms / 1000)
-
-    def close(self) -> None:
-        pass
+        return LinesCall(self.start(call_id), self.spec.turn_timeout_s, self.spec.quiet_ms / 1000)
 
 
 # What the bot reads for each of callersim's events; the start event is the process starting.
@@ -41,20 +29,17 @@ _AS_LINE = {
 }
 
 
-class LinesCall:
+class LinesCall(ProcessCall):
     def __init__(self, process: BotProcess, timeout_s: float, quiet_s: float) -> None:
-        self.process = process
-        self.timeout_s = timeout_s
+        super().__init__(process, timeout_s)
         self.quiet_s = quiet_s
-        self._ended = False
 
     def send(self, event: dict[str, Any]) -> Answer:
         started = time.monotonic()
         if event["type"] in _AS_LINE:
             self.process.write_line(_AS_LINE[event["type"]](event))
-        waiting = f"{self.timeout_s:g} s after callersim's {event['type']} event (turn_timeout_s)"
         answer = Answer()
-        line = self.process.read_line(started + self.timeout_s, waiting)
+        line = self.process.read_line(started + self.timeout_s, self.waiting(event))
         while line is not None:
             if line.strip():
                 if answer.first_say_s is None:
@@ -72,15 +57,4 @@ class LinesCall:
         return answer
 
     def hang_up(self) -> None:
-        self.end()
-
-    def end(self) -> None:
-        if not self._ended:
-            self._ended = True
-            self.process.stop()
-
-    def abort(self) -> None:
-        self.process.kill()
-
-    def notes(self) -> list[tuple[NoteSource, str]]:
-        return [("stderr", line) for line in self.process.take_stderr()]
+        self.end()  # its stdin closes: a lines bot's end of the call

@@ -16,12 +16,13 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable, Mapping
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from callersim_cli.suite.outcome import RunError
 
 if TYPE_CHECKING:
     from callersim_cli.suite.suite_file import BotSpec
+    from callersim_cli.suite.transports import NoteSource
 
 HANG_UP_GRACE_S = 0.5  # after the hang-up, how long the bot may take to exit before SIGTERM
 TERM_GRACE_S = 2.0  # after SIGTERM, before SIGKILL
@@ -156,7 +157,41 @@ class BotProcess:
                 os.killpg(self._process.pid, signal.SIGKILL)
 
 
-def bot_environment(spec: BotSpec, environ: Mapping[str, str], call_id: str) -> dict[str, str]:
-    """What a bot process inherits: callersim's environment, the suite's ``[bot] env`` over it, and
-    Python's output unbuffered, so a Python bot's ``print()`` reaches callersim when it is written."""
-    return {**environ, "PYTHONUNBUFFERED": "1", **spec.env, "CALLERSIM_CALL_ID": call_id}
+class ProcessTransport:
+    """What both process transports share: a process started for each call, from the suite's folder."""
+
+    def __init__(self, spec: BotSpec, environ: Mapping[str, str]) -> None:
+        self.spec = spec
+        self.environ = environ
+
+    def start(self, call_id: str) -> BotProcess:
+        # Python's output unbuffered, so a Python bot's print() reaches callersim when it is written.
+        env = {**self.environ, "PYTHONUNBUFFERED": "1", **self.spec.env, "CALLERSIM_CALL_ID": call_id}
+        return BotProcess(self.spec.command, str(self.spec.cwd), env)
+
+    def close(self) -> None:
+        pass  # each call's process is stopped with its call
+
+
+class ProcessCall:
+    """What both process transports' calls share: stopping the process, and its stderr."""
+
+    def __init__(self, process: BotProcess, timeout_s: float) -> None:
+        self.process = process
+        self.timeout_s = timeout_s
+        self._ended = False
+
+    def waiting(self, event: dict[str, Any]) -> str:
+        """What the bot was silent for, when it times out."""
+        return f"{self.timeout_s:g} s after callersim's {event['type']} event (turn_timeout_s)"
+
+    def end(self) -> None:
+        if not self._ended:
+            self._ended = True
+            self.process.stop()
+
+    def abort(self) -> None:
+        self.process.kill()
+
+    def notes(self) -> list[tuple[NoteSource, str]]:
+        return [("stderr", line) for line in self.process.take_stderr()]
