@@ -97,6 +97,8 @@ def test_shards_split_the_cases_the_same_way_every_time(tmp_path: Path) -> None:
         shards.append([c["id"] for c in summary["cases"]])
 
     assert shards == [["a", "c", "e"], ["b", "d"], ["a", "c", "e"]]
+    code, summary = json_run(path, "--out", tmp_path / "empty", "--shard", "6/6")  # more shards than cases
+    assert code == 0 and summary["cases"] == []
 
 
 def test_json_prints_one_summary(tmp_path: Path) -> None:

@@ -45,3 +45,14 @@ def test_the_ci_example_runs_each_shard_of_the_example_suite(tmp_path: Path) -> 
         cases += [c.get("name") for c in ET.parse(checkout / f"junit-{shard}.xml").getroot().iter("testcase")]
         assert len((checkout / f"results-{shard}" / "results.jsonl").read_text().splitlines()) == 1
     assert sorted(cases) == ["delivery-card", "pickup-cash", "wants-a-person"]
+
+
+def test_the_readme_names_every_kind_of_failure_and_every_expectation() -> None:
+    from callersim_cli.suite.expect import EXPECTATIONS
+    from callersim_cli.suite.outcome import KINDS, Status
+
+    assert set(EXPECTATIONS) <= {kind for kind, (status, _) in KINDS.items() if status is Status.FAIL}
+    for key in EXPECTATIONS:
+        assert f"| `{key}` |" in SECTION
+    for kind in KINDS:
+        assert f"`{kind}`" in SECTION

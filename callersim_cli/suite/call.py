@@ -48,19 +48,24 @@ class Switchboard:
     max_turns: int
     live: dict[int, BotCall] = field(default_factory=dict)
     stopping: threading.Event = field(default_factory=threading.Event)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def connect(self, run_id: int, call_id: str) -> BotCall:
         bot = self.transport.call(call_id)
-        self.live[run_id] = bot
+        with self._lock:
+            self.live[run_id] = bot
         return bot
 
     def disconnect(self, run_id: int) -> None:
-        self.live.pop(run_id, None)
+        with self._lock:
+            self.live.pop(run_id, None)
 
     def stop(self) -> None:
         """Ctrl-C: every call in flight is cut at once; their runs end as interrupted."""
         self.stopping.set()
-        for bot in list(self.live.values()):
+        with self._lock:
+            calls = list(self.live.values())
+        for bot in calls:
             bot.abort()
 
 
