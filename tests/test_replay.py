@@ -234,8 +234,9 @@ def test_the_business_is_voiced_before_the_caller_answers() -> None:
     assert voice.lines == [
         "Thanks for calling Joe's, how can I help?",
         "Press 1 for delivery",
-        "That's $20. Goodbye!",
+        "That's 20 dollars. Goodbye!",  # the voice is given the amount as it is said
     ]
+
     first = log.index(("show", "business › Thanks for calling Joe's, how can I help?"))
     assert log[first + 1 : first + 4] == [
         ("play", 0.8),

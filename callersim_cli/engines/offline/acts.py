@@ -56,10 +56,13 @@ def _has_menu_or_question(turn: Turn) -> bool:
 
 
 _WHOM = re.compile(
-    r"^(?:and )?who(?:'s| is| are| will)? (?:(?:the|this|that) \w+(?: \w+)? )?(?:be )?"
-    r"(?:for|staying|traveling|travelling|flying|coming|the patient|seeing the doctor)\b",
+    r"^(?:and )?who(?:'s| is| are| will)? (?:(?:the|this|that) \w+(?: \w+)? )?(?:going to |gonna )?(?:be )?"
+    r"(?:for|staying|traveling|travelling|flying|coming|the patient|seeing the doctor|picking|"
+    r"the (?:passenger|guest|driver|student|member))\b",
     re.I,
 )
+# "Are you calling for yourself or for someone else?": whom the call is for, said as the choice it offers.
+_SELF_OR_OTHER = re.compile(r"\bfor (?:yourself|you)\b.*\bor\b.*\b(?:someone|somebody) else\b", re.I)
 _RELATION = re.compile(r"\b(?:relationship to|related to|relation to)\b", re.I)
 _HAVE = re.compile(
     r"(?:and |so )?(?:do you (?:already |still |happen to )?have|have you got|did you get|you got)\b", re.I
@@ -255,13 +258,18 @@ ACTS: tuple[Act, ...] = (
         takes=("Can you describe the bag?", "What's the make and model of the vehicle?")),
     Act("have-detail", _asks_if_caller_has, _have_detail,
         takes=("Do you already have a claim number?",), leaves=("What's your claim number?",)),
-    Act("whom-for", lambda t: bool(_WHOM.search(t.line.last_ask)), call.whom_for,
-        takes=("Who is the appointment for?", "Who will be staying with us?"),
+    Act("whom-for", lambda t: bool(_WHOM.search(t.line.last_ask) or _SELF_OR_OTHER.search(t.line.last_ask)),
+        call.whom_for, takes=("Who is the appointment for?", "Who will be staying with us?",
+                              "Are you calling for yourself or for someone else?"),
         scenario="book a visit for my father, Harold Brennan"),
     Act("relationship", lambda t: bool(_RELATION.search(t.line.last_ask)), call.relationship,
         takes=("What's your relationship to the member?", "How are you related to the patient?"),
         scenario="check my father's claim. His name is Harold Brennan"),
+    Act("spell", lambda t: bool(call.SPELL_ASK.search(t.line.last_ask)) and not t.line.request,
+        call.spell_last_name, takes=(("What's the last name?", "How do you spell that?"),),
+        leaves=("Could you spell your last name for me?",)),
     Act("detail", lambda t: bool(t.line.request), _detail,
+
         takes=("What's your date of birth?", "Please enter your account number, followed by the pound key."),
         leaves=("Would you like a replacement sent to the address on file?",)),
     Act("readback", _is_readback,

@@ -169,10 +169,22 @@ def known_values(turn: Turn) -> dict[str, str]:
 
 def keypad_digits(slot: str, found: str, length: int | None = None) -> str:
     if slot == "date_of_birth":
+        # Keyed month, day, year: "August 19, 1952", "1952-08-19" and "8/19/1952" alike.
         m = re.match(r"([A-Za-z]+)\.?\s+(\d{1,2})\D+(\d{4})", found)
-        if m and m.group(1).lower() in MONTHS:
-            year = m.group(3)[-2:] if length == 6 else m.group(3)
-            return f"{MONTHS.index(m.group(1).lower()) + 1:02d}{int(m.group(2)):02d}{year}"
+        iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", found)
+        us = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", found)
+        month_day_year = (
+            (MONTHS.index(m.group(1).lower()) + 1, int(m.group(2)), m.group(3))
+            if m and m.group(1).lower() in MONTHS
+            else (int(iso.group(2)), int(iso.group(3)), iso.group(1))
+            if iso
+            else (int(us.group(1)), int(us.group(2)), us.group(3))
+            if us
+            else None
+        )
+        if month_day_year:
+            month, day, year = month_day_year
+            return f"{month:02d}{day:02d}{year[-2:] if length == 6 else year}"
     if slot == "card_expiry" and length == 6:
         return found[:2] + "20" + found[-2:]
     return digits_in(found)
@@ -203,10 +215,22 @@ def holds(turn: Turn, request: DetailRequest) -> bool:
     return all(slot in own or slot in SLOT_NAMES for slot in request.slots)
 
 
+_POSSESSIVE = {"he": "his", "she": "her", "it": "its"}
+
+
+def _whose(turn: Turn, owner: str) -> str:
+    """ "my", or "his"/"her"/"their" for the person the detail belongs to."""
+    if owner == ME:
+        return "my"
+    person = turn.frame.read.person(owner)
+    return _POSSESSIVE.get(person.pronoun, "their") if person else "their"
+
+
 def give_details(turn: Turn, request: DetailRequest, also: bool = False) -> Move:
     values = []
+    owners: dict[str, str] = {}
     for slot in request.slots:
-        owner = owner_of(turn, request, slot)
+        owner = owners[slot] = owner_of(turn, request, slot)
         found = value(turn, slot) if owner == ME else their_value(turn, slot, owner)
         if slot == "name" and request.part:
             found = found.split()[0] if request.part == "first" else found.split()[-1]
@@ -238,5 +262,8 @@ def give_details(turn: Turn, request: DetailRequest, also: bool = False) -> Move
             first = "-".join(first.replace("-", "").upper())
         bank = "detail_last_four" if request.last_four else _DETAIL_BANKS.get(first_slot, "detail")
         first_say = say(bank, "detail", value=first, label=first_label)
-    more = tuple(say("and_detail", label=label(slot), value=v) for slot, v in spoken[1:])
+    more = tuple(
+        say("and_detail", label=label(slot), value=v, whose=_whose(turn, owners[slot]))
+        for slot, v in spoken[1:]
+    )
     return Move(says=(first_say, *more), why=why, facts=slots)

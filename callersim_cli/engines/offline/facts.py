@@ -107,7 +107,7 @@ def times_of_day(text: str, evening: bool = False) -> list[int]:
 
 def goal_facts(task: str) -> GoalFacts:
     amount = m.group(0).strip() if (m := _AMOUNT.search(task)) else None
-    date = _MONTH_DAY.search(task)
+    date = _MONTH_DAY.search(task) or re.search(r"\b(?:on )?the \d{1,2}(?:st|nd|rd|th)\b", task)
     days = month_days(task)
     names = merchants(task)
     times = times_of_day(task, evening=True)
@@ -115,6 +115,6 @@ def goal_facts(task: str) -> GoalFacts:
         amount=amount,
         merchant=names[0] if names else None,
         month_day=days[0] if days else None,
-        date_text=date.group(0) if date else None,
+        date_text=date.group(0).removeprefix("on ") if date else None,
         minutes=times[0] if times else None,
     )

@@ -134,7 +134,16 @@ def _build(context: Context, seed: int) -> GoalFrame:
     slots = set(goal.details.details())
     if context.persona is not None:
         slots |= set(context.persona.details())
-    return GoalFrame(context, seed, goal, goal_facts(goal.task), persona, frozenset(slots))
+    # The task's own amount and date first; what happened ("You spent $84.20 ... on the 2nd") fills the rest.
+    facts = goal_facts(goal.task)
+    told = goal_facts(goal.read.text)
+    facts = dataclasses.replace(
+        facts,
+        **{
+            f.name: getattr(told, f.name) for f in dataclasses.fields(facts) if getattr(facts, f.name) is None
+        },
+    )
+    return GoalFrame(context, seed, goal, facts, persona, frozenset(slots))
 
 
 @lru_cache(maxsize=256)

@@ -277,9 +277,33 @@ def _yes_no_with_or(sentence: str) -> bool:
     return not names_choices and not other_is_deed
 
 
+_EXAMPLES_AFTER = re.compile(r"^(?:for example|for instance|such as|e\.g\.),?\s+(.+?)[.?!]?$", re.I)
+_WHICH_ONE = re.compile(r"^(?:so\s+|and\s+)?(?:which|what) (?:one|of (?:those|these|them)|\w+)\b.*\?$", re.I)
+_LISTED = re.compile(
+    r"\b(?:i(?:'ve| have) got|i have|we have|there(?:'s| is| are)|i can do|we can do)\s+"
+    r"((?:an?|the|\d)[^.?!]*?\s+and\s+(?:an?|the|\d)[^.?!]*?)[.?!]?$",
+    re.I,
+)
+
+
+def _listed_choices(parts: list[str]) -> list[str]:
+    """Choices listed beside a which-question: "Which vaccine is it? For example, flu, COVID, or shingles.",
+    "I've got an 8:15 a.m. and a 1:40 p.m. Which one do you want?"."""
+    for i, sentence in enumerate(parts):
+        before = parts[i - 1] if i else ""
+        after = parts[i + 1] if i + 1 < len(parts) else ""
+        if (m := _EXAMPLES_AFTER.match(sentence)) and _WHICH_ONE.match(before) and " or " in m.group(1):
+            return _alternatives(m.group(1))
+        if (m := _LISTED.search(sentence)) and (_WHICH_ONE.match(after) or _WHICH_ONE.match(before)):
+            return [a.strip() for a in re.split(r",\s*(?:and\s+)?|\s+and\s+", m.group(1)) if a.strip()]
+    return []
+
+
 def offered_choices(line: str) -> list[str]:
     """Alternatives offered in a question ("debit or credit card?", "Tuesday at 9 or Wednesday at 2?")."""
     parts = sentences(line)
+    if listed := _listed_choices(parts):
+        return listed
     for i, sentence in enumerate(parts):
         if (
             not re.search(r"\s+or\s+", sentence)

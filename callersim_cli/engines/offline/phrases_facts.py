@@ -35,13 +35,15 @@ FACT_BANKS: dict[str, Bank] = {
         terse=("{Value}.", "It's {value}."),
     ),
     "detail_alone": _b("{Value}."),  # a recording wants the detail alone
+    "spell_word": _b("It's {spelled}.", "That's {spelled}.", "{spelled}.", terse=("{spelled}.",)),
+
     "detail_spelled_name": _b(
         "It's {value}, that's {spelled}.", "Sure, it's {value}, that's {spelled}.",
         "My {label} is {value}, that's {spelled}.", "That's {value}, that's {spelled}.",
         "{Value}, that's {spelled}.", "This is {value}, that's {spelled}.",
         terse=("{Value}, that's {spelled}.", "{Value}: {spelled}."),
     ),
-    "and_detail": _b("And my {label} is {value}.", joins=True),
+    "and_detail": _b("And {whose} {label} is {value}.", joins=True),
     "also_detail": _b("And my {label} is {value}."),
     "echo_fix": _b("Sorry, it's {value}.", "Sorry, that's {value}.", terse=("It's {value}.",
     "That's {value}.")),
@@ -102,6 +104,13 @@ FACT_BANKS: dict[str, Bank] = {
     "relation": _b("{Pronoun}'s my {relation}.", "I'm calling for my {relation}.", terse=("My {relation}.",)),
     "self": _b("It's my own account.", "I'm the account holder.", terse=("It's mine.",)),
     "for_me": _b("It's for me.", "For me.", "Just for me."),
+    # "Who's going to be picking it up?": who does it, not whom it is for.
+    "doer_person": _b(
+        "My {relation}, {name}.", "That'll be my {relation}, {name}.", terse=("My {relation}, {name}.",)
+    ),
+    "doer_relation": _b("My {relation}.", "That'll be my {relation}.", terse=("My {relation}.",)),
+    "doer_me": _b("I will.", "That'll be me.", "Me, I'll be there.", terse=("Me.",)),
+
     "for_them": _b("It's for my {relation}.", "For my {relation}.", "Someone else, my {relation}."),
     "heard_wrong": _b(
         "No — {wanted}, please.", "No, I said {wanted}.", terse=("No — {wanted}.", "No, {wanted}."),

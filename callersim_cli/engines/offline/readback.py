@@ -81,8 +81,16 @@ class Memory:
         frame = self.turn.frame
         found: list[Known] = []
         for fact in frame.read.facts:
-            for value in _all_values(fact.value) or [Value("name", fact.value, fact.value.lower())]:
-                kind = "name" if fact.kind in ("name", "last_name", "pet_name") else value.kind
+            named = fact.kind in ("name", "last_name", "pet_name")
+            # A code with too few digits to read as one ("QF7K2M") is still a code, compared as one.
+            plain = (
+                Value("name", fact.value, fact.value.lower())
+                if named or not re.search(r"\d", fact.value)
+                else Value("code", fact.value, re.sub(r"[^A-Z0-9]", "", fact.value.upper()))
+            )
+            for value in _all_values(fact.value) or [plain]:
+                kind = "name" if named else value.kind
+
                 found.append(Known(Value(kind, value.text, value.key), fact.value, fact.kind))
         scenario = frame.context.scenario
         people = " ".join(p.name or "" for p in frame.read.people)
@@ -163,15 +171,24 @@ class Memory:
 
     def _name_mistakes(self, text: str) -> list[Mistake]:
         found = []
-        heard_names = set(_NAME_WORD.findall(text)) | {s.capitalize() for s in spelled_in(text)}
+        # "M as in Mike" spells a letter; Mike is no one's name here.
+        plain = re.sub(r"\b[A-Z] as in [A-Z][a-z]+\b", " ", text)
+        heard_names = set(_NAME_WORD.findall(plain)) | {s.capitalize() for s in spelled_in(text)}
+
         for name in self.names:
             parts = name.split()
             surname = parts[-1]
             if surname in heard_names or surname.upper() in spelled_in(text):
                 continue
+            right = Known(Value("name", name, name.lower()), name, "name")
+            # "So I've changed the pickup person to Raymond Archer. Is that right?": the first name right,
+            # another surname after it, read back for the caller to confirm.
+            whole = re.search(rf"\b{re.escape(parts[0])}\s+([A-Z][a-z]+)", plain) if len(parts) > 1 else None
+            if whole and self.turn.line.asks_to_confirm and whole.group(1).lower() not in _NOT_NAMES:
+                found.append(Mistake(whole.group(0), right))
+                continue
             for heard in heard_names:
                 if heard.lower() not in _NOT_NAMES and near_name(heard, surname):
-                    right = Known(Value("name", name, name.lower()), name, "name")
                     found.append(Mistake(heard, right))
                     break
         return found
@@ -189,7 +206,13 @@ def _same(heard: Value, known: Value) -> bool:
         return True
     if heard.kind == "code":
         digits_h, digits_k = re.sub(r"\D", "", heard.key), re.sub(r"\D", "", known.key)
+        if re.search(r"[A-Z]", heard.key) and re.search(r"[A-Z]", known.key):
+            # "QF7K2N" for "QF7K2M": codes with letters are the same letter for letter, or its rest is
+            # ("4 F 8 ..." after "the 1 Z").
+            return len(heard.key) >= 4 and known.key.endswith(heard.key)
+
         # "ending in 4 4 7 8": the last digits of a number the caller knows.
+
         return digits_h == digits_k or (len(digits_h) >= 4 and digits_k.endswith(digits_h))
     if heard.kind == "date":
         hm, hd, hy = heard.key.split("-")
@@ -202,7 +225,10 @@ def _near(heard: Value, known: Value) -> bool:
     if heard.kind == "code":
         h, k = re.sub(r"[^A-Z0-9]", "", heard.key), re.sub(r"[^A-Z0-9]", "", known.key)
         digits_h, digits_k = re.sub(r"\D", "", h), re.sub(r"\D", "", k)
-        return len(digits_k) >= 4 and (near_digits(h, k) or near_digits(digits_h, digits_k))
+        if len(digits_k) < 4:  # a booking code of letters and a few digits: one slip in the whole of it
+            return len(k) >= 6 and len(h) == len(k) and sum(a != b for a, b in zip(h, k, strict=True)) == 1
+        return near_digits(h, k) or near_digits(digits_h, digits_k)
+
     if heard.kind == "amount":
         # "$168.40" for "$186.40" is a slip; "$30" against "$40" is two prices, not a misreading.
         h, k = heard.key.replace(".", ""), known.key.replace(".", "")

@@ -23,7 +23,8 @@ _SPEECH_IVR = re.compile(r"\b(?:in a few words|briefly|in your own words)\b", re
 # Where one question joins a second: ", and what date ...", " and are you employed ...".
 _JOINED_ASK = re.compile(
     r",\s*(?:and|plus)\s+(?=(?:what|which|who|whom|where|when|why|how|is|are|do|does|did|can|could|would|"
-    r"will|have|has|your|should|shall)\b)|,\s*or\s+(?=(?:what|which|who|whom|where|when|why|how)\b)|"
+    r"will|have|has|your|should|shall|the|about|roughly|approximately)\b)|"
+    r",\s*or\s+(?=(?:what|which|who|whom|where|when|why|how)\b)|"
     r"\s+and\s+(?=(?:what|which|who|where|when|how)\b)|"
     r"\?\s+(?:and\s+)?(?=\w)",
     re.I,

@@ -36,8 +36,10 @@ SLOT_PATTERNS: tuple[tuple[str, str], ...] = (
     (
         "account_number",
         r"account (?:number|id|#)|customer (?:number|id)|"
+        # A bare "account" only when it is what is asked for ("What's your account?"); "is the account not
+        # yours", "which account", "a Garnet Rewards account" ask for no number.
         r"(?<!with your )(?<!with the )(?<!on your )(?<!on the )(?<!for your )(?<!for the )(?<!to your )"
-        r"(?<!under your )(?<!under the )\baccount\b(?! holder| owner| on file)",
+        r"(?<!under your )(?<!under the )(?:(?<=your )|(?<=the ))\baccount\b(?=\s*(?:[?,.]|please\b|$))",
     ),
     ("order", r"order (?:number|id|#)"),
     (
@@ -65,7 +67,7 @@ SLOT_PATTERNS: tuple[tuple[str, str], ...] = (
         r"callback number|"
         # "Please call back when the work is done" tells the caller what to do; it asks for no number.
         r"call ?back (?:number|#)|call you back|contact number|best number|"
-        r"number (?:where|to reach|we can)|\bcell\b",
+        r"number (?:where|to reach|we can)|\bcell\b|what number (?:should|can|do|will|would)\b",
     ),
     (
         "address",
@@ -101,7 +103,8 @@ _THEIRS = re.compile(
 )
 _MINE = re.compile(r"\byour\b|\bwho (?:am i|is calling|do i have|'s calling)|\bcaller\b", re.I)
 _REQUEST = re.compile(
-    r"\b(?:what(?:'s| is| are)?|may i|can i|could i|could you|can you|would you|please|enter|"
+    r"\b(?:what(?:'s| is| are)?|may i|can i|could i|could you|can you|would you|please|"
+    r"(?<!okay to )(?<!ok to )(?<!permission to )enter|"
     r"(?:please |now |just )?say (?:your|the|it|a|an|that|or enter)|^say\b|provide|give (?:me|us|your|the)|"
     r"tell|state|spell|verify|confirm|key in|type|i need|we need|i'll need|read me|let me have|"
     r"(?:can|could|may) i (?:get|have)|let me get|go ahead with)\b",
@@ -156,8 +159,16 @@ def detail_request(line: str) -> DetailRequest | None:
         # A request verb, or a bare question ("And the date of birth?", "Your ZIP code?").
         if not (_REQUEST.search(sentence) or sentence.endswith("?")):
             continue
-        if len(re.sub(r"\D", "", sentence)) >= 4 and not re.search(r"\b(?:enter|say|what)\b", lowered):
+        if len(re.sub(r"\D", "", sentence)) >= 4 and not re.search(
+            r"\b(?:(?<!okay to )enter|say|what)\b", lowered
+        ):
             continue  # a read-back ("Is your number 415...?") is confirmed, not answered with the detail
+        # "Is mwebb at outlook dot com still the best email?", "And the unit is 5B?": read back to confirm.
+        if sentence.endswith("?") and (
+            re.search(r"\bat [a-z0-9-]+ dot [a-z]+\b|@", lowered)
+            or re.search(r"\b(?:is|was|are)\s+[\w-]*\d[\w-]*\?$", lowered)
+        ):
+            continue
         taken: list[tuple[int, int]] = []
         for slot, pattern in SLOT_PATTERNS:
             for m in re.finditer(pattern, lowered):
@@ -190,11 +201,15 @@ def detail_request(line: str) -> DetailRequest | None:
     pound = bool(_POUND.search(lowered))
     last_four = bool(re.search(r"last (?:four|4)", lowered))
     spell = bool(re.search(r"\bspell\b|one (?:character|letter) at a time", lowered))
-    if name_part := re.search(r"\b(first|last|sur)\s*name\b", lowered):
+    if re.search(r"\bfirst and last name|\blast(?: name)?,? (?:and )?first name|\bfull name", lowered):
+        part = None  # "the patient's last name, first name, and date of birth": the whole name
+    elif name_part := re.search(r"\b(first|last|sur)\s*name\b", lowered):
         part = "first" if name_part.group(1) == "first" else "last"
     slots = tuple(dict.fromkeys(slot for _, slot in sorted(found)))
     length = None
-    if count := re.search(rf"\b(\d{{1,2}}|{COUNTS})[\s-]+digits?\b", lowered):
+    if re.search(r"\b(?:two|2) digits (?:each|for each)\b", lowered) and "date_of_birth" in slots:
+        length = 6  # "month, day, and year, using two digits each"
+    elif count := re.search(rf"\b(\d{{1,2}}|{COUNTS})[\s-]+digits?\b", lowered):
         length = int(count.group(1)) if count.group(1).isdigit() else COUNT_WORDS[count.group(1)]
     after_tone = bool(re.search(r"\b(?:after|at) the (?:tone|beep)\b", lowered))
     return DetailRequest(slots, part, press, pound, last_four, spell, length, after_tone, whose, about)

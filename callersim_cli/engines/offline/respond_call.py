@@ -47,8 +47,13 @@ def closed(turn: Turn) -> Move:
 def done(turn: Turn) -> Move:
     from callersim_cli.engines.offline.respond_goal import state_goal
 
-    if not turn.goal_stated and not turn.state.replies:
+    # "Were you just checking on it, or was there something else?" before the caller said what it wants:
+    # the business asks what the call is for.
+    if not turn.goal_stated and (
+        not turn.state.replies or re.search(r"\bor (?:was|is) there (?:something|anything)\b", turn.line.text)
+    ):
         return state_goal(turn)
+
     return speak("done").explained("nothing else is needed")
 
 
@@ -156,9 +161,17 @@ NUMBER_NAMES = ("zero", "one", "two", "three", "four", "five", "six", "seven", "
 def whom_for(turn: Turn) -> Move:
     """ "Who is the appointment for?", "Who will be staying with us?": the person the call is for."""
     subject = turn.frame.subject
+    doer = bool(
+        re.search(r"\b(?:picking|driving|coming|flying|staying|travel+ing|going)\b", turn.line.last_ask)
+    )
+    if subject is None and doer:
+        # "change the pickup person to your husband, Raymond": someone the scenario names does it.
+        subject = next((p for p in turn.frame.read.people if p.name and p.relation != "pet"), None)
     if subject is None:
-        return speak("for_me", "whom").explained("the call is for the caller")
-    bank = "for_person" if subject.name else "for_relation"
+        return speak("doer_me" if doer else "for_me", "whom").explained("the call is for the caller")
+
+    bank = ("doer" if doer else "for") + ("_person" if subject.name else "_relation")
+
     return speak(bank, "whom", relation=subject.relation, name=subject.name or "").explained(
         f"the call is for the caller's {subject.relation}"
     )
@@ -215,3 +228,26 @@ def leave_message(turn: Turn) -> Move:
     end = _END_KEY.search(turn.line.text)
     keys = {"pound": "#", "star": "*"}.get(end.group(1).lower(), end.group(1)) if end else None
     return dataclasses.replace(move, keys=keys, why="left a message: " + move.why)
+
+
+SPELL_ASK = re.compile(
+    r"\bhow (?:do|would) you spell\b|\b(?:can|could|would) you spell (?:that|it)\b|^spell (?:that|it)\b", re.I
+)
+
+
+def spell_last_name(turn: Turn) -> Move:
+    """ "How do you spell that?": the name just given, letter by letter — the last one the caller said, or
+    its own surname."""
+    frame = turn.frame
+    known = [
+        *(frame.persona.name or "").split(),
+        *(w for p in frame.read.people for w in (p.name or "").split()),
+    ]
+    said = turn.state.replies[-1].spoken if turn.state.replies else ""
+    named = [w for w in re.findall(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?", said) if w in known]
+    word = named[-1] if named else (known[-1] if known else "")
+    if not word:
+        return speak("unclear").explained("asked to spell, and the caller gave no name")
+    return speak("spell_word", "spell", spelled="-".join(word.replace("-", "").upper())).explained(
+        f"spelled {word}", "name"
+    )

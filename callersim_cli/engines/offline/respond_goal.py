@@ -60,8 +60,9 @@ def goal_object(turn: Turn) -> str:
 
 def give_reason(turn: Turn) -> Move:
     """Why the caller wants this, from the goal; a goal without a reason is its own reason."""
-    goal, reason = turn.goal, turn.goal.reason
+    goal, reason = turn.goal, turn.goal.reason or _stated_reason(turn)
     why = "asked why"
+
     if reason:
         if goal.ends_service:
             first = say("reason_ending", "reason", reason=reason, thing=goal_object(turn))
@@ -77,6 +78,24 @@ def give_reason(turn: Turn) -> Move:
     if goal.ends_service:
         return speak("reason_none", "reason").explained(why)
     return state_goal(turn)
+
+
+_SITUATION = re.compile(
+    r"^(?:I'm|I am|I've|I have|we're|we are|we've|I was|I got|my|our)\b(?!.*\b(?:born|name is)\b)", re.I
+)
+
+
+def _stated_reason(turn: Turn) -> str | None:
+    """The situation the scenario states beside the task ("I'm moving away and switching dentists"): the
+    reason when the task gives none. A refusal or a want is not a reason."""
+    for clause in turn.frame.read.clauses:
+        if (
+            clause != turn.goal.task
+            and _SITUATION.match(clause)
+            and not re.search(r"\b(?:don't|do not|won't|want|need|would like|prefer)\b", clause, re.I)
+        ):
+            return re.sub(r"^I am\b", "I'm", clause)
+    return None
 
 
 def keep_goal(turn: Turn) -> Move:

@@ -2,37 +2,22 @@
 
 from __future__ import annotations
 
-import itertools
 import re
 
 from callersim_cli.engines.offline.facts import times_of_day
+from callersim_cli.engines.offline.menu_scores import (
+    CUSTOMER_ROLE,
+    ROLE,
+    TROUBLE,
+    first_person,
+    option_score,
+    same_deed,
+)
 from callersim_cli.engines.offline.menus import MenuOption
 from callersim_cli.engines.offline.moves import Move, press, say, speak
-from callersim_cli.engines.offline.said_values import amounts_in
-from callersim_cli.engines.offline.text import MONTHS, WEEKDAYS, Terms, content_words, has_word, stem, words
+from callersim_cli.engines.offline.text import MONTHS, WEEKDAYS, Terms, has_word, stem, words
 from callersim_cli.engines.offline.turn import Turn
 
-# "If you are a provider ...", "if you're calling from a doctor's office ...": a menu that sorts callers.
-_ROLE = re.compile(
-    r"\b(?:you are|you're|you're calling (?:from|as|on behalf of)|calling (?:from|as|on behalf of)|are you)"
-    r"\s+(?!\w+ing\b|calling\b|having\b)(?:an?\s+|the\s+)?(.+)",
-    re.I,
-)
-_CUSTOMER_ROLE = re.compile(
-    r"^(?:current |existing |new |plan |health plan |our |residential |home |personal |individual )?"
-    r"(?:customer|member|patient|policy ?holder|"
-    r"subscriber|client|guest|consumer|cardholder|card member|account ?holder|resident|homeowner|renter|"
-    r"tenant|passenger|traveler|traveller|student|parent|individual|enrollee|beneficiary|insured|caller|"
-    r"shopper|buyer|borrower|owner|cardmember|account owner|driver|renter|guest)s?\b",
-    re.I,
-)
-# An option for a matter already open ("an existing claim"), not for an existing customer or patient.
-_EXISTING = re.compile(
-    r"\b(?:existing|already (?:have|filed|open)|status of (?:a|an|your))\s+(?:\w+\s+)?"
-    r"(?:claim|case|order|ticket|report|file|request|reservation|booking|dispute|application)",
-    re.I,
-)
-_NEW_MATTER = re.compile(r"^(?:report|file|open|start|make|submit|book|schedule)\b|\bnew\b", re.I)
 _EXAMPLES = re.compile(r"\b(?:things like|for example|such as|in a few words|in your own words)\b", re.I)
 _REQUEST_VERB = re.compile(r"(?:pay|talk|speak|get|make|check|report|cancel|upgrade|buy)\b", re.I)
 # The business read back what it heard the caller say: "I think you said billing. Is that right?"
@@ -46,119 +31,6 @@ _HEARD = re.compile(
 )
 
 
-_DIRECTORY = re.compile(r"\bextension\b|\bif you know\b|\bdirectory\b|\bdial (?:it|by name)\b", re.I)
-_OPTION_VERB = re.compile(
-    r"^(?:(?:i'd like|i want|i need) to\s+)?(pay|order|buy|check|report|cancel|make|start|stop|schedule|book|"
-    r"reschedule|change|update|activate|refill|renew|file|track|return|speak|talk|leave|hear|get|open|close|"
-    r"transfer|move|add|remove|enroll|apply|dispute|submit|find|request|keep|continue)\b",
-    re.I,
-)
-_OTHER_AMOUNT = re.compile(r"\b(?:different|another|other|specific) amount\b", re.I)
-
-
-_DEEDS = (
-    frozenset({"mov", "reschedul", "chang", "rebook", "postpon", "switch"}),
-    frozenset({"cancel", "terminat", "clos", "end", "stop", "disconnect"}),
-    frozenset({"pay", "payment"}),
-    frozenset({"report", "fil", "submit"}),
-    frozenset({"mov", "transfer", "send"}),
-    frozenset({"disput", "refund", "contest", "remov", "credit", "revers"}),
-)
-
-
-def _same_deed(verb: str, action: frozenset[str]) -> bool:
-    verb_stem = stem(verb.lower())
-    return any(verb_stem in group and action & group for group in _DEEDS)
-
-
-def _first_person(text: str) -> str:
-    text = re.sub(r"\byourself\b", "myself", text, flags=re.I)
-    text = re.sub(r"\byour\b", "my", text, flags=re.I)
-    return re.sub(r"\byou(?:'re| are)\b", "I'm", text, flags=re.I)
-
-
-def _goal_verbs(turn: Turn) -> frozenset[str]:
-    read = turn.frame.read
-    text = " ".join((turn.goal.task, read.problem, *read.context))
-    return frozenset(stem(w) for w in words(text))
-
-
-def option_score(turn: Turn, option: MenuOption) -> float:
-    goal = turn.goal
-    text = _first_person(option.text)
-    terms = Terms.of(text)
-    score = goal.terms.overlap(terms)
-    # What happened and what the caller says besides the task count too, at half weight ("I was laid off
-    # ... won't be able to make the May 1st payment" for "having difficulty making your payment").
-    score += 0.5 * turn.frame_terms.overlap(terms) if score < 1 else 0
-    if role := _ROLE.search(option.text):
-        score += 4 if _CUSTOMER_ROLE.search(role.group(1)) else -6
-    # What the caller wants done ("move my service") outweighs what it is about ("new apartment").
-    score += 3 * len(goal.action.stems & terms.stems) + len(goal.action.concepts & terms.concepts)
-    # "To pay your bill" is not for getting a charge refunded: an option's own verb must be the goal's.
-    light = {"make", "get", "have", "do"}  # "make a payment" is paying: the noun says what it is for
-    verb = _OPTION_VERB.match(text)
-    if re.match(r"leave (?:a |your )?(?:\w+ )?message\b", text, re.I):
-        # After hours, a message is how the caller reaches a person: no deed of its own to conflict.
-        score += 1 if turn.line.is_closed else 0
-    elif verb and _same_deed(verb.group(1), goal.action.stems):
-        score += 3  # "reschedule" for "move my appointment": the same deed in other words
-    elif (
-        verb
-        and verb.group(1).lower() not in light
-        and stem(verb.group(1).lower()) not in _goal_verbs(turn)
-        and not (Terms.of(verb.group(1)).concepts & goal.action.concepts - {"billing", "order", "status"})
-    ):
-        score -= 3
-    # "To check on an existing claim, press 3" is not for reporting a new loss: nothing exists yet.
-    if (
-        _EXISTING.search(option.text)
-        and not _EXISTING.search(goal.task)
-        and (
-            _NEW_MATTER.search(goal.task)
-            or not re.search(r"\b(?:status|update|check|existing|already)\b", goal.task, re.I)
-        )
-    ):
-        score -= 4
-    if _DIRECTORY.search(option.text):
-        score -= 5
-    if goal.ends_service and re.search(r"\b(?:instead|keep|stay|pause|freeze)\b", text, re.I):
-        score -= 5  # "to move your dates instead": the way out of what the caller called to end
-    if _OTHER_AMOUNT.search(option.text) and turn.frame.facts.amount:
-        # "$500" when the menu offers the minimum or the balance: another amount, unless it is one of them.
-        said = {v.key for v in amounts_in(turn.line.text)}
-        score += 0 if amounts_in(turn.frame.facts.amount)[0].key in said else 4
-    if re.search(
-        r"\d|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|morning|afternoon)\b", text, re.I
-    ):
-        score += choice_score(turn, text) - goal.terms.overlap(terms)  # a time offered as a key
-    # "It's not an emergency": an option for what the scenario says is not so is not for this call.
-    # Statements of fact only: "I don't want any extra services" declines; it says nothing is not so.
-    negated = [
-        c
-        for c in turn.frame.read.clauses
-        if _NEGATION.search(c) and not re.search(r"\b(?:want|need|like|interested|willing)\b", c, re.I)
-    ]
-    if any(terms.stems & Terms.of(re.sub(_NEGATION, " ", c)).stems - goal.terms.stems for c in negated):
-        score -= 5
-    # "If anything is missing, talk to an admissions counselor": a condition met by what the line says.
-    for _, then in turn.frame.read.conditions:
-        if then and _TROUBLE.search(turn.line.text) and terms.stems & Terms.of(then).stems:
-            score += 6
-    # "a payment plan" in the goal and in one option: two words together say more than each alone.
-    score += 2 * len(_pairs(text) & _pairs(goal.task))
-    if option.is_repeat:
-        return -10.0
-    if option.is_human and not turn.frame.wants_human:
-        score -= 3
-    return score
-
-
-def _pairs(text: str) -> set[tuple[str, str]]:
-    stems = [stem(w) for w in content_words(text)]
-    return set(itertools.pairwise(stems))
-
-
 def _fallback(options: list[MenuOption], best: MenuOption | None = None) -> MenuOption | None:
     """Nothing fits: a general line before a person, a person before a random topic (but not when a weak
     match is there to fall back from: then a general line or a person, or the weak match stands)."""
@@ -169,22 +41,12 @@ def _fallback(options: list[MenuOption], best: MenuOption | None = None) -> Menu
     return general or person or next((o for o in options if not o.is_repeat), None)
 
 
-_NEGATION = re.compile(r"\b(?:not|no|never|isn't|aren't|wasn't|nobody|none)\b", re.I)
-_TROUBLE = re.compile(
-    r"\b(?:incomplete|missing|still waiting|waiting on|not (?:yet )?received|denied|declined|"
-    r"problem|issue|sold out|"
-    r"fully booked|no availability|not available|unavailable|"
-    r"unable|can't|cannot|don't match|doesn't match|different from)\b",
-    re.I,
-)
-
-
 def _weak(turn: Turn, option: MenuOption) -> bool:
     """A best option that shares no word with the goal, only a broad topic ("make a payment" for a due
     date): a general line or a person is the better guess."""
-    if (role := _ROLE.search(option.text)) and _CUSTOMER_ROLE.search(role.group(1)):
+    if (role := ROLE.search(option.text)) and CUSTOMER_ROLE.search(role.group(1)):
         return False
-    terms = Terms.of(_first_person(option.text))
+    terms = Terms.of(first_person(option.text))
     if turn.frame_terms.stems & terms.stems:
         return False
     broad = {
@@ -282,7 +144,7 @@ def choice_score(turn: Turn, alternative: str) -> float:
         score += max(0.0, 4 - abs(offered[0] - wanted) / 60)
     score += _scenario_leaning(turn, alternative)
     # "transfer funds" for "move $500 from my savings": the same deed in other words.
-    if (first := re.match(r"\w+", lowered)) and _same_deed(
+    if (first := re.match(r"\w+", lowered)) and same_deed(
         first.group(0),
         goal.action.stems | {stem(words(goal.task)[0])} if words(goal.task) else goal.action.stems,
     ):
@@ -310,7 +172,7 @@ def _scenario_leaning(turn: Turn, alternative: str) -> float:
     """What the rest of the scenario says for or against an alternative: what it would rather have, what it
     declines, what it is fine with, and what happened."""
     read = turn.frame.read
-    terms = Terms.of(_first_person(alternative))
+    terms = Terms.of(first_person(alternative))
     lean = 0.5 * len(turn.frame_terms.stems & terms.stems)
     # "Which account should the money come from?" for "move $500 from my savings": said after that word.
     for prep in ("from", "to", "into", "at", "for"):
@@ -327,7 +189,7 @@ def _scenario_leaning(turn: Turn, alternative: str) -> float:
     lean -= 1.0 * len(extra)
 
     for _, then in read.conditions:
-        if then and _TROUBLE.search(turn.line.text) and terms.stems & Terms.of(then).stems:
+        if then and TROUBLE.search(turn.line.text) and terms.stems & Terms.of(then).stems:
             lean += 6
     for this, that in read.prefers:
         lean += 3 * len(Terms.of(this).stems & terms.stems) - 4 * len(Terms.of(that).stems & terms.stems)

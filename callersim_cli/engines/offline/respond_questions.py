@@ -125,7 +125,7 @@ def answer_fact(turn: Turn) -> Move | None:
         if facts.date_text:
             parts.append(f"on {facts.date_text}")
         return speak("sentence", text=" ".join(parts)).explained("the charge, from the goal", "amount")
-    if facts.amount and re.search(r"\b(?:amount|how much)\b", q):
+    if facts.amount and re.search(r"\b(?:amount|how much|the total|total (?:was|is)|cost)\b", q):
         # "from $5,000 to $8,000": the amount the caller wants is where it goes to.
         target = re.search(r"\bto (\$\s?\d[\d,]*(?:\.\d\d)?)", task)
         value = target.group(1) if target else facts.amount

@@ -215,7 +215,7 @@ _OFFERS = re.compile(
     r"would you (?:also |still )?like|do you (?:also )?want|want me to|shall i|should i|"
     r"can i (?:add|offer|interest)|"
     r"would you be interested|are you interested|how about|i can (?:also )?(?:add|offer|transfer|"
-    r"set|move|email|send))\b",
+    r"set|move|email|send)|^interested|^(?:do you )?still want)\b",
     re.I,
 )
 
@@ -314,7 +314,14 @@ def answer_yes_no(turn: Turn) -> Move:
     offer = turn.line.text.lower() if anaphoric else q
     related = goal.terms.overlap(Terms.of(offer)) > 0
     if _HANDY.search(q):
+        # "Do you have the receipt handy? There's a twelve-digit receipt number at the bottom.": read it out.
+        asked = next(
+            (r for s in sentences(turn.line.text) if (r := detail_request(s.rstrip(".?!") + "?"))), None
+        )
+        if asked and asked.slots[0] in turn.frame.given_slots:
+            return Move(says=(say("yes_lead"),)).then(give_details(turn, asked))
         return speak("yes_handy", "handy").explained("the caller has it to hand")
+
     if speaking := _SPEAKING_WITH.search(question):
         return _speaking_with(turn, speaking.group(1))
     if _NEEDS.search(q) and (need := _stated_need(turn)):

@@ -110,6 +110,11 @@ def amounts_in(text: str) -> list[Value]:
 
 def emails_in(text: str) -> list[Value]:
     found = [Value("email", m.group(0), m.group(0).lower()) for m in _EMAIL.finditer(text)]
+    # "m-a-l-i-k dot o-k-a-f-e-r at westbrook dot e-d-u": letters spelled out are one word; "clark, no E,"
+    # remarks on the spelling and is not part of the address.
+    text = re.sub(r"\b(?:[A-Za-z]-)+[A-Za-z]\b", lambda m: m.group(0).replace("-", ""), text)
+    text = re.sub(r",\s+(?:no|with(?:out)?(?: an?)?)\s+[A-Z]\b,?", " ", text)
+
     for m in _SPOKEN_DOMAIN.finditer(text):
         # The local part runs back from "at" to the nearest comma, colon or word that is not part of it:
         # "the email on file: l n g u y e n 8 8 at ...", "I have priya dot nair 2 8 at ...".
@@ -138,6 +143,16 @@ def codes_in(text: str, least: int = 3) -> list[Value]:
     run: list[str] = []
 
     def close_run() -> None:
+        spelled = "".join(run).upper()
+        # "Q, F, 7, K, 2, N": a booking code read one character at a time, few digits in it.
+        if (
+            all(len(t) == 1 for t in run)
+            and len(spelled) >= 6
+            and 1 <= sum(c.isdigit() for c in spelled) < least
+        ):
+            found.append(Value("code", " ".join(run), spelled))
+            run.clear()
+            return
         while run and not any(c.isdigit() for c in run[-1]):
             run.pop()  # a code ends in what it says last with a digit or a code letter group
         key = "".join(run).upper()

@@ -90,9 +90,13 @@ class Scenario:
         my mom's birthday", "from my wife's phone")."""
         first = sentences_of(self.text)[0] if self.text else ""
         for person in self.people:
-            if person.relation == "pet" or person.start >= len(first):
+            # Named later ("Your son is Eli Delgado") but first met in the task ("your son's pediatrician").
+            met = re.search(rf"\b(?:my|your|our|his|her)\s+{re.escape(person.relation)}\b", first, re.I)
+            start = person.start if person.start < len(first) else met.start() if met else None
+            if person.relation == "pet" or start is None:
                 continue
-            after = self.text[person.start : person.start + 60].lower()
+            after = self.text[start : start + 60].lower()
+
             if re.match(
                 rf"\w+ {person.relation}'s (?:birthday|anniversary|party|wedding|phone|job|car|"
                 rf"house party)\b",

@@ -63,9 +63,9 @@ class Person:
 _RELATION_WORDS = "|".join(sorted(RELATIONS, key=len, reverse=True))
 _PET_WORDS = "|".join(sorted(PETS, key=len, reverse=True))
 _PERSON = re.compile(
-    rf"\b(?:[Mm]y|[Oo]ur|[Hh]is|[Hh]er)\s+(?:(?:\d+[-\s][\w-]+|two|three|four)\s+)?"
+    rf"\b(?:[Mm]y|[Oo]ur|[Yy]our|[Hh]is|[Hh]er)\s+(?:(?:\d+[-\s][\w-]+|two|three|four)\s+)?"
     rf"(?:(?:older|younger|elderly|little|baby)\s+)?"
-    rf"({_RELATION_WORDS}|{_PET_WORDS})(?:'s)?(?:,\s*|\s+)\(?((?:{_FULL_NAME})(?:\s+and\s+{_NAME})?)",
+    rf"({_RELATION_WORDS}|{_PET_WORDS})(?:'s)?(?:,\s*|\s+is\s+|\s+)\(?((?:{_FULL_NAME})(?:\s+and\s+{_NAME})?)",
 )
 _SHE_IS = re.compile(rf"\b(She|He)(?:'s| is)\s+({_FULL_NAME})\b")
 _POSSESSIVE_NAME = re.compile(rf"\b({_NAME})'s\s+(?:birthday|date of birth|dob)\b")
@@ -89,7 +89,8 @@ def people_of(scenario: str) -> list[Person]:
     named = {p.relation for p in people}
     # "my daughter Lily, who's on my plan": a relation named once; "my mother's SNAP interview ... She is
     # Ruth Alvarez": a relation named later by a pronoun.
-    for m in re.finditer(rf"\b(?:my|our)\s+({_RELATION_WORDS})(?:'s)?\b", scenario):
+    # A scenario may speak to the caller: "your son's pediatrician ... Your son is Eli Delgado".
+    for m in re.finditer(rf"\b(?:[Mm]y|[Oo]ur|[Yy]our)\s+({_RELATION_WORDS})(?:'s)?\b", scenario):
         relation = m.group(1).lower()
         if relation in named:
             continue
@@ -129,6 +130,7 @@ NUMBER_LABELS: dict[str, str] = {
     "transaction": "transaction", "confirmation number": "confirmation", "frequent flyer": "member",
     # The whole Social Security number; a request for its last four takes them from it.
     "ssn": "ssn_last4", "social security": "ssn_last4", "acct": "account_number",
+    "unit": "unit", "apartment": "unit", "apt": "unit", "suite": "unit", "storage unit": "unit",
 
 
 }  # fmt: skip
@@ -183,7 +185,8 @@ _MY_NAME = re.compile(
 )
 # Others the scenario names by their part in the story: "The other driver is Carl Jensen".
 _ROLE_PERSON = re.compile(
-    rf"\b(?:[Tt]he|[Mm]y)\s+((?:other |new |primary |)(?:driver|doctor|dentist|adjuster|landlord|recipient|"
+    rf"\b(?:[Tt]he|[Mm]y|[Yy]our)\s+((?:other |new |primary |)(?:driver|doctor|dentist|adjuster|landlord|"
+    rf"recipient|"
     rf"advisor|contact|physician|vet|veterinarian|employer|manager|teacher|attorney|lawyer|agent))"
     rf"(?:\s+is|,)\s+((?:Dr\.\s+)?{_FULL_NAME})"
 )

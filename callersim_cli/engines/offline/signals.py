@@ -89,7 +89,7 @@ _CONFIRMING = re.compile(
     r"\b(?:is (?:that|this|it) (?:correct|right|ok|okay|the one|(?:still )?(?:the )?(?:right|best|"
     r"correct) \w+)|"
     r"(?:does|did) (?:that|this|it|i) (?:look|sound|get)|is that all|have i got that)\b[^?]*\?$|"
-    r"\b(?:correct|right|okay|ok)\s*\?$|^(?:that's|that is)\b[^?]*\?$",
+    r"\b(?:correct|right|okay|ok)\s*\?$|^(?:(?:so|and|okay|ok),?\s+)?(?:that's|that is|that was)\b[^?]*\?$",
     re.I,
 )
 
@@ -104,7 +104,11 @@ _YES_NO_START = re.compile(
     # A short lead-in clause may come first: "Instead of cancelling, would you like to pause it?"
     r"^(?:[^,?:]{1,60}[,:]\s*)?(?:and\s+|so\s+|okay,?\s+|ok,?\s+|also,?\s+|then\s+)?(?:would|do|does|did|is|"
     r"are|am|was|were|have|has|had|can|could|shall|should|will|may|want|need|any|how about|what about|"
-    r"sounds? (?:good|right|okay|ok|fair)|okay with you|all good)\b",
+    r"sounds? (?:good|right|okay|ok|fair)|okay with you|all good|still (?:want|need|interested|like))\b|"
+    # "Interested?", "Okay?", "Okay to go ahead?": a yes or a no in a word or two, as a sentence of its own
+    # (after "One moment while I pull that up, okay?" nothing is asked).
+    r"^(?:so\s+|and\s+)?(?:interested|okay|ok|alright|all right|good|deal|fair|ready)(?=\s*\?|"
+    r"\s+(?:to|with|if)\b)",
     re.I,
 )
 
@@ -273,6 +277,8 @@ _REASON_QUESTION = re.compile(
     r"what(?:'s| is| was) the reason|"
     r"reason (?:for|why) (?:the |your )?(?:cancel\w*|leaving|closing|return\w*|change|switch\w*|"
     r"moving|refund|request)|what (?:made|makes|prompted|is prompting|led) you|"
+    r"what(?:'s| is| was) (?:prompting|behind|driving) (?:the|your|this) (?!call\b)|"
+    r"what prompted (?:the|your|this) (?!call\b)|"
     r"what(?:'s| is) wrong with|is there a reason|how come)\b",
     re.I,
 )

@@ -43,6 +43,7 @@ def digit_words(text: str) -> str:
     """Number words read as digits: "four four one nine" -> "4 4 1 9", and a number read in pairs,
     "seventy-three, sixteen, zero four, eighty-two" -> "73 16 0 4 82". Tens and teens count only in a run
     of three groups or more, so "eleven thirty" stays a time."""
+    text = re.sub(r"\b([A-Z]) as in [A-Z][a-z]+\b", r"\1", text)  # "N as in Nancy" is N
     text = _PAIRS.sub(
         lambda m: " ".join(_pair(g.group(0)) for g in re.finditer(_GROUP, m.group(0), re.I)), text
     )
@@ -56,8 +57,17 @@ _SCALE = {"hundred": 100, "thousand": 1000}
 _NUMBER_WORD = rf"(?:{'|'.join([*_SMALL, *_TENS_VALUE, *_SCALE])})"
 _WORD_NUMBER = rf"{_NUMBER_WORD}(?:(?:[- ]|\s+and\s+){_NUMBER_WORD})*"
 _DOLLARS = re.compile(
-    rf"\b(?!and\b)({_WORD_NUMBER})\s+dollars?(?:\s+and\s+({_WORD_NUMBER})\s+cents?)?\b", re.I
+    rf"\b(?!and\b)({_WORD_NUMBER})[\s-]+dollars?(?:\s+and\s+({_WORD_NUMBER})\s+cents?)?\b", re.I
 )
+# "the sixteen-fifty toll", "six-fifty": dollars and cents in one hyphenated word (a tens word after
+# the hyphen; "twenty-four" is one number).
+_HYPHEN_PRICE = re.compile(
+    r"(?<!\bat )(?<!\bby )(?<!\buntil )(?<!\baround )(?<!\bbefore )(?<!\bafter )(?<!\bfrom )"
+    rf"\b({'|'.join(_TEENS)}|{_UNITS})-((?:{'|'.join(_TENS)})(?:-(?:{_UNITS}))?)\b"
+    r"(?!\s*(?:a\.?m\b|p\.?m\b|o'clock|tonight|tomorrow|this|in the))",
+    re.I,
+)
+
 _TWO_DIGITS = rf"(?:(?:{'|'.join(_TENS)})(?:-(?:{_UNITS}))?|{'|'.join(_TEENS)})"
 # "forty-nine ninety-nine a month", "down to fifty-nine ninety-nine": a price, said as prices are.
 _PRICE = re.compile(
@@ -106,4 +116,8 @@ def money_words(text: str) -> str:
 
         return m.group(0) if whole is None or cents is None else f"${whole}.{cents:02d}"
 
-    return _PRICE.sub(price, _DOLLARS.sub(dollars, text))
+    def hyphenated(m: re.Match[str]) -> str:
+        whole, cents = number_value(m.group(1)), number_value(m.group(2))
+        return m.group(0) if whole is None or cents is None else f"${whole}.{cents:02d}"
+
+    return _HYPHEN_PRICE.sub(hyphenated, _PRICE.sub(price, _DOLLARS.sub(dollars, text)))

@@ -115,7 +115,9 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     ),
     "account": ("account", "profile", "login", "password"),
     "report": ("report", "notify", "tell"),
+    "allergy": ("allergy", "allergies", "allergic", "reaction", "reactions"),
 }  # fmt: skip
+
 _CONCEPT_OF: dict[str, set[str]] = {}
 for _concept, _members in CONCEPTS.items():
     for _member in _members:
@@ -169,6 +171,9 @@ def stem(word: str) -> str:
     w = word.lower()
     if w.startswith("cancellation"):
         return "cancel"  # the noun of the deed is the deed: "continue with the cancellation"
+    if w.startswith("allerg"):
+        return "allerg"  # "allergies", "allergic": one word family, whichever the business says
+
     if w.endswith(("ment", "ments")) and len(w) >= 7 and w not in ("comment", "comments", "segment"):
         w = w[: w.rindex("ment")]  # "postponement" is postponing, "replacement" replacing
     for suffix, keep, least in (("ies", "y", 3), ("ing", "", 3), ("ed", "", 3), ("es", "", 3), ("s", "", 3),
