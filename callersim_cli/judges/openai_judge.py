@@ -24,15 +24,19 @@ JUDGE_PROMPT = (
     "and the keys pressed, and give the reason in one sentence." + _THE_CALL
 )
 
-VERDICT_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "properties": {
-        "goal_reached": {"type": "boolean"},
-        "reason": {"type": "string", "description": "One sentence saying why."},
-    },
-    "required": ["goal_reached", "reason"],
-    "additionalProperties": False,
-}
+
+def _strict_object(**properties: dict[str, Any]) -> dict[str, Any]:
+    """A JSON schema object as strict structured outputs take it: every property required, no others."""
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": list(properties),
+        "additionalProperties": False,
+    }
+
+
+_REASON = {"type": "string", "description": "One sentence saying why."}
+VERDICT_SCHEMA = _strict_object(goal_reached={"type": "boolean"}, reason=_REASON)
 
 
 CRITERIA_PROMPT = (
@@ -41,25 +45,9 @@ CRITERIA_PROMPT = (
     "every statement, in the order given." + _THE_CALL
 )
 
-CRITERIA_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "properties": {
-        "results": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "met": {"type": "boolean"},
-                    "reason": {"type": "string", "description": "One sentence saying why."},
-                },
-                "required": ["met", "reason"],
-                "additionalProperties": False,
-            },
-        }
-    },
-    "required": ["results"],
-    "additionalProperties": False,
-}
+CRITERIA_SCHEMA = _strict_object(
+    results={"type": "array", "items": _strict_object(met={"type": "boolean"}, reason=_REASON)}
+)
 
 
 class OpenAIJudge:
