@@ -25,6 +25,7 @@ from callersim_cli.errors import CallersimError
 from callersim_cli.exit_codes import ExitCode
 from callersim_cli.options import flags
 from callersim_cli.replay import ReplayOptions, run_replay
+from callersim_cli.suite.main import TestOptions, run_test
 
 app = typer.Typer(
     name="callersim",
@@ -232,6 +233,14 @@ _command(
     run_replay,
     "Replay a kept call at its pace, with the caller's saved audio; or export it as one MP3.",
     TAKES_NEGATIVE,
+)
+
+
+_command(
+    "test",
+    TestOptions,
+    run_test,
+    "Ring your bot with AI callers, unattended: the cases of a suite file, many calls at once, JUnit for CI.",
 )
 
 

@@ -206,6 +206,11 @@ class Conversation:
         """Send a line and wait for the whole reply."""
         return self.send(operator_line).run()
 
+    def hear(self, operator_line: str) -> None:
+        """The business's last words, said as the call ended: in the history (a judge reads them), with
+        no reply from the caller."""
+        self.messages.append({"role": "user", "content": operator_line.strip()})
+
     def explain_last(self) -> str | None:
         """Why the caller gave its last reply, from an engine that can say; None before the first reply or
         from an engine that cannot (a model does not know why)."""

@@ -35,3 +35,10 @@ def flag(*names: str, default: Any = None, **how: Any) -> Any:
 def flags(options_class: type) -> list[tuple[dataclasses.Field[Any], Flag]]:
     """The fields of ``options_class`` that the user gives, with how."""
     return [(f, f.metadata["flag"]) for f in dataclasses.fields(options_class) if "flag" in f.metadata]
+
+
+def same_flag(options_class: type, name: str) -> Any:
+    """A field given on the command line as ``options_class``'s field ``name`` is: written once, used by
+    two commands (``callersim test`` takes the caller options of ``chat``)."""
+    source = next(f for f in dataclasses.fields(options_class) if f.name == name)
+    return dataclasses.field(default=source.default, metadata=source.metadata)

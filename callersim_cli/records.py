@@ -115,10 +115,72 @@ class EndRecord(_EndRequired, total=False):
     verdict_error: str  # when the judge could not answer
 
 
+class BotEventRecord(TypedDict):
+    """Something a bot under test reported (``callersim test``): a tool call, a state it reached."""
+
+    type: Literal["bot_event"]
+    ts: str
+    name: str
+    data: Any
+
+
+class BotLogRecord(TypedDict):
+    """A note from a bot under test, never spoken: its ``log`` events and the lines of its stderr."""
+
+    type: Literal["bot_log"]
+    ts: str
+    source: Literal["log", "stderr", "callersim"]  # callersim: how the bot was reached or released
+    message: str
+
+
+class TransferRecord(TypedDict):
+    """The bot under test handed the call to someone else; the caller's part ended there."""
+
+    type: Literal["transfer"]
+    ts: str
+    to: str
+
+
+class ResultRecord(TypedDict):
+    """How a run of a test case went (``callersim test``), after the call's ``end``."""
+
+    type: Literal["result"]
+    ts: str
+    suite: str
+    case: str
+    attempt: int
+    status: Literal["pass", "fail", "error"]
+    failures: list[dict[str, Any]]  # kind, turn, message
+
+
 Record = Union[  # noqa: UP007 - a runtime alias on Python 3.10
-    ContextRecord, OperatorRecord, CallerRecord, AudioRecord, BargeInRecord, ErrorRecord, EndRecord
+    ContextRecord,
+    OperatorRecord,
+    CallerRecord,
+    AudioRecord,
+    BargeInRecord,
+    ErrorRecord,
+    EndRecord,
+    BotEventRecord,
+    BotLogRecord,
+    TransferRecord,
+    ResultRecord,
 ]
-RECORD_TYPES = frozenset({"context", "operator", "caller", "audio", "barge_in", "error", "end"})
+RECORD_TYPES = frozenset(
+    {
+        "context",
+        "operator",
+        "caller",
+        "audio",
+        "barge_in",
+        "error",
+        "end",
+        "bot_event",
+        "bot_log",
+        "transfer",
+        "result",
+    }
+)
 
 
 def now_iso() -> str:
@@ -204,17 +266,24 @@ class TranscriptWriter:
                 self.path.unlink(missing_ok=True)
 
 
-def new_call_file(directory: Path, scenario: str, redact: Redactor) -> TranscriptWriter:
+def slug(text: str) -> str:
+    """``text`` as a short piece of a file name: lower case, letters, digits and dashes."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40].rstrip("-")
+
+
+def new_call_file(
+    directory: Path, scenario: str, redact: Redactor, *, keep_if_empty: bool = False
+) -> TranscriptWriter:
     """A new kept call in ``directory``, named by the local time and the goal; never another's file.
 
     Raises ``UsageError`` when none can be made there.
     """
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    slug = re.sub(r"[^a-z0-9]+", "-", scenario.lower()).strip("-")[:40].rstrip("-") or "call"
+    name = slug(scenario) or "call"
     for n in range(1, 1000):
-        path = directory / (f"{stamp}-{slug}.jsonl" if n == 1 else f"{stamp}-{slug}-{n}.jsonl")
+        path = directory / (f"{stamp}-{name}.jsonl" if n == 1 else f"{stamp}-{name}-{n}.jsonl")
         try:
-            return TranscriptWriter(path, redact, keep_if_empty=False, new=True)
+            return TranscriptWriter(path, redact, keep_if_empty=keep_if_empty, new=True)
         except FileExistsError:
             continue  # another session took this name in the same second
     raise UsageError("No free name for this call's transcript")

@@ -94,37 +94,66 @@ def file_keys() -> dict[str, tuple[type, tuple[str, ...] | None]]:
 
 def load_scenario_file(path: Path) -> CallSettings:
     """Read and check ``path``. Raises ``UsageError`` with one line: file, line, key and what is wrong."""
+    text, data = read_toml(path, "scenario file", "callersim init writes an example")
+    return FileChecker(str(path), text).check(data)
+
+
+def read_toml(path: Path, kind: str, hint: str) -> tuple[str, dict[str, Any]]:
+    """The text and data of the TOML file ``path`` (a ``kind``, as errors name it), or ``UsageError``
+    with one line; ``hint`` says where to get one when there is no such file."""
     label = str(path)
     try:
         text = Path(path).read_text(encoding="utf-8-sig")  # -sig: editors on Windows may add a BOM
     except FileNotFoundError:
-        raise UsageError(f"{label}: no such scenario file (callersim init writes an example)") from None
+        raise UsageError(f"{label}: no such {kind} ({hint})") from None
     except IsADirectoryError:
-        raise UsageError(f"{label}: is a folder, not a scenario file") from None
+        raise UsageError(f"{label}: is a folder, not a {kind}") from None
     except UnicodeDecodeError:
         raise UsageError(f"{label}: not a text file (TOML must be UTF-8)") from None
     except OSError as exc:
         raise UsageError(f"{label}: can't read it: {exc.strerror or exc}") from None
     try:
-        data = tomllib.loads(text)
+        return text, tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(_describe_toml_error(label, text, exc)) from None
-    return _Checker(label, text).check(data)
 
 
 # --- checking -------------------------------------------------------------------------------------------
 
+# Where a key is: its path from the top of the file; an element of an array of tables ([[case]]) is
+# its index, so ("case", 2, "persona", "name") is the third case's persona's name.
+KeyPath = tuple[str | int, ...]
 
-class _Checker:
+
+def key_name(key_path: KeyPath) -> str:
+    """A key as the user writes it in its table: the dotted path after the array element it is in."""
+    ints = [i for i, part in enumerate(key_path) if isinstance(part, int)]
+    return ".".join(str(part) for part in key_path[ints[-1] + 1 if ints else 0 :])
+
+
+def table_name(where: KeyPath) -> str:
+    """A table as its header writes it: [persona], [[case]]."""
+    if where and isinstance(where[-1], int):
+        return f"[[{key_name(where[:-1])}]]"
+    return f"[{key_name(where)}]"
+
+
+class FileChecker:
+    """Checks the tables of one TOML file; every mistake is one ``UsageError`` naming file, line and key.
+
+    Scenario files are checked whole (``check``); other files (test suites) check their own tables
+    with ``settings`` and the same helpers, so a mistake reads the same wherever it is.
+    """
+
     def __init__(self, label: str, text: str) -> None:
         self.label = label
         self.lines = _key_lines(text)
 
-    def fail(self, key_path: tuple[str, ...], message: str) -> UsageError:
+    def fail(self, key_path: KeyPath, message: str) -> UsageError:
         line = self.line_of(key_path)
         return UsageError(f"{self.label}:{line}: {message}" if line else f"{self.label}: {message}")
 
-    def line_of(self, key_path: tuple[str, ...]) -> int | None:
+    def line_of(self, key_path: KeyPath) -> int | None:
         # A key inside an inline table (persona = { nmae = "x" }) has no line of its own: its
         # nearest enclosing key that has one is where the user will look.
         for end in range(len(key_path), 0, -1):
@@ -134,30 +163,31 @@ class _Checker:
         return None
 
     def check(self, data: dict[str, Any]) -> CallSettings:
-        keys = file_keys()
-        self.reject_unknown(data, (*keys, "persona"), ())
-        values: dict[str, Any] = {}
-        for key, (kind, choices) in keys.items():
-            if key not in data:
-                continue
-            value = data[key]
-            if kind is int:
-                if isinstance(value, bool) or not isinstance(value, int):
-                    raise self.fail((key,), f"'{key}' must be a whole number, not {_kind(value)}")
-            else:
-                value = self.text(value, (key,))
-            # The registries hold import paths, not backends: reading them imports no engine or voice.
-            if choices is not None and value not in choices:
-                raise self.fail((key,), f"'{key}' must be one of {_or(choices)}, not {value!r}")
-            values[key] = value
-        if "persona" in data:
-            values["persona"] = self.persona(data["persona"])
-        return CallSettings(**values)
+        self.reject_unknown(data, (*file_keys(), "persona"), ())
+        return CallSettings(**self.settings(data, ()))
 
-    def persona(self, table: Any) -> Persona:
-        where = ("persona",)
+    def settings(self, table: dict[str, Any], where: KeyPath) -> dict[str, Any]:
+        """The values of the scenario-file keys ``table`` (at ``where``) sets, checked; other keys in it
+        are the caller's to check."""
+        values: dict[str, Any] = {}
+        for key, (kind, choices) in file_keys().items():
+            if key not in table:
+                continue
+            value, path = table[key], (*where, key)
+            value = self.whole_number(value, path) if kind is int else self.text(value, path)
+            # The registries hold import paths, not backends: reading them imports no engine or voice.
+            if choices is not None:
+                self.one_of(value, choices, path)
+            values[key] = value
+        if "persona" in table:
+            values["persona"] = self.persona(table["persona"], (*where, "persona"))
+        return values
+
+    def persona(self, table: Any, where: KeyPath = ("persona",)) -> Persona:
         if not isinstance(table, dict):
-            raise self.fail(where, f"'persona' must be a table ([persona]), not {_kind(table)}")
+            raise self.fail(
+                where, f"'{key_name(where)}' must be a table ([persona]), not {describe_kind(table)}"
+            )
         self.reject_unknown(
             table, (*PERSONA_TEXT_KEYS, *PERSONA_NUMBER_KEYS, *PERSONA_TRAIT_KEYS, "numbers"), where
         )
@@ -173,7 +203,8 @@ class _Checker:
                 level = self.text(table[key], (*where, key))
                 if level not in TRAIT_LEVELS:
                     raise self.fail(
-                        (*where, key), f"'persona.{key}' must be {_or(TRAIT_LEVELS)}, not {level!r}"
+                        (*where, key),
+                        f"'{key_name((*where, key))}' must be {_or(TRAIT_LEVELS)}, not {level!r}",
                     )
                 values[key] = level
         if "numbers" in table:
@@ -181,7 +212,8 @@ class _Checker:
             if not isinstance(numbers, dict):
                 raise self.fail(
                     (*where, "numbers"),
-                    f"'persona.numbers' must be a table ([persona.numbers]), not {_kind(numbers)}",
+                    f"'{key_name((*where, 'numbers'))}' must be a table ([persona.numbers]), "
+                    f"not {describe_kind(numbers)}",
                 )
             # Any name is allowed here (order, claim, card_last4, ...): the caller gives what it is asked.
             values["numbers"] = {
@@ -189,21 +221,35 @@ class _Checker:
             }
         return Persona(**values)
 
-    def reject_unknown(self, table: dict[str, Any], allowed: tuple[str, ...], where: tuple[str, ...]) -> None:
+    def reject_unknown(self, table: dict[str, Any], allowed: tuple[str, ...], where: KeyPath) -> None:
         for key in table:
             if key in allowed:
                 continue
-            place = f" in [{'.'.join(where)}]" if where else ""
+            place = f" in {table_name(where)}" if where else ""
             close = difflib.get_close_matches(key, allowed, n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else f"; known keys: {', '.join(allowed)}"
             raise self.fail((*where, key), f"unknown key '{key}'{place}{hint}")
 
-    def text(self, value: Any, key_path: tuple[str, ...]) -> str:
+    def text(self, value: Any, key_path: KeyPath) -> str:
         if not isinstance(value, str):
-            raise self.fail(key_path, f"'{'.'.join(key_path)}' must be text in quotes, not {_kind(value)}")
+            raise self.fail(
+                key_path, f"'{key_name(key_path)}' must be text in quotes, not {describe_kind(value)}"
+            )
         return value
 
-    def detail(self, value: Any, key_path: tuple[str, ...]) -> str:
+    def whole_number(self, value: Any, key_path: KeyPath) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.fail(
+                key_path, f"'{key_name(key_path)}' must be a whole number, not {describe_kind(value)}"
+            )
+        return value
+
+    def one_of(self, value: Any, choices: tuple[str, ...], key_path: KeyPath) -> Any:
+        if value not in choices:
+            raise self.fail(key_path, f"'{key_name(key_path)}' must be one of {_or(choices)}, not {value!r}")
+        return value
+
+    def detail(self, value: Any, key_path: KeyPath) -> str:
         # Numbers are details the caller reads out; a bare TOML integer is taken as written (TOML
         # forbids leading zeros, so nothing is lost: 0042 must be quoted anyway).
         if isinstance(value, int) and not isinstance(value, bool):
@@ -211,7 +257,8 @@ class _Checker:
         return self.text(value, key_path)
 
 
-def _kind(value: Any) -> str:
+def describe_kind(value: Any) -> str:
+    """What a TOML value is, for an error: "text ('abc')", "a whole number (5)", "a table"."""
     kinds: tuple[tuple[type | tuple[type, ...], str], ...] = (
         (bool, "true/false"),
         (int, "a whole number"),
@@ -231,7 +278,7 @@ def _short(value: Any) -> str:
     return shown if len(shown) <= 30 else shown[:27] + "..."
 
 
-def _or(choices: tuple[str, ...]) -> str:
+def _or(choices: tuple[str, ...] | list[str]) -> str:
     return ", ".join(choices[:-1]) + " or " + choices[-1]
 
 
@@ -254,15 +301,17 @@ def _split_key(dotted: str) -> tuple[str, ...]:
     return tuple(parts)
 
 
-def _key_lines(text: str) -> dict[tuple[str, ...], int]:
+def _key_lines(text: str) -> dict[KeyPath, int]:
     """The line where each key (as a path from the top: ("persona", "name")) is first written.
 
     Only valid TOML reaches this, so a light scan does: table headers set the current table, and an
-    assignment at the start of a line names a key in it. Lines inside multi-line strings are skipped,
-    as they may look like assignments.
+    assignment at the start of a line names a key in it. Each ``[[case]]`` header starts the next
+    element of that array, so its keys have paths of their own: ("case", 0, "id"), ("case", 1, "id").
+    Lines inside multi-line strings are skipped, as they may look like assignments.
     """
-    found: dict[tuple[str, ...], int] = {}
-    table: tuple[str, ...] = ()
+    found: dict[KeyPath, int] = {}
+    table: KeyPath = ()
+    arrays: dict[KeyPath, int] = {}  # each array of tables, by its path: the index of its last element
     open_quote: str | None = None
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
@@ -274,7 +323,13 @@ def _key_lines(text: str) -> dict[tuple[str, ...], int]:
             continue
         header = _HEADER.match(line)
         if header:
-            table = _split_key(header.group(1))
+            keys = _split_key(header.group(1))
+            if line.startswith("[["):  # the next element of the array the header names
+                array = (*_in_arrays(keys[:-1], arrays), keys[-1])
+                arrays[array] = arrays.get(array, -1) + 1
+                table = (*array, arrays[array])
+            else:
+                table = _in_arrays(keys, arrays)
             for end in range(1, len(table) + 1):
                 found.setdefault(table[:end], number)
             continue
@@ -288,6 +343,17 @@ def _key_lines(text: str) -> dict[tuple[str, ...], int]:
                 if value.startswith(quote) and value.count(quote) % 2 == 1:
                     open_quote = quote
     return found
+
+
+def _in_arrays(keys: tuple[str, ...], arrays: dict[KeyPath, int]) -> KeyPath:
+    """A header's path with the index of the current element after each array of tables it is in:
+    ``[case.persona]`` after the third ``[[case]]`` is ("case", 2, "persona")."""
+    path: KeyPath = ()
+    for key in keys:
+        path = (*path, key)
+        if path in arrays:
+            path = (*path, arrays[path])
+    return path
 
 
 def _describe_toml_error(label: str, text: str, exc: Exception) -> str:

@@ -122,6 +122,17 @@ class CallSession:
         if self.transcript:
             self.transcript.write(record)
 
+    def note(self, record: Record) -> None:
+        """Add to the call's record what happened beside the turns (a bot under test's events, logs and
+        result): kept in order with the rest, redacted like the rest."""
+        self._write(record)
+
+    def last_words(self, operator_line: str) -> None:
+        """What the business said as the call ended, with no reply to come (it hung up, or the caller
+        had): recorded, and heard by the judge."""
+        self.conversation.hear(operator_line)
+        self._write({"type": "operator", "ts": now_iso(), "text": operator_line.strip()})
+
     def _record_context(self) -> None:
         ctx = self.conversation.context
         record = ContextRecord(

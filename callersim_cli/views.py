@@ -8,6 +8,7 @@ as plain ``Text``: a caller that says "[bold]" is shown as it said it, never par
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ STYLES = {
     "error": "red",
     "cut": "yellow",
     "label": "dim",
+    "note": "dim",
 }
 PHONE = "☎"
 
@@ -47,7 +49,7 @@ HANGS_UP = "hangs up"
 class Piece:
     """One thing shown of a call, before it is drawn anywhere."""
 
-    kind: Literal["facts", "rule", "said", "action", "error", "cut", "summary"]
+    kind: Literal["facts", "rule", "said", "action", "error", "cut", "note", "summary"]
     text: str = ""  # what was said; the label of an action, error or cut
     who: str = ""  # who said it: "business" or "caller"
     rows: tuple[tuple[str, str], ...] = ()  # facts and summary: (label, value)
@@ -94,7 +96,36 @@ class CallView:
             heard, duration = cut
             detail = f" after {heard:.1f} s of {duration:.1f} s" if duration else ""
             return [Piece("cut", f"the business cut the caller off{detail}", icon="⤺")]
-        return []
+        return _bot_pieces(event)
+
+
+def _bot_pieces(event: Record) -> list[Piece]:
+    """What a bot under test did beside speaking, and how its test went (``callersim test``)."""
+    if event["type"] == "bot_event":
+        data = event.get("data")
+        shown = f" {json.dumps(data, ensure_ascii=False)}" if data not in (None, {}, []) else ""
+        return [Piece("action", f"the bot reports {event.get('name')}{shown}", icon="⚙")]
+    if event["type"] == "bot_log":
+        return [Piece("note", f"{event.get('source', 'log')}: {event.get('message', '')}", icon="·")]
+    if event["type"] == "transfer":
+        return [action(f"the bot transfers the call to {event.get('to')}")]
+    if event["type"] == "result":
+        test = f"test {event.get('case')}, run {event.get('attempt')}"
+        failures = event.get("failures") or []
+        if event.get("status") == "pass" or not failures:
+            return [Piece("action", f"{test}: {event.get('status', '?')}", icon="✓")]
+        return [
+            Piece("error", f"{test}: {event.get('status')}: {_failure_line(f)}", icon="✗") for f in failures
+        ]
+    return []
+
+
+def _failure_line(failure: Any) -> str:
+    if not isinstance(failure, dict):
+        return str(failure)
+    turn = failure.get("turn")
+    at = f" (turn {turn})" if isinstance(turn, int) else ""
+    return f"{failure.get('kind')}{at}: {failure.get('message')}"
 
 
 def _local_time(ts: datetime | None) -> str:
@@ -166,7 +197,7 @@ def to_rich(piece: Piece, *, margin: str = "", nested: str = "  ", dim: bool = F
 def _rich(piece: Piece, margin: str, nested: str) -> RenderableType:
     if piece.kind == "said":
         return Text.assemble(margin, (PREFIXES[piece.who], STYLES[piece.who]), piece.text)
-    if piece.kind in ("action", "error", "cut"):
+    if piece.kind in ("action", "error", "cut", "note"):
         return Text(f"{margin}{nested}{piece.icon} {piece.text}", style=STYLES[piece.kind])
     if piece.kind == "rule":
         return Rule(piece.text, style="dim")
@@ -258,7 +289,7 @@ def _markdown(piece: Piece) -> list[str]:
         return [f"**{piece.who.capitalize()}:** {_md(piece.text)}", ""]
     if piece.kind == "error":
         return [f"> {piece.icon} **Error:** {_md(piece.text)}", ""]
-    if piece.kind in ("action", "cut"):
+    if piece.kind in ("action", "cut", "note"):
         return [f"> {piece.icon} *{_md(piece.text)}*", ""]
     # A table cell is one line: a line break would end the table.
     rows = [f"| {label} | {_md(' '.join(value.split()))} |" for label, value in piece.rows]

@@ -8,7 +8,7 @@ Modules are imported only when chosen.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from callersim_cli.backends import Backend, Registry
 from callersim_cli.engines import OPENAI_NEEDS, EngineOptions, OpenAIOptions
@@ -27,6 +27,19 @@ class Judge(Protocol):
 
     def close(self) -> None:
         """Release what the judge holds (connections)."""
+        ...
+
+
+@runtime_checkable
+class CriteriaJudge(Judge, Protocol):
+    """A judge that can also say whether statements about a call hold ("The bot read the order back
+    before taking payment"): a model reading the transcript. ``callersim test`` checks a case's
+    ``expect.criteria`` with one."""
+
+    def criteria(
+        self, context: Context, messages: Sequence[Message], criteria: Sequence[str]
+    ) -> list[tuple[bool, str]]:
+        """For each statement, in order: whether it holds on this call, and why in one sentence."""
         ...
 
 
