@@ -959,3 +959,21 @@ def test_invented_details_are_safe_to_say_aloud(seed: int) -> None:
     conv.say("What's your phone number?")
     number = re.sub(r"\D", "", conv.say("Please enter your 16-digit card number.").dtmf or "")
     assert number in TEST_CARDS, number
+
+
+def test_its_own_address_read_back_as_another_street_is_corrected() -> None:
+    conv = call(
+        "Pizza Palace, delivery and pickup.", "order a large pepperoni pizza for delivery to 6175 Oak Avenue"
+    )
+    conv.say("Hi, what can I get you?")
+    reply = conv.say("I have the delivery address as 12 Oak Street. Is that right?").text
+    assert reply.lower().startswith("no") and "6175 Oak Avenue" in reply
+
+
+def test_a_booking_code_read_back_one_letter_off_is_corrected() -> None:
+    conv = call("Meridian Air reservations.", "add my cat to my flight, confirmation code QF7K2M")
+    conv.say("How can I help?")
+    reply = conv.say(
+        "Just to double-check, I have confirmation Q, F, 7, K, 2, N as in Nancy. Is that right?"
+    ).text
+    assert reply.lower().startswith("no") and "QF7K2M" in reply.replace(" ", "").replace("-", "")

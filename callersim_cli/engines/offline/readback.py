@@ -152,8 +152,19 @@ class Memory:
                 continue  # "I can do $59.99 a month": a price offered, not the caller's amount misread
 
             near = [k for k in same_kind if id(k) not in confirmed and _near(heard, k.value)]
+            # "I have 12 Oak Street, is that right?" when the caller lives at 6175 Oak Avenue: its own
+            # address or email read back as another, however unlike, is wrong.
+            own = [k for k in same_kind if k.slot in ("address", "email") and id(k) not in confirmed]
+            if (
+                not near
+                and heard.kind in ("address", "email")
+                and len(own) == 1
+                and self.turn.line.asks_to_confirm
+            ):
+                near = own
             if near:
                 found.append(Mistake(heard.text, min(near, key=lambda k: _distance(heard, k.value))))
+
         found += self._name_mistakes(text)
         return found
 
