@@ -256,7 +256,7 @@ def main() -> None:
     try:  # typer >= 0.29 carries its own copy of click
         from typer._click.exceptions import NoArgsIsHelpError, UsageError
     except ImportError:  # pragma: no cover - older typer on top of click
-        from click.exceptions import NoArgsIsHelpError, UsageError  # type: ignore[no-redef]
+        from click.exceptions import NoArgsIsHelpError, UsageError  # type: ignore[no-redef,assignment,unused-ignore]
 
     load_dotenv_file()
     env = Environment.read()

@@ -29,6 +29,18 @@ class Voice(Protocol):
         ...
 
 
+MAX_CHARS = 1500  # per request: bounds the cost and the wait of one request if a reply runs away
+
+
+def cut_text(text: str, limit: int = MAX_CHARS) -> str:
+    """``text`` cut to ``limit`` characters, at a word boundary when one is near, so no word is half-said."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    head, space, _ = cut.rpartition(" ")
+    return head if space and len(head) > limit * 0.8 else cut
+
+
 @dataclass(frozen=True)
 class ElevenLabsOptions:
     api_key: str | None = None
