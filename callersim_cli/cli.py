@@ -25,6 +25,7 @@ from callersim_cli.errors import CallersimError
 from callersim_cli.exit_codes import ExitCode
 from callersim_cli.options import flags
 from callersim_cli.replay import ReplayOptions, run_replay
+from callersim_cli.server.serve import ServeOptions, run_serve
 from callersim_cli.suite.main import TestOptions, run_test
 
 app = typer.Typer(
@@ -241,6 +242,14 @@ _command(
     TestOptions,
     run_test,
     "Ring your bot with AI callers, unattended: the cases of a suite file, many calls at once, JUnit for CI.",
+)
+
+
+_command(
+    "serve",
+    ServeOptions,
+    run_serve,
+    "Serve the caller over HTTP: the original web API (/api/context, /api/chat, /tts, /api/call) and a page.",
 )
 
 

@@ -41,7 +41,7 @@ _SENTENCES: dict[str | int, str] = {
 }
 
 
-def _error_detail(body: Any) -> tuple[str | None, str]:
+def error_detail(body: Any) -> tuple[str | None, str]:
     """(status, message) from an ElevenLabs error body, which is ``{"detail": {"status", "message"}}``."""
     detail = body.get("detail") if isinstance(body, dict) else None
     if isinstance(detail, dict):
@@ -112,7 +112,7 @@ class ElevenLabsVoice:
             raise self._error("bad_audio") from exc
 
     def _error_for(self, status_code: int | None, body: Any) -> VoiceError:
-        status, message = _error_detail(body)
+        status, message = error_detail(body)
         if status in _SENTENCES:
             return self._error(status)
         if status_code in _SENTENCES:
