@@ -24,6 +24,7 @@ from callersim_cli.environment import Environment
 from callersim_cli.errors import CallersimError
 from callersim_cli.exit_codes import ExitCode
 from callersim_cli.options import flags
+from callersim_cli.phone_call import CallOptions, run_call
 from callersim_cli.replay import ReplayOptions, run_replay
 from callersim_cli.server.serve import ServeOptions, run_serve
 from callersim_cli.suite.main import TestOptions, run_test
@@ -250,6 +251,14 @@ _command(
     ServeOptions,
     run_serve,
     "Serve the caller over HTTP: the original web API (/api/context, /api/chat, /tts, /api/call) and a page.",
+)
+
+
+_command(
+    "call",
+    CallOptions,
+    run_call,
+    "Ring a real phone: ElevenLabs' agent calls through Twilio as the caller (needs ELEVENLABS_AGENT_ID...).",
 )
 
 

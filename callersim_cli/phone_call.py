@@ -9,13 +9,20 @@ passed to it explicitly.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from callersim_cli.conversation import DEFAULT_SCENARIO, ORIGINAL_PROMPT
 from callersim_cli.errors import CallersimError, UsageError
+from callersim_cli.exit_codes import ExitCode
+from callersim_cli.options import flag, same_flag
+from callersim_cli.scenario_file import CallSettings
+
+if TYPE_CHECKING:
+    from callersim_cli.environment import Environment
 
 E164 = re.compile(r"^\+[1-9]\d{1,14}$")
 E164_ERROR = "Phone number must be in E.164 format, for example +15551234567."
@@ -135,3 +142,37 @@ def place_call(
 
 def _hide(text: str, key: str) -> str:
     return text.replace(key, "[redacted]") if key else text
+
+
+@dataclass
+class CallOptions:
+    """`callersim call`'s options: the number, and the business and goal of the caller who rings it."""
+
+    to_number: str = flag(
+        default=dataclasses.MISSING,
+        help="The number to ring, in E.164 format (+15551234567).",
+        metavar="NUMBER",
+    )
+    description: str | None = same_flag(CallSettings, "description")
+    scenario: str | None = same_flag(CallSettings, "scenario")
+
+
+def run_call(options: CallOptions, env: Environment) -> int:
+    """Place the call and say so in one line; the conversation itself happens on the phone."""
+    description = (options.description or "").strip()
+    try:
+        if not description:
+            raise UsageError("No description provided")
+        placed = place_call(options.to_number, description, options.scenario, env.vars)
+    except CallersimError as exc:
+        env.error(str(exc))
+        if env.debug:
+            env.traceback()
+        return ExitCode.USAGE if isinstance(exc, UsageError) else ExitCode.CALL_FAILED
+    ids = ", ".join(
+        f"{name} {value}"
+        for name, value in (("conversation", placed.conversation_id), ("call", placed.call_sid))
+        if value
+    )
+    print(f"Calling {placed.to_number}: {placed.message}" + (f" ({ids})" if ids else ""))
+    return ExitCode.OK
