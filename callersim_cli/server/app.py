@@ -12,7 +12,7 @@ import json
 import logging
 import re
 import secrets
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -66,10 +66,10 @@ class NoVoice(Refusal):
         )
 
 
-@dataclass
+@dataclass(frozen=True)
 class Limits:
-    max_body: int = 64 * 1024
-    max_message_chars: int = 4000
+    max_body: int  # bytes of a request body
+    max_message_chars: int  # characters of a message, a description or a goal
 
 
 def _mp3(clips: list[Clip]) -> str | None:
@@ -104,11 +104,9 @@ def create_app(
     redact: Redactor,
     voice: Voice | None = None,
     environ: Mapping[str, str | None] | None = None,
+    limits: Limits,
     cors_origins: list[str] | None = None,
-    limits: Limits | None = None,
-    on_shutdown: Callable[[], None] | None = None,
 ) -> Starlette:
-    limits = limits or Limits()
     environ = environ or {}
     page = resources.files("callersim_cli.server").joinpath("page.html").read_bytes()
 
@@ -273,8 +271,6 @@ def create_app(
         finally:
             sweeper.cancel()
             await anyio.to_thread.run_sync(book.close)
-            if on_shutdown is not None:
-                on_shutdown()
 
     return Starlette(
         debug=False,

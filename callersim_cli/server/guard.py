@@ -60,7 +60,10 @@ class Guard:
                 return 401, "This server needs its token: send Authorization: Bearer <token>"
         length = headers.get("content-length", "")
         if length.isdigit() and int(length) > self.max_body:
-            return 413, f"Request body too large (at most {self.max_body} bytes)"
+            from callersim_cli.server.bodies import TooLarge  # the same refusal as a body streamed too long
+
+            too_large = TooLarge(self.max_body)
+            return too_large.status, str(too_large)
         return None
 
 
