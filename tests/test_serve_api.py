@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -215,3 +216,18 @@ def test_unknown_routes_and_methods_answer_json() -> None:
         assert client.get("/api/nothing").json() == {"error": "Not found"}
         wrong = client.get("/api/chat")
         assert (wrong.status_code, wrong.json()) == (405, {"error": "Method not allowed"})
+
+
+def test_a_body_sent_without_its_length_is_capped_as_it_arrives() -> None:
+    def chunks() -> Iterator[bytes]:
+        yield b'{"message": "'
+        yield b"x" * 4096
+        yield b'"}'
+
+    with serving(max_body=2048) as client:
+        client.post("/api/context", json=PIZZA)
+        large = client.post("/api/chat", content=chunks(), headers=JSON)
+        assert (large.status_code, large.json()) == (
+            413,
+            {"error": "Request body too large (at most 2048 bytes)"},
+        )
