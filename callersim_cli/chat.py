@@ -187,10 +187,9 @@ def _build_speaker(
     options: ChatOptions, env: Environment, term: Terminal, warnings: PendingWarnings, notices: list[str]
 ) -> tuple[Any, str]:
     """The voice and player the user asked for, or the best this machine has. Returns (speaker, label)."""
-    from callersim_cli.backends import choose
     from callersim_cli.players import open_player
     from callersim_cli.speech import Speaker
-    from callersim_cli.voices import VOICES, FallbackVoice, Voice, offline_voice
+    from callersim_cli.voices import VOICES, build_voice
 
     save_dir = _check_save_dir(options.save_mp3) if options.save_mp3 else None
     if options.no_audio and save_dir is None:
@@ -200,20 +199,17 @@ def _build_speaker(
         "model": options.tts_model,
         "base_url": env.get("ELEVENLABS_BASE_URL"),
     }
-    row = choose(VOICES, options.tts, lambda row: row.make_options(settings, env.keys), notices)
-    if row is None:
+    voice = build_voice(options.tts, settings, env.keys, warnings, notices)
+    if voice is None:
         if save_dir is not None:
             raise UsageError(f"--save-mp3 needs a voice; choose --tts {' or '.join(VOICES.names())}")
         return None, "none"
-    voice: Voice = row.build(row.make_options(settings, env.keys))
-    if row.needs.key is not None:  # a voice over the network: without it, the offline one, not silence
-        voice = FallbackVoice(voice, offline_voice, warnings)
     player = None
     if not options.no_audio:
         player, why = open_player(options.player)
         if player is None:
             term.warning(f"No audio output ({why}); the call goes on text-only.")
-    label = row.name + ("" if player else " (not played)")
+    label = voice.name + ("" if player else " (not played)")
     return Speaker(voice, player, save_dir, warnings), label
 
 

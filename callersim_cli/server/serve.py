@@ -162,19 +162,16 @@ def call_maker(options: ServeOptions, env: Environment) -> tuple[CallMaker, list
 
 
 def _voice(options: ServeOptions, env: Environment, notices: list[str]) -> Voice | None:
-    from callersim_cli.backends import choose
-    from callersim_cli.voices import VOICES, FallbackVoice, offline_voice
+    from callersim_cli.voices import build_voice
 
     settings = {
         "voice_id": options.voice,
         "model": options.tts_model,
         "base_url": env.get("ELEVENLABS_BASE_URL"),
     }
-    row = choose(VOICES, options.tts, lambda r: r.make_options(settings, env.keys), notices)
-    if row is None:
-        return None
-    voice: Voice = row.build(row.make_options(settings, env.keys))
-    if row.needs.key is not None:  # over the network: failing at the start, the offline voice speaks
-        voice = FallbackVoice(voice, offline_voice, lambda message: env.error(f"warning: {message}"))
-    notices.append(f"Voice: {row.name}.")
+    voice = build_voice(
+        options.tts, settings, env.keys, lambda message: env.error(f"warning: {message}"), notices
+    )
+    if voice is not None:
+        notices.append(f"Voice: {voice.name}.")
     return voice
