@@ -977,3 +977,36 @@ def test_a_booking_code_read_back_one_letter_off_is_corrected() -> None:
         "Just to double-check, I have confirmation Q, F, 7, K, 2, N as in Nancy. Is that right?"
     ).text
     assert reply.lower().startswith("no") and "QF7K2M" in reply.replace(" ", "").replace("-", "")
+
+
+def test_two_peoples_names_asked_in_one_line_are_both_given() -> None:
+    conv = call(
+        "Cumberland Trust, estate services.",
+        "My father, Walter Okafor, passed away. I'm the executor; my name is Adaeze Okafor.",
+    )
+    reply = conv.say("May I have the full name of the account holder who passed, and your name as well?").text
+    assert "Walter" in reply and "Adaeze" in reply, reply
+
+
+def test_where_to_deliver_and_a_callback_number_are_both_answered() -> None:
+    conv = call(
+        "Skyway Airlines baggage services.",
+        "my bag didn't arrive; have it delivered to my home. My phone is 503-555-0147.",
+    )
+    conv.say("How can I help?")
+    reply = conv.say(
+        "And where should we deliver it once it turns up, and what's the best number to reach you?"
+    )
+    assert "503-555-0147" in reply.text and re.search(r"\d+ \w+", reply.text), reply.text
+
+
+def test_an_either_or_across_two_clauses_is_one_choice() -> None:
+    conv = call(
+        "Saffron Lane, Indian takeout.", "order takeout for pickup at 6:45. I'll pay when I pick it up."
+    )
+    conv.say("Hi, what can I get you?")
+    reply = conv.say(
+        "Your total is thirty-eight fifty. "
+        "Do you want to pay now by card over the phone, or when you pick up?"
+    )
+    assert re.search(r"\bpick", reply.text, re.I) and not reply.text.lower().startswith("yes"), reply.text

@@ -108,15 +108,32 @@ def _wrong_value(turn: Turn) -> Move | None:
     return fix
 
 
+_PROPOSAL = re.compile(r"^(?:and |so )?(?:what if|how about|what about|suppose|if)\b", re.I)
+
+
 def _several_asks(turn: Turn) -> bool:
     asks = turn.line.asks
-    if len(asks) < 2 or turn.line.menu or turn.line.offered:
+    # A menu is one choice, and so are choices offered across the parts ("pay now by card, or when you pick
+    # up?"); choices offered in one part ("Is it an apartment or a house? And how many units?") leave the
+    # rest to answer.
+    if len(asks) < 2 or turn.line.menu:
         return False
-    # "What if we dropped your rate? Want to do that?" asks one thing: the second points back at the first.
-    if any(len(a.split()) <= 7 and re.search(r"\b(?:that|this|it|those|them)\b", a, re.I) for a in asks[1:]):
+    if turn.line.offered and len({bool(read(a).offered) for a in asks}) == 1:
         return False
-    # Details asked together ("What's your name? And your date of birth?") are one request, said in one go.
-    return not all(read(a).request for a in asks)
+    # "What if we dropped your rate? Want to do that?" asks one thing: the second points back at a proposal
+    # ("How much, and should it come from checking?" points back at nothing).
+    if (read(asks[0]).yes_no or _PROPOSAL.match(asks[0])) and any(
+        len(a.split()) <= 7 and re.search(r"\b(?:that|this|it|those|them)\b", a, re.I) for a in asks[1:]
+    ):
+        return False
+    requests = [read(a).request for a in asks]
+    if not all(requests):
+        return True
+    # Details asked together ("What's your name? And your date of birth?") are one request, said in one go,
+    # unless they are different people's ("the account holder's name, and your name as well?").
+    whole = turn.line.request
+    asked = {(slot, r.whose) for r in requests if r is not None for slot in r.slots}
+    return whole is None or not asked <= {(slot, whole.whose) for slot in whole.slots}
 
 
 def _each_ask(turn: Turn) -> Move | None:

@@ -75,11 +75,17 @@ def describe(turn: Turn) -> Move | None:
         age = max(1, 2026 - int(year.group(1))) if year else frame.stable_rng("age").randint(3, 9)
         miles = round(age * frame.stable_rng("miles").randint(9_000, 13_000), -3)
         return speak("mileage", miles=f"{miles:,}").explained("guessed the mileage")
-    if re.search(r"\bwhere\b.*\b(?:deliver|send|ship|drop)\w*", line) and (
-        m := re.search(
-            r"\b(?:deliver|sen[dt]|ship|brought|drop)\w*\s+(?:it\s+|them\s+)?to\s+((?:my|our|the)\s+\w+)",
-            task,
-            re.I,
+    request = turn.line.request
+    if (
+        re.search(r"\bwhere\b.*\b(?:deliver|send|ship|drop)\w*", line)
+        # "Where should we deliver it, and what's the best number?": the detail act gives both.
+        and not (request and set(request.slots) - {"address"})
+        and (
+            m := re.search(
+                r"\b(?:deliver|sen[dt]|ship|brought|drop)\w*\s+(?:it\s+|them\s+)?to\s+((?:my|our|the)\s+\w+)",
+                task,
+                re.I,
+            )
         )
     ):
         if "home" in m.group(1) and frame.persona.address:
