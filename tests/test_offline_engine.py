@@ -1010,3 +1010,35 @@ def test_an_either_or_across_two_clauses_is_one_choice() -> None:
         "Do you want to pay now by card over the phone, or when you pick up?"
     )
     assert re.search(r"\bpick", reply.text, re.I) and not reply.text.lower().startswith("yes"), reply.text
+
+
+def test_a_disconnect_notice_is_not_a_goodbye() -> None:
+    conv = call(
+        "Riverbend Electric, customer service.",
+        "I got a disconnect notice for a past-due balance of $412.87. I can pay $150 today and the rest "
+        "on the 28th. Set up a payment arrangement.",
+    )
+    conv.say("How can I help?")
+    reply = conv.say(
+        "Thank you. I see the disconnect notice for a past-due balance of $412.87. "
+        "How much are you able to pay today?"
+    )
+    assert not reply.hangup and "150" in reply.text, reply.text
+
+
+def test_the_amount_asked_about_is_the_one_its_words_point_at() -> None:
+    conv = call(
+        "State Department of Revenue.",
+        "You got a balance-due notice for $2,340 and want a payment plan of $200 a month.",
+    )
+    conv.say("How can I help?")
+    assert "200" in conv.say("I can set that up. How much can you pay each month?").text
+
+
+def test_asked_if_it_is_the_member_when_calling_for_a_father() -> None:
+    conv = call(
+        "Silver Harbor Medicare Advantage.",
+        "find out what my father George Whitaker's plan covers for hearing aids",
+    )
+    reply = conv.say("Thank you for calling Silver Harbor. Am I speaking with the member?").text
+    assert reply.lower().startswith("no") and "father" in reply, reply

@@ -104,6 +104,15 @@ FACT_BANKS: dict[str, Bank] = {
     "relation": _b("{Pronoun}'s my {relation}.", "I'm calling for my {relation}.", terse=("My {relation}.",)),
     "self": _b("It's my own account.", "I'm the account holder.", terse=("It's mine.",)),
     "for_me": _b("It's for me.", "For me.", "Just for me."),
+    # "Am I speaking with the member?" when the member is the caller's father: no, and who is calling.
+    "not_them_person": _b(
+        "No, I'm calling for my {relation}, {name}.", "No, this is about my {relation}, {name}.",
+        terse=("No, my {relation}, {name}.",), answer="no",
+    ),
+    "not_them_relation": _b(
+        "No, I'm calling for my {relation}.", "No, it's my {relation}'s account.",
+        terse=("No, my {relation}.",), answer="no",
+    ),
     # "Who's going to be picking it up?": who does it, not whom it is for.
     "doer_person": _b(
         "My {relation}, {name}.", "That'll be my {relation}, {name}.", terse=("My {relation}, {name}.",)

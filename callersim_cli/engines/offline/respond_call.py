@@ -177,6 +177,42 @@ def whom_for(turn: Turn) -> Move:
     )
 
 
+# "Am I speaking with the member?", "Is this the account holder?", "Are you Harold?": whether the caller is
+# the person the call is about.
+SPEAKING_WITH = re.compile(
+    r"^(?i:(?:and |so |okay,? )?(?:am i (?:speaking|talking) (?:with|to)|is this|are you|would this be)\s+)"
+    r"(?:(?i:(the (?:member|account ?holder|primary(?: account holder)?|patient|policy ?holder|card ?holder|"
+    r"subscriber|insured|customer|owner|passenger|guest|student|resident|tenant|client|beneficiary)"
+    r"(?: (?:yourself|on the account|on file|of record))?))|(?i:mr\.?|mrs\.?|ms\.?|miss|dr\.?)?\s*"
+    r"([A-Z][a-z]+(?: [A-Z][a-z'-]+)?))\s*(?i:yourself|today|please)?\?$"
+)
+
+
+def is_speaking_with(turn: Turn) -> bool:
+    return bool(turn.frame.subject) and bool(
+        SPEAKING_WITH.match(turn.line.questions[-1] if turn.line.questions else "")
+    )
+
+
+def speaking_with(turn: Turn) -> Move | None:
+    """ "Am I speaking with the member?" on a call about the caller's father: no, it is his son calling."""
+    subject = turn.frame.subject
+    m = SPEAKING_WITH.match(turn.line.questions[-1])
+    if subject is None or m is None or subject.relation == "pet":
+        return None
+    if m.group(2):
+        asked = m.group(2).split()[0].lower()
+        mine = (turn.frame.persona.name or "").lower().split()
+        if mine and asked == mine[0]:
+            return speak("yes_that", "yes").explained("the business named the caller")
+        if not (subject.name and asked in subject.name.lower().split()):
+            return None
+    bank = "not_them_person" if subject.name else "not_them_relation"
+    return speak(bank, "whom", relation=subject.relation, name=subject.name or "").explained(
+        f"the call is about the caller's {subject.relation}"
+    )
+
+
 def relationship(turn: Turn) -> Move:
     """ "What's your relationship to the member?": who they are to the caller."""
     subject = turn.frame.subject

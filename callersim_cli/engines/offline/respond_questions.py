@@ -134,7 +134,9 @@ def answer_fact(turn: Turn) -> Move | None:
     if facts.amount and re.search(r"\b(?:amount|how much|the total|total (?:was|is)|cost)\b", q):
         # "from $5,000 to $8,000": the amount the caller wants is where it goes to.
         target = re.search(r"\bto (\$\s?\d[\d,]*(?:\.\d\d)?)", task)
-        value = target.group(1) if target else facts.amount
+        # "How much are you able to pay today?" with "a balance of $412.87. I can pay $150 today": the
+        # amount of the clause the question is about.
+        value = target.group(1) if target else _amount_asked(turn, q) or facts.amount
         return speak("amount", "fact", value=value).explained("the amount, from the goal", "amount")
 
     if facts.merchant and re.search(
@@ -394,3 +396,33 @@ def best_clause_in(clauses: tuple[str, ...], question: str) -> bool:
     from callersim_cli.engines.offline.knowledge import overlaps
 
     return any(overlaps(c, question) for c in clauses)
+
+
+_MONEY = re.compile(r"\$\s?\d[\d,]*(?:\.\d\d)?")
+_AMOUNT_WORDS = frozenset(
+    stem(w) for w in ("how", "much", "amount", "the", "a", "can", "you", "i", "my", "is")
+)
+
+
+def _amount_asked(turn: Turn, question: str) -> str | None:
+    """Of the scenario's amounts, the one whose neighbouring words the question shares most: "How much can
+    you pay each month?" is the "$200 a month", not the "$2,340" balance; None when none is nearer."""
+    text = turn.frame.read.text
+    asked = {stem(w) for w in words(question)} - _AMOUNT_WORDS
+    scored = []
+    found = list(_MONEY.finditer(text))
+    for i, m in enumerate(found):
+        # Its own words: from the sentence's start or the amount before, to its end or the amount after.
+        start = max(text.rfind(". ", 0, m.start()) + 1, found[i - 1].end() if i else 0)
+        end = min(found[i + 1].start() if i + 1 < len(found) else len(text), *_ends_after(text, m.end()))
+        near = words(text[start:end])
+        scored.append((len(asked & {stem(w) for w in near}), -m.start(), m.group(0)))
+    if len(scored) < 2:
+        return None
+    best = max(scored)
+    return best[2] if best[0] > 0 and sum(s[0] == best[0] for s in scored) == 1 else None
+
+
+def _ends_after(text: str, at: int) -> list[int]:
+    ends = [text.find(mark, at) for mark in (". ", "; ", "? ")]
+    return [e for e in ends if e >= 0] or [len(text)]

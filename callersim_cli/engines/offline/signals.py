@@ -27,7 +27,10 @@ _GOODBYE = re.compile(
     r"show|game|event|drive|ride)|good luck|best of luck|ciao|cheers|take care(?! of)|adiós|adios|"
     r"this call will (?:now )?end|"
     r"safe travels|travel safe|drive safe(?:ly)?|enjoy your (?:trip|stay|flight|meal|visit|evening)|"
-    r"disconnect(?:ing)?|ending (?:the|this) call|see you (?:then|soon|later|tomorrow|next \w+|on \w+|"
+    # "I'll disconnect now" ends the call; "a disconnect notice", "the line is disconnected" do not.
+    r"(?:will|'ll|now|going to|am) disconnect(?:ing)?(?! (?:your|the) (?:service|power|gas|water|line))|"
+    r"disconnecting (?:you|now|the call|this call)|ending (?:the|this) call|"
+    r"see you (?:then|soon|later|tomorrow|next \w+|on \w+|"
     r"(?:mon|tues|wednes|thurs|fri|satur|sun)day)|you (?:may|can) (?:now )?hang up|feel free to hang up|"
     r"enjoy the rest of your (?:day|evening|night|week|weekend)|have a (?:great|good|"
     r"nice) rest of your \w+)\b",
