@@ -1042,3 +1042,24 @@ def test_asked_if_it_is_the_member_when_calling_for_a_father() -> None:
     )
     reply = conv.say("Thank you for calling Silver Harbor. Am I speaking with the member?").text
     assert reply.lower().startswith("no") and "father" in reply, reply
+
+
+@pytest.mark.parametrize(
+    ("scenario", "readback"),
+    [
+        ("check my IRA transfer. Harborview acct 7316 0482.",
+         "I heard seventy-three, sixteen, zero four, eighty-two. Is that right?"),
+        ("get a duplicate charge refunded. The account email is lena.hoffmann@outlook.com.",
+         "I found an account for lena dot hoffmann at outlook dot com. Is that correct?"),
+        ("get a refund for 2 tickets, order number A7-20931.",
+         "I found order A7-20931: two tickets for Marigold Sky. If that's the right order, say yes. "
+         "Otherwise, say no."),
+        ("Table for 2 tonight, 8 to 8:30 only. Cell 312-555-0190.",
+         "That's three one two, five five five, zero one nine zero, party of two. Sound right?"),
+    ],
+)  # fmt: skip
+def test_a_right_read_back_in_its_own_words_is_confirmed(scenario: str, readback: str) -> None:
+    conv = call("Acme customer service.", scenario)
+    conv.say("How can I help?")
+    reply = conv.say(readback).text
+    assert affirms(reply) and not denies(reply), reply

@@ -25,6 +25,17 @@ def fact_error(turn: Turn) -> Move | None:
     )
 
 
+# A count in digits ("2 tickets"), not a part of a time, price, date, code or "2-year-old".
+_COUNT_DIGIT = re.compile(r"(?<![\d:$.,/-])\b[1-6]\b(?![\d:.,/]\d|-)")
+
+
+_COUNT_WORDS = ("one", "two", "three", "four", "five", "six")
+
+
+def _counts_in_words(text: str) -> str:
+    return _COUNT_DIGIT.sub(lambda m: _COUNT_WORDS[int(m.group(0)) - 1], text)
+
+
 def _value_group_error(turn: Turn) -> Move | None:
     """A size, day, count or kind read back that the goal or the caller named otherwise."""
     lowered = turn.line.text.lower()
@@ -42,7 +53,9 @@ def _value_group_error(turn: Turn) -> Move | None:
             if any(d in goal.avoid_days for d in heard) and not wanted:
                 return speak("fix_day", "fix", day=heard[0].capitalize()).explained("a day the goal avoids")
         else:
-            wanted = [v for v in group if has_word(wanted_text, v)]
+            # "You bought 2 tickets": a count the goal gives in digits is the same count in words.
+            text = _counts_in_words(wanted_text) if group[0] == "one" else wanted_text
+            wanted = [v for v in group if has_word(text, v)]
             if group[0] == "one" and not wanted and re.search(r"\b(?:a|an)\b", goal.task):
                 wanted = ["one"]
         if wanted and not set(heard) & set(wanted):

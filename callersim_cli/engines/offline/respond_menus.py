@@ -15,6 +15,7 @@ from callersim_cli.engines.offline.menu_scores import (
 )
 from callersim_cli.engines.offline.menus import MenuOption
 from callersim_cli.engines.offline.moves import Move, press, say, speak
+from callersim_cli.engines.offline.spoken_numbers import digit_words
 from callersim_cli.engines.offline.text import MONTHS, WEEKDAYS, Terms, has_word, stem, words
 from callersim_cli.engines.offline.turn import Turn
 
@@ -310,8 +311,8 @@ def misheard(turn: Turn) -> Move | None:
     from callersim_cli.engines.offline.respond_goal import goal_again
 
     m = _HEARD.search(turn.line.text)
-    if not m or re.search(r"\d", m.group(1)):
-        return None  # a number read back is checked digit by digit elsewhere
+    if not m or re.search(r"\d", digit_words(m.group(1))):
+        return None  # a number read back, in digits or words, is checked digit by digit elsewhere
     heard = Terms.of(m.group(1))
     last = turn.state.replies[-1].spoken if turn.state.replies else ""
     if not heard.stems or heard.overlap(Terms.of(last)) or heard.overlap(turn.goal.terms):

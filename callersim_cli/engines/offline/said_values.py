@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from callersim_cli.engines.offline.spoken_numbers import money_words
-from callersim_cli.engines.offline.text import MONTHS
+from callersim_cli.engines.offline.text import COMMON_WORDS, MONTHS
 
 _MONTH_RE = "|".join(MONTHS) + "|" + "|".join(m[:3] for m in MONTHS if len(m) > 3)
 _ORDINAL_WORDS = {
@@ -52,6 +52,7 @@ _LOCAL_STOP = frozenset(
         "is",
     ]
 )
+_SPOKEN_SYMBOLS = frozenset(("dot", "underscore", "dash"))
 _CODE_TOKEN = re.compile(r"^(?:\d+|[A-Z]|[A-Z0-9]*\d[A-Z0-9]*|[A-Z]{2,3})$")
 _SPELLED = re.compile(r"\b(?:[A-Z][-.,]?\s?){3,}[A-Z]\b")
 _COUNT = re.compile(
@@ -122,7 +123,10 @@ def emails_in(text: str) -> list[Value]:
         local: list[str] = []
         for token in reversed(before):
             word = token.lower()
-            if word in _LOCAL_STOP:
+            # "I found an account for lena dot hoffmann at ...": the sentence's own words end the address.
+            if word in _LOCAL_STOP or (
+                word in COMMON_WORDS and len(word) > 1 and word not in _SPOKEN_SYMBOLS
+            ):
                 break
             local.insert(0, {"dot": ".", "underscore": "_", "dash": "-"}.get(word, word))
         if local:
@@ -161,6 +165,8 @@ def codes_in(text: str, least: int = 3) -> list[Value]:
         run.clear()
 
     for token in re.split(r"[\s,]+|(?<=\w)-(?=\w)", masked):
+        # "order A7-20931: two tickets": a colon or a sentence's end closes the code.
+        ends = token.endswith((":", ";", ".", "?", "!"))
         token = token.strip(".:;()?!")
         if (
             token
@@ -168,6 +174,8 @@ def codes_in(text: str, least: int = 3) -> list[Value]:
             and token not in ("OK", "I", "ID", "PIN", "ZIP", "VIN", "OR", "AM", "PM")
         ):
             run.append(token)
+            if ends:
+                close_run()
         else:
             close_run()
     close_run()

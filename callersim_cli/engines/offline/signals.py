@@ -99,8 +99,16 @@ _CONFIRMING = re.compile(
 )
 
 
+# "If that's the right order, say yes. Otherwise, say no.": a speech IVR's read-back, with no question mark.
+_SAY_YES_IF_RIGHT = re.compile(
+    r"\bif (?:that|this|it)(?:'s| is) (?:the )?(?:correct|right)\b[^.]*,\s*(?:please )?(?:say|press)\b", re.I
+)
+
+
 def asks_to_confirm(line: str) -> bool:
     """The line's last question only asks whether what was read back is right."""
+    if _SAY_YES_IF_RIGHT.search(line):
+        return True
     asked = questions(line)
     return bool(asked) and bool(_CONFIRMING.search(asked[-1]))
 
