@@ -301,7 +301,7 @@ def read_events(path: Path) -> Iterator[Record]:
         for raw in f:
             try:
                 event = json.loads(raw)
-            except ValueError:  # JSONDecodeError and UnicodeDecodeError alike
+            except (ValueError, RecursionError):  # JSONDecodeError, UnicodeDecodeError; nested too deep
                 continue
             if isinstance(event, dict) and event.get("type") in RECORD_TYPES:
                 # Its fields are as written, which may be by hand: readers check what they use.

@@ -22,9 +22,15 @@ from rich.text import Text
 from callersim_cli import views
 from callersim_cli.actions import CallerEvent, HangUp, Press, Speech
 from callersim_cli.environment import Environment
+from callersim_cli.printable import printable
 from callersim_cli.session import CallSummary
 
 CALLER_PREFIX = views.PREFIXES["caller"]
+
+
+def valid_text(text: str) -> str:
+    """``text`` as it can be written as UTF-8: bytes a stream decoded as lone surrogates become U+FFFD."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 class Terminal:
@@ -37,6 +43,9 @@ class Terminal:
         history_path: Path | None = None,
     ) -> None:
         self.stdin = stdin or sys.stdin
+        if self.stdin is sys.stdin and hasattr(self.stdin, "reconfigure"):
+            # A stray byte a script pipes in is a line to answer, not a crash: it becomes U+FFFD.
+            self.stdin.reconfigure(errors="replace")
         if interactive is None:
             interactive = self.stdin.isatty() and sys.stdout.isatty()
         self.interactive = interactive
@@ -63,7 +72,7 @@ class Terminal:
         Tab completes ``/`` and the start of one of ``commands``."""
         if not self.interactive:
             line = self.stdin.readline()
-            return None if line == "" else line.rstrip("\n")
+            return None if line == "" else valid_text(line.rstrip("\n"))
         session = self._prompt_session()
         self._commands[:] = commands
         try:
@@ -107,7 +116,7 @@ class Terminal:
     def caller_event(self, event: CallerEvent) -> None:
         self.stop_waiting()
         if isinstance(event, Speech):
-            text = event.text
+            text = printable(event.text)
             if not self._mid_line:
                 text = text.lstrip()
                 if not text:
@@ -211,7 +220,7 @@ class Terminal:
 
     def warning(self, message: str) -> None:
         self.end_reply()
-        self.err.print(Text(self.redact(message), style="yellow"))
+        self.err.print(Text(printable(self.redact(message)), style="yellow"))
 
     def traceback(self) -> None:
         """The exception being handled, for --debug; SDK messages may echo a key, so it is redacted."""
@@ -223,7 +232,7 @@ class Terminal:
 
     def info(self, message: str | RenderableType) -> None:
         self.end_reply()
-        self.out.print(Text(message) if isinstance(message, str) else message)
+        self.out.print(Text(printable(message)) if isinstance(message, str) else message)
 
     def table(self, table: Table) -> None:
         self.out.print(table)
