@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from callersim_cli.actions import CallerEvent, HangUp, Press, Speech
 from callersim_cli.errors import CallersimError, PlayerError, VoiceError
@@ -41,6 +41,34 @@ _SAVED_NAME = re.compile(r"^(\d+)-caller\.mp3$")
 # How long close() waits for a worker: a synthesis request in flight cannot be cancelled, and leaving
 # must not wait for a slow TTS server; the workers are daemon threads, so the process still exits.
 _JOIN_TIMEOUT_S = 2.0
+# A device that takes longer than this to open or to stop has stopped consuming audio (a stalled sound
+# server, a paused pipe): its calls are made on a helper thread and abandoned past this.
+_DEVICE_TIMEOUT_S = 2.0
+# A clip whose playback ends this long after its duration was not played in time: the device stalled.
+# (The players give up on a clip 2 s past its end; this allows for that and for stopping the device.)
+_LATE_S = 2.0
+_T = TypeVar("_T")
+STALLED = "The audio device stopped taking sound; the call goes on text-only."
+
+
+def _bounded(call: Callable[[], _T], timeout: float) -> tuple[bool, _T | None]:
+    """``call()`` on a daemon thread: (True, its result) if it returned within ``timeout`` seconds,
+    (False, None) if it is still blocked. Its exception, if any, is raised here."""
+    outcome: list[_T] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            outcome.append(call())
+        except BaseException as exc:
+            failure.append(exc)
+
+    thread = threading.Thread(target=run, name="callersim-device-call", daemon=True)
+    thread.start()
+    thread.join(timeout)
+    if failure:
+        raise failure[0]
+    return (not thread.is_alive(), outcome[0] if outcome else None)
 
 
 @dataclass(frozen=True)
@@ -212,6 +240,7 @@ class Speaker:
         self._warned: set[str] = set()
         self._warn_lock = threading.Lock()
         self._closing = False  # close() was called: nothing more is played
+        self.device_stalled = False  # the player stopped taking audio: nothing more is played
         self._closed = False  # nothing more is synthesized either
         self._last_number = 0
         self._sample_rate = DEFAULT_SAMPLE_RATE
@@ -389,30 +418,49 @@ class Speaker:
                 )
 
     def _play(self, reply: SpokenReply, clip: Clip) -> None:
-        assert self.player is not None
+        player = self.player
+        assert player is not None
         with reply._lock:
             # Under the reply's lock, so an interrupt() either comes before (and the clip is skipped)
             # or finds the playback to stop: a clip can never start playing after the cut.
-            if reply._muted or reply._player_failed or self._closing:
+            if reply._muted or reply._player_failed or self._closing or self.device_stalled:
                 return
-            playback = self.player.play(clip)
+            asked = time.perf_counter()
+            opened, playback = _bounded(lambda: player.play(clip), _DEVICE_TIMEOUT_S)
+            if not opened:
+                self._stalled()
+                return
+            assert playback is not None
             now = time.perf_counter()
             if reply.first_audio_s is None:
                 reply.first_audio_s = now - reply.started
             reply._playing = playback
             reply._playing_since = now
             reply._playing_clip_s = clip.duration_s
-        playback.wait()
+        deadline = clip.duration_s + _LATE_S + _DEVICE_TIMEOUT_S
+        ended, _ = _bounded(playback.wait, deadline)
+        if not ended or (time.perf_counter() - asked > clip.duration_s + _LATE_S and not reply._muted):
+            self._stalled()
         with reply._lock:
             if reply._playing is playback:  # played to its end, not cut
                 reply._heard_s += clip.duration_s
                 reply._playing = None
 
     def _stop(self, playback: Playback) -> None:
+        if self.device_stalled:
+            return  # stopping it would block as well; it was abandoned
         try:
-            playback.stop()
+            stopped, _ = _bounded(playback.stop, _DEVICE_TIMEOUT_S)
         except PlayerError as exc:
             self._warn_once(str(exc))
+            return
+        if not stopped:
+            self._stalled()
+
+    def _stalled(self) -> None:
+        """The device stopped consuming: abandon it (its blocked calls stay on their daemon threads)."""
+        self.device_stalled = True
+        self._warn_once(STALLED)
 
     def _warn_once(self, message: str) -> None:
         """Tell the user about an audio failure once; the same failure on every sentence is noise."""
