@@ -114,9 +114,9 @@ def _set_up(options: ChatOptions, env: Environment, term: Terminal) -> tuple[Cal
     row = _choose(ENGINES, options.engine, lambda row: row.make_options(settings, env.keys), notices)
     assert row is not None  # the offline engine can always run
     engine_options = row.make_options(settings, env.keys)
-    open_transcript = _transcript_opener(options, env, term)
-    engine = row.build(engine_options)
     warnings = PendingWarnings()
+    open_transcript = _transcript_opener(options, env, term, warnings)
+    engine = row.build(engine_options)
     speaker, voice_label = _build_speaker(options, env, term, warnings, notices)
     session = CallSession(
         Conversation(context, engine),
@@ -128,7 +128,7 @@ def _set_up(options: ChatOptions, env: Environment, term: Terminal) -> tuple[Cal
     )
     for notice in notices:
         term.notice(notice)
-    if session.transcript is not None and options.transcript is None:
+    if session.transcript is not None and not session.transcript.lost and options.transcript is None:
         term.notice(f"Keeping this call in {session.transcript.path}")
 
     def toolbar() -> str:
@@ -160,21 +160,21 @@ def _apply_scenario_file(options: ChatOptions) -> None:
 
 
 def _transcript_opener(
-    options: ChatOptions, env: Environment, term: Terminal
+    options: ChatOptions, env: Environment, term: Terminal, warn: Callable[[str], None]
 ) -> Callable[[Context], TranscriptWriter | None]:
     """Where each call's transcript goes: the one --transcript file, or a new kept file per call."""
     from callersim_cli.records import TranscriptWriter, new_call_file
 
     if options.transcript is not None:
         # Checked now, so a bad path stops the command before the call begins.
-        chosen = TranscriptWriter(options.transcript, env.redact)
+        chosen = TranscriptWriter(options.transcript, env.redact, warn=warn)
         return lambda context: chosen
     if options.no_log:
         return lambda context: None
 
     def kept_call(context: Context) -> TranscriptWriter | None:
         try:
-            return new_call_file(env.calls_dir, context.scenario, env.redact)
+            return new_call_file(env.calls_dir, context.scenario, env.redact, warn=warn)
         except UsageError as exc:
             # Keeping calls by default must not stop a call; an explicit --transcript does.
             term.warning(f"{exc}; this call is not kept")
