@@ -16,6 +16,8 @@ queues work (``feed``/``finish`` never block); ``SpokenReply.wait`` is the one c
 
 from __future__ import annotations
 
+import contextlib
+import os
 import queue
 import re
 import threading
@@ -153,7 +155,7 @@ class SpokenReply:
         with self._lock:  # against the synthesis worker adding a clip: from here the clips are final
             self.interrupted = True
             if not self._clips:
-                self.audio_path = None
+                self._speaker._drop_file(self)
         self._mute()
         if not self._ended:
             self._ended = True
@@ -296,6 +298,9 @@ class Speaker:
         for thread in self._threads:
             thread.join(_JOIN_TIMEOUT_S)
         for reply in self._replies:
+            with contextlib.suppress(OSError):
+                if reply.audio_path is not None and reply.audio_path.stat().st_size == 0:
+                    self._drop_file(reply)  # never saved: its reserved name must not stay behind
             reply._done.set()  # a worker that did not stop in time must not leave wait() hanging
         self._replies = []
 
@@ -307,21 +312,45 @@ class Speaker:
 
     # -- saved files -------------------------------------------------------------------------------
 
-    def _next_path(self, save_dir: Path) -> Path:
-        """001-caller.mp3, 002-caller.mp3 ...: after the highest number already there, never over one."""
+    def _next_path(self, save_dir: Path) -> Path | None:
+        """001-caller.mp3, 002-caller.mp3 ...: after the highest number already there, never over one.
+
+        The name is taken by creating the file exclusively (empty until the reply is saved over it), so
+        two calls saving into one folder can never be given the same file; None when none can be made.
+        """
         highest = self._last_number
         if save_dir.is_dir():
             for entry in save_dir.iterdir():
                 if m := _SAVED_NAME.match(entry.name):
                     highest = max(highest, int(m.group(1)))
-        self._last_number = highest + 1
-        return save_dir / f"{self._last_number:03d}-caller.mp3"
+        number = highest + 1
+        while True:
+            path = save_dir / f"{number:03d}-caller.mp3"
+            try:
+                save_dir.mkdir(parents=True, exist_ok=True)
+                os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+            except FileExistsError:
+                number += 1  # another call took it since the folder was read
+                continue
+            except OSError as exc:
+                self._warn_once(f"Couldn't save the caller's audio to {save_dir}: {exc.strerror or exc}")
+                return None
+            self._last_number = number
+            return path
+
+    def _drop_file(self, reply: SpokenReply) -> None:
+        """Nothing will be saved for ``reply``: give its name back, and the transcript names no file."""
+        if reply.audio_path is not None:
+            with contextlib.suppress(OSError):
+                if reply.audio_path.stat().st_size == 0:  # only the empty file this call reserved
+                    reply.audio_path.unlink()
+            reply.audio_path = None
 
     def _save(self, reply: SpokenReply) -> None:
         if reply.audio_path is None:
             return
         if not reply._clips:
-            reply.audio_path = None  # nothing was said: no file, and the transcript points at none
+            self._drop_file(reply)  # nothing was said: no file, and the transcript points at none
             return
         from callersim_cli.audio_codec import join_mp3
 
@@ -329,7 +358,7 @@ class Speaker:
             write_atomic(reply.audio_path, join_mp3(list(reply._clips)))
         except OSError as exc:
             self._warn_once(f"Couldn't save the caller's audio to {reply.audio_path}: {exc.strerror or exc}")
-            reply.audio_path = None
+            self._drop_file(reply)
 
     # -- workers -----------------------------------------------------------------------------------
 
