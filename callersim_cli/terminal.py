@@ -8,6 +8,7 @@ parsed as markup.
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -102,9 +103,13 @@ class Terminal:
             if self._history_path is not None:
                 try:
                     self._history_path.parent.mkdir(parents=True, exist_ok=True)
-                    history = FileHistory(str(self._history_path))
-                except OSError:
-                    pass  # a read-only data dir costs the history across runs, not the call
+                    # Made private, and checked writable now: prompt_toolkit would fail on every Enter.
+                    os.close(os.open(self._history_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600))
+                    os.chmod(self._history_path, 0o600)
+                    history = _redacted_history(FileHistory, self._history_path, self.redact)
+                except OSError as exc:
+                    # A read-only data dir costs the history across runs, not the call.
+                    self.warning(f"No prompt history: can't write {self._history_path} ({exc.strerror})")
             style = Style.from_dict({"prompt": "bold ansiblue", "bottom-toolbar": "noreverse ansigray"})
             self._session = PromptSession(
                 history=history, style=style, completer=_slash_completer(self._commands)
@@ -242,6 +247,16 @@ class Terminal:
         panel = views.to_rich(views.summary(summary.record(), played=summary.audio_played))
         # On a pipe the replies own stdout; the summary goes beside them on stderr.
         (self.out if self.interactive else self.err).print(panel)
+
+
+def _redacted_history(file_history: type, path: Path, redact: Callable[[str], str]) -> Any:
+    """prompt_toolkit's file history, keeping keys out: a key pasted at the prompt is never stored."""
+
+    class RedactedHistory(file_history):
+        def store_string(self, string: str) -> None:
+            super().store_string(redact(string))
+
+    return RedactedHistory(str(path))
 
 
 def _slash_completer(commands: list[str]) -> Any:
