@@ -125,6 +125,22 @@ class Registry:
         return None, reasons
 
 
+def choose(
+    registry: Registry, requested: str | None, options_for: Callable[[Backend], Any], notices: list[str]
+) -> Backend | None:
+    """The backend asked for, or for "auto" the first that can run here (saying why the ones before
+    it can't); None for a word of the registry's own ("none")."""
+    if requested in registry.words:
+        return None
+    if requested not in (None, "auto"):
+        return registry[requested]
+    row, reasons = registry.auto(options_for)
+    if reasons:
+        why = "; ".join(reason[0].lower() + reason[1:] for reason in reasons)
+        notices.append(f"Using {row.label} ({why})." if row else f"No {registry.kind}: {why}.")
+    return row
+
+
 class _Closable(Protocol):
     def close(self) -> None: ...
 

@@ -16,7 +16,6 @@ from callersim_cli.players import PLAYERS
 from callersim_cli.scenario_file import CallSettings
 
 if TYPE_CHECKING:  # the rest is imported when a call is set up: `callersim --help` needs only the options
-    from callersim_cli.backends import Backend, Registry
     from callersim_cli.conversation import Context
     from callersim_cli.environment import Environment
     from callersim_cli.records import TranscriptWriter
@@ -96,6 +95,7 @@ def _ask_context(options: ChatOptions, term: Terminal) -> tuple[str | None, str 
 
 
 def _set_up(options: ChatOptions, env: Environment, term: Terminal) -> tuple[CallSession, Repl]:
+    from callersim_cli.backends import choose
     from callersim_cli.conversation import Context, Conversation
     from callersim_cli.engines import ENGINES
     from callersim_cli.judges import create_judge
@@ -111,7 +111,7 @@ def _set_up(options: ChatOptions, env: Environment, term: Terminal) -> tuple[Cal
     # Without --seed each session gets its own caller; the seed is kept in the transcript to redo it.
     seed = options.seed if options.seed is not None else random.randrange(1_000_000)
     settings = {"model": options.model, "base_url": options.base_url, "seed": seed}
-    row = _choose(ENGINES, options.engine, lambda row: row.make_options(settings, env.keys), notices)
+    row = choose(ENGINES, options.engine, lambda row: row.make_options(settings, env.keys), notices)
     assert row is not None  # the offline engine can always run
     engine_options = row.make_options(settings, env.keys)
     warnings = PendingWarnings()
@@ -183,29 +183,13 @@ def _transcript_opener(
     return kept_call
 
 
-def _choose(
-    registry: Registry, requested: str | None, options_for: Callable[[Backend], Any], notices: list[str]
-) -> Backend | None:
-    """The backend asked for, or for "auto" the first that can run here (saying why the ones before
-    it can't); None for a word of the registry's own ("none")."""
-    if requested in registry.words:
-        return None
-    if requested not in (None, "auto"):
-        return registry[requested]
-    row, reasons = registry.auto(options_for)
-    if reasons:
-        why = "; ".join(reason[0].lower() + reason[1:] for reason in reasons)
-        notices.append(f"Using {row.label} ({why})." if row else f"No {registry.kind}: {why}.")
-    return row
-
-
 def _build_speaker(
     options: ChatOptions, env: Environment, term: Terminal, warnings: PendingWarnings, notices: list[str]
 ) -> tuple[Any, str]:
     """The voice and player the user asked for, or the best this machine has. Returns (speaker, label)."""
     from callersim_cli.players import open_player
     from callersim_cli.speech import Speaker
-    from callersim_cli.voices import VOICES, FallbackVoice, Voice, offline_voice
+    from callersim_cli.voices import VOICES, build_voice
 
     save_dir = _check_save_dir(options.save_mp3) if options.save_mp3 else None
     if options.no_audio and save_dir is None:
@@ -215,20 +199,17 @@ def _build_speaker(
         "model": options.tts_model,
         "base_url": env.get("ELEVENLABS_BASE_URL"),
     }
-    row = _choose(VOICES, options.tts, lambda row: row.make_options(settings, env.keys), notices)
-    if row is None:
+    voice = build_voice(options.tts, settings, env.keys, warnings, notices)
+    if voice is None:
         if save_dir is not None:
             raise UsageError(f"--save-mp3 needs a voice; choose --tts {' or '.join(VOICES.names())}")
         return None, "none"
-    voice: Voice = row.build(row.make_options(settings, env.keys))
-    if row.needs.key is not None:  # a voice over the network: without it, the offline one, not silence
-        voice = FallbackVoice(voice, offline_voice, warnings)
     player = None
     if not options.no_audio:
         player, why = open_player(options.player)
         if player is None:
             term.warning(f"No audio output ({why}); the call goes on text-only.")
-    label = row.name + ("" if player else " (not played)")
+    label = voice.name + ("" if player else " (not played)")
     return Speaker(voice, player, save_dir, warnings), label
 
 

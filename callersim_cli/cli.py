@@ -24,7 +24,9 @@ from callersim_cli.environment import Environment
 from callersim_cli.errors import CallersimError
 from callersim_cli.exit_codes import ExitCode
 from callersim_cli.options import flags
+from callersim_cli.phone_call import CallOptions, run_call
 from callersim_cli.replay import ReplayOptions, run_replay
+from callersim_cli.server.serve import ServeOptions, run_serve
 from callersim_cli.suite.main import TestOptions, run_test
 
 app = typer.Typer(
@@ -244,6 +246,22 @@ _command(
 )
 
 
+_command(
+    "serve",
+    ServeOptions,
+    run_serve,
+    "Serve the caller over HTTP: the original web API (/api/context, /api/chat, /tts, /api/call) and a page.",
+)
+
+
+_command(
+    "call",
+    CallOptions,
+    run_call,
+    "Ring a real phone: ElevenLabs' agent calls through Twilio as the caller (needs ELEVENLABS_AGENT_ID...).",
+)
+
+
 # --- the console script ---------------------------------------------------------------------------------
 
 
@@ -256,7 +274,7 @@ def main() -> None:
     try:  # typer >= 0.29 carries its own copy of click
         from typer._click.exceptions import NoArgsIsHelpError, UsageError
     except ImportError:  # pragma: no cover - older typer on top of click
-        from click.exceptions import NoArgsIsHelpError, UsageError  # type: ignore[no-redef]
+        from click.exceptions import NoArgsIsHelpError, UsageError  # type: ignore[no-redef,assignment,unused-ignore]
 
     skipped_settings = load_dotenv_file()
     env = Environment.read()

@@ -2,7 +2,8 @@
 
 It answers ``POST /v1/text-to-speech/{voice_id}`` and ``.../{voice_id}/stream`` the way the real API does
 for the SDK: a real MP3 (a tone as long as the text would take to say) in the ``output_format`` asked
-for, or an error body ``{"detail": {"status", "message"}}``. It records every request, can wait before
+for, or an error body ``{"detail": {"status", "message"}}``. It also places an agent's phone call,
+``POST /v1/convai/twilio/outbound-call``, with made-up ids. It records every request, can wait before
 the first byte, and can be told to fail. Standard library plus lameenc only.
 
     with FakeElevenLabs(ttfb_s=0.2) as server:
@@ -29,6 +30,7 @@ from urllib.parse import parse_qsl, urlsplit
 from loopback import LoopbackServer
 
 _PATH = re.compile(r"^/v1/text-to-speech/(?P<voice>[^/]+)(?P<stream>/stream)?$")
+OUTBOUND_CALL_PATH = "/v1/convai/twilio/outbound-call"
 _FORMAT = re.compile(r"^mp3_(?P<rate>\d+)_(?P<kbps>\d+)$")
 
 # name -> (HTTP status, ElevenLabs status, message), as the real API words them.
@@ -135,6 +137,8 @@ class _Handler(BaseHTTPRequestHandler):
         if fake.ttfb_s:
             time.sleep(fake.ttfb_s)
 
+        if url.path == OUTBOUND_CALL_PATH:
+            return self._outbound_call(body)
         match = _PATH.match(url.path)
         if not match:
             return self._error(404, "not_found", f"No route for {url.path}")
@@ -159,6 +163,26 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("content-length", str(len(audio)))
         self.end_headers()
         self.wfile.write(audio)
+
+    def _outbound_call(self, body: dict[str, Any]) -> None:
+        """Conversational AI's Twilio outbound call: the call is "placed" and given ids, as the API does."""
+        fake = self.server_fake
+        if failure := fake._take_failure():
+            return self._error(*failure)
+        if fake.api_key is not None and self.headers.get("xi-api-key") != fake.api_key:
+            return self._error(*ERRORS["bad_key"])
+        missing = [k for k in ("agent_id", "agent_phone_number_id", "to_number") if not body.get(k)]
+        if missing:
+            return self._error(422, "invalid_request", f"missing: {', '.join(missing)}")
+        n = len(fake.requests)
+        payload = json.dumps(
+            {"success": True, "message": "Success", "conversation_id": f"conv_{n}", "callSid": f"CA{n:032d}"}
+        ).encode()
+        self.send_response(200)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
 
     def _error(self, status: int, detail_status: str, message: str) -> None:
         payload = json.dumps({"detail": {"status": detail_status, "message": message}}).encode()

@@ -31,12 +31,13 @@ def test_help_does_not_import_the_sdks() -> None:
         "import sys, runpy; sys.argv = ['callersim', '{sub}', '--help']\n"
         "try:\n    runpy.run_module('callersim_cli', run_name='__main__')\n"
         "except SystemExit:\n    pass\n"
-        "heavy = [m for m in ('openai', 'elevenlabs', 'piper', 'miniaudio', 'simpleaudio', 'pydub') "
+        "heavy = [m for m in ('openai', 'elevenlabs', 'piper', 'miniaudio', 'simpleaudio', 'pydub', "
+        "'starlette', 'uvicorn') "
         "if m in sys.modules]\nprint('HEAVY', heavy)"
     )
     import subprocess
 
-    for sub in ("chat", "calls"):
+    for sub in ("chat", "calls", "serve"):
         out = subprocess.run(
             [sys.executable, "-c", code.replace("{sub}", sub)], capture_output=True, text=True
         )

@@ -6,12 +6,12 @@ One file per voice, one row per voice in ``VOICES``; "auto" is the first row tha
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
 from callersim_cli.audio import Clip
-from callersim_cli.backends import Backend, Needs, Registry
+from callersim_cli.backends import Backend, Needs, Registry, choose
 from callersim_cli.errors import CallersimError, VoiceError
 
 
@@ -27,6 +27,18 @@ class Voice(Protocol):
     def close(self) -> None:
         """Release what the voice holds (connections); the session calls it at its end."""
         ...
+
+
+MAX_CHARS = 1500  # per request: bounds the cost and the wait of one request if a reply runs away
+
+
+def cut_text(text: str, limit: int = MAX_CHARS) -> str:
+    """``text`` cut to ``limit`` characters, at a word boundary when one is near, so no word is half-said."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    head, space, _ = cut.rpartition(" ")
+    return head if space and len(head) > limit * 0.8 else cut
 
 
 @dataclass(frozen=True)
@@ -63,6 +75,26 @@ VOICES = Registry(
 
 def create_voice(name: str, options: ElevenLabsOptions | None = None) -> Voice:
     voice: Voice = VOICES[name].build(options)
+    return voice
+
+
+def build_voice(
+    requested: str | None,
+    settings: Mapping[str, str | None],
+    keys: Mapping[str, str | None],
+    warn: Callable[[str], None],
+    notices: list[str],
+) -> Voice | None:
+    """The voice asked for (or for "auto" the first that can run here, saying why in ``notices``), made
+    from ``settings`` (``voice_id``, ``model``, ``base_url``); None for "none" or when none can run. A
+    voice over the network that fails before it has spoken hands over to the offline voice (``warn``).
+    Raises ``VoiceError`` for a voice that was asked for by name and can't run here."""
+    row = choose(VOICES, requested, lambda r: r.make_options(settings, keys), notices)
+    if row is None:
+        return None
+    voice: Voice = row.build(row.make_options(settings, keys))
+    if row.needs.key is not None:  # without it, the offline voice, not silence
+        voice = FallbackVoice(voice, offline_voice, warn)
     return voice
 
 

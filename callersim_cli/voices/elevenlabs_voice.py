@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from callersim_cli.audio import Clip
 from callersim_cli.errors import VoiceError
-from callersim_cli.voices import ElevenLabsOptions
+from callersim_cli.voices import MAX_CHARS, ElevenLabsOptions, cut_text
 
 if TYPE_CHECKING:
     from elevenlabs.client import ElevenLabs
@@ -20,7 +20,6 @@ DEFAULT_VOICE_ID = "JBFqnCBsd6RMkjVDRZzb"
 DEFAULT_MODEL = "eleven_turbo_v2_5"  # the low-latency model: the user is waiting for the caller to talk
 OUTPUT_FORMAT = "mp3_44100_128"  # available on every plan, and saved to files as received
 DEFAULT_BASE_URL = "https://api.elevenlabs.io"
-MAX_CHARS = 1500  # per request: bounds the cost and the wait of one request if a reply runs away
 
 # ElevenLabs names the problem in ``detail.status``; the HTTP code is the fallback. One sentence each,
 # filled in with what the user can check. The same status can come with different codes (quota: 401
@@ -42,16 +41,7 @@ _SENTENCES: dict[str | int, str] = {
 }
 
 
-def _cut(text: str, limit: int = MAX_CHARS) -> str:
-    """``text`` cut to ``limit`` characters, at a word boundary when one is near, so no word is half-said."""
-    if len(text) <= limit:
-        return text
-    cut = text[:limit]
-    head, space, _ = cut.rpartition(" ")
-    return head if space and len(head) > limit * 0.8 else cut
-
-
-def _error_detail(body: Any) -> tuple[str | None, str]:
+def error_detail(body: Any) -> tuple[str | None, str]:
     """(status, message) from an ElevenLabs error body, which is ``{"detail": {"status", "message"}}``."""
     detail = body.get("detail") if isinstance(body, dict) else None
     if isinstance(detail, dict):
@@ -88,7 +78,7 @@ class ElevenLabsVoice:
 
         from callersim_cli.audio_codec import decode_mp3
 
-        text = _cut(text.strip())
+        text = cut_text(text.strip())
         if not text:
             return Clip(pcm=b"", sample_rate=44100)
         context: dict[str, Any] = {}
@@ -96,7 +86,7 @@ class ElevenLabsVoice:
         if previous_text.strip():
             context["previous_text"] = previous_text.strip()[-MAX_CHARS:]
         if next_text.strip():
-            context["next_text"] = _cut(next_text.strip())
+            context["next_text"] = cut_text(next_text.strip())
         try:
             chunks = self._client.text_to_speech.convert(
                 self._voice_id,
@@ -122,7 +112,7 @@ class ElevenLabsVoice:
             raise self._error("bad_audio") from exc
 
     def _error_for(self, status_code: int | None, body: Any) -> VoiceError:
-        status, message = _error_detail(body)
+        status, message = error_detail(body)
         if status in _SENTENCES:
             return self._error(status)
         if status_code in _SENTENCES:
