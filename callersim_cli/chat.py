@@ -224,4 +224,7 @@ def _check_save_dir(path: Path) -> Path:
         probe.unlink()
     except OSError as exc:
         raise UsageError(f"Can't write MP3s to {path}: {exc.strerror or exc}") from None
+    from callersim_cli.files import remove_stale_parts
+
+    remove_stale_parts(path)
     return path

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from cli_helpers import PIZZA
+from cli_helpers import PIZZA, run_cli
 from fake_elevenlabs import FakeElevenLabs
 
 ELEVEN_KEY = "sk_0123456789abcdef0123456789abcdef0123456789abcdef"
@@ -57,3 +57,19 @@ def test_concurrent_calls_saving_into_one_folder_keep_every_reply(tmp_path: Path
     assert len(set(named)) == len(named)  # no two replies share a file
     assert sorted(p.name for p in mp3.iterdir()) == sorted(named)  # nothing else left, nothing missing
     assert all((mp3 / name).stat().st_size > 0 for name in named)
+
+
+def test_a_stale_part_file_from_a_killed_save_is_removed_and_a_fresh_one_kept(tmp_path: Path) -> None:
+    mp3 = tmp_path / "mp3"
+    mp3.mkdir()
+    stale, fresh = mp3 / ".001-caller.mp3.abc123.part", mp3 / ".002-caller.mp3.def456.part"
+    for part in (stale, fresh):
+        part.write_bytes(b"\0" * 1024)
+    an_hour_ago = stale.stat().st_mtime - 3600
+    os.utime(stale, (an_hour_ago, an_hour_ago))
+    with FakeElevenLabs(seconds_per_char=0.001) as tts:
+        env = {"ELEVENLABS_API_KEY": ELEVEN_KEY, "ELEVENLABS_BASE_URL": tts.base_url}
+        args = (*PIZZA, "--engine", "offline", "--no-audio", "--no-judge", "--no-log", "--save-mp3", str(mp3))
+        result = run_cli("chat", *args, input="Hello?\n", env=env)
+    assert result.returncode == 0, result.stderr
+    assert not stale.exists() and fresh.exists()
