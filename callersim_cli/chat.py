@@ -115,6 +115,15 @@ def _set_up(options: ChatOptions, env: Environment, term: Terminal) -> tuple[Cal
     assert row is not None  # the offline engine can always run
     engine_options = row.make_options(settings, env.keys)
     warnings = PendingWarnings()
+    # Each key and where it goes: a key sent in plain text to another machine is worth one line.
+    for key_var, url in (
+        ("OPENAI_API_KEY", getattr(engine_options, "base_url", None)),
+        ("ELEVENLABS_API_KEY", env.get("ELEVENLABS_BASE_URL")),
+    ):
+        if env.get(key_var) and url and sends_in_clear(url):
+            term.warning(
+                f"{key_var} will be sent unencrypted to {url}: use https:// for a host not on this machine"
+            )
     open_transcript = _transcript_opener(options, env, term, warnings)
     engine = row.build(engine_options)
     speaker, voice_label = _build_speaker(options, env, term, warnings, notices)
@@ -144,6 +153,23 @@ def _set_up(options: ChatOptions, env: Environment, term: Terminal) -> tuple[Cal
         explain=options.explain,
     )
     return session, repl
+
+
+def sends_in_clear(url: str) -> bool:
+    """Whether a request to ``url`` crosses a network in plain text: http:// to a host not on this one."""
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme.lower() != "http":
+        return False
+    host = (parts.hostname or "").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return False
+    try:
+        return not ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return True  # a name: it may resolve anywhere
 
 
 def _apply_scenario_file(options: ChatOptions) -> None:

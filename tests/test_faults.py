@@ -131,3 +131,32 @@ def test_a_line_nested_too_deep_is_skipped_not_a_crash(tmp_path: Path) -> None:
         assert shown.returncode == 0 and "pizza" in shown.stdout, shown.stderr
     bad = run_cli("show", "20200101-000000-deep", env=env)
     assert bad.returncode == 2 and len(bad.stderr.splitlines()) == 1 and "not a kept call" in bad.stderr
+
+
+# --- a key over plain http --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "warned"),
+    [
+        ("http://192.0.2.7:8000/v1", True),
+        ("http://models.example:80/v1", True),
+        ("https://192.0.2.7/v1", False),
+    ],
+)
+def test_a_key_bound_for_a_remote_host_over_plain_http_is_warned_of_once(url: str, warned: bool) -> None:
+    env = {"OPENAI_API_KEY": SECRET}
+    # No line is sent, so nothing is requested: the warning is about what would be.
+    result = run_cli(
+        "chat", *PIZZA, "--engine", "openai", "--base-url", url, "--no-audio", "--no-log", env=env
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("sent unencrypted") == (1 if warned else 0), result.stderr
+    assert SECRET not in result.stderr
+
+
+def test_a_key_for_a_loopback_server_over_http_is_not_warned_of() -> None:
+    with FakeOpenAI() as server:
+        env = {"OPENAI_BASE_URL": server.url, "OPENAI_API_KEY": SECRET}
+        result = run_cli("chat", *PIZZA, "--engine", "openai", "--no-audio", "--no-log", env=env)
+    assert result.returncode == 0 and "unencrypted" not in result.stderr
