@@ -114,9 +114,18 @@ def _set_up(options: ChatOptions, env: Environment, term: Terminal) -> tuple[Cal
     row = choose(ENGINES, options.engine, lambda row: row.make_options(settings, env.keys), notices)
     assert row is not None  # the offline engine can always run
     engine_options = row.make_options(settings, env.keys)
-    open_transcript = _transcript_opener(options, env, term)
-    engine = row.build(engine_options)
     warnings = PendingWarnings()
+    # Each key and where it goes: a key sent in plain text to another machine is worth one line.
+    for key_var, url in (
+        ("OPENAI_API_KEY", getattr(engine_options, "base_url", None)),
+        ("ELEVENLABS_API_KEY", env.get("ELEVENLABS_BASE_URL")),
+    ):
+        if env.get(key_var) and url and sends_in_clear(url):
+            term.warning(
+                f"{key_var} will be sent unencrypted to {url}: use https:// for a host not on this machine"
+            )
+    open_transcript = _transcript_opener(options, env, term, warnings)
+    engine = row.build(engine_options)
     speaker, voice_label = _build_speaker(options, env, term, warnings, notices)
     session = CallSession(
         Conversation(context, engine),
@@ -128,7 +137,7 @@ def _set_up(options: ChatOptions, env: Environment, term: Terminal) -> tuple[Cal
     )
     for notice in notices:
         term.notice(notice)
-    if session.transcript is not None and options.transcript is None:
+    if session.transcript is not None and not session.transcript.lost and options.transcript is None:
         term.notice(f"Keeping this call in {session.transcript.path}")
 
     def toolbar() -> str:
@@ -146,6 +155,23 @@ def _set_up(options: ChatOptions, env: Environment, term: Terminal) -> tuple[Cal
     return session, repl
 
 
+def sends_in_clear(url: str) -> bool:
+    """Whether a request to ``url`` crosses a network in plain text: http:// to a host not on this one."""
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme.lower() != "http":
+        return False
+    host = (parts.hostname or "").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return False
+    try:
+        return not ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return True  # a name: it may resolve anywhere
+
+
 def _apply_scenario_file(options: ChatOptions) -> None:
     """Fill what the flags left unset from the scenario file."""
     from callersim_cli.scenario_file import load_scenario_file
@@ -160,21 +186,21 @@ def _apply_scenario_file(options: ChatOptions) -> None:
 
 
 def _transcript_opener(
-    options: ChatOptions, env: Environment, term: Terminal
+    options: ChatOptions, env: Environment, term: Terminal, warn: Callable[[str], None]
 ) -> Callable[[Context], TranscriptWriter | None]:
     """Where each call's transcript goes: the one --transcript file, or a new kept file per call."""
     from callersim_cli.records import TranscriptWriter, new_call_file
 
     if options.transcript is not None:
         # Checked now, so a bad path stops the command before the call begins.
-        chosen = TranscriptWriter(options.transcript, env.redact)
+        chosen = TranscriptWriter(options.transcript, env.redact, warn=warn)
         return lambda context: chosen
     if options.no_log:
         return lambda context: None
 
     def kept_call(context: Context) -> TranscriptWriter | None:
         try:
-            return new_call_file(env.calls_dir, context.scenario, env.redact)
+            return new_call_file(env.calls_dir, context.scenario, env.redact, warn=warn)
         except UsageError as exc:
             # Keeping calls by default must not stop a call; an explicit --transcript does.
             term.warning(f"{exc}; this call is not kept")
@@ -224,4 +250,7 @@ def _check_save_dir(path: Path) -> Path:
         probe.unlink()
     except OSError as exc:
         raise UsageError(f"Can't write MP3s to {path}: {exc.strerror or exc}") from None
+    from callersim_cli.files import remove_stale_parts
+
+    remove_stale_parts(path)
     return path

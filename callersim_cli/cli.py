@@ -276,8 +276,10 @@ def main() -> None:
     except ImportError:  # pragma: no cover - older typer on top of click
         from click.exceptions import NoArgsIsHelpError, UsageError  # type: ignore[no-redef,assignment,unused-ignore]
 
-    load_dotenv_file()
+    skipped_settings = load_dotenv_file()
     env = Environment.read()
+    for line in skipped_settings:
+        env.warning(line)
     try:
         code = app(standalone_mode=False, obj=env, prog_name="callersim")
     except NoArgsIsHelpError as exc:
@@ -285,14 +287,14 @@ def main() -> None:
         code = ExitCode.USAGE
     except UsageError as exc:
         hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
-        typer.echo(f"callersim: {exc.format_message()}{hint}", err=True)
+        typer.echo(env.shown(f"callersim: {exc.format_message()}{hint}"), err=True)
         code = ExitCode.USAGE
     except (typer.Abort, KeyboardInterrupt):
         code = ExitCode.INTERRUPTED
     except Exception as exc:  # a bug of ours: one line, unless asked for the traceback
         if env.debug:
             raise
-        message = env.redact(f"{type(exc).__name__}: {exc}")
+        message = env.shown(f"{type(exc).__name__}: {exc}")
         typer.echo(f"callersim: unexpected error: {message} (run with --debug for details)", err=True)
         code = ExitCode.INTERNAL
     sys.exit(code if isinstance(code, int) else 0)

@@ -20,13 +20,36 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 
-def load_dotenv_file() -> None:
-    """Settings from ``.env`` in the working directory; the real environment wins."""
-    path = Path.cwd() / ".env"
-    if path.is_file():
-        from dotenv import load_dotenv
+def load_dotenv_file() -> list[str]:
+    """Settings from ``.env`` in the working directory; the real environment wins.
 
-        load_dotenv(path, override=False)
+    Returns one line for each line of the file that was skipped (not UTF-8, or holding a NUL byte): a
+    stray byte costs that setting, never the command.
+    """
+    path = Path.cwd() / ".env"
+    try:
+        raw = path.read_bytes() if path.is_file() else None
+    except OSError as exc:
+        return [f"Can't read {path}: {exc.strerror or exc}; its settings are not used"]
+    if raw is None:
+        return []
+    import io
+
+    from dotenv import load_dotenv
+
+    kept, skipped = [], []
+    for number, line in enumerate(raw.splitlines(), start=1):
+        try:
+            text = line.decode("utf-8")
+            fault = "it holds a NUL byte" if "\0" in text else None
+        except UnicodeDecodeError:
+            fault = "it is not UTF-8 text"
+        if fault:
+            skipped.append(f"{path}, line {number}: {fault}; that line is skipped")
+            text = ""  # kept as a blank line, so dotenv's own messages count lines as the file does
+        kept.append(text)
+    load_dotenv(stream=io.StringIO("\n".join(kept) + "\n"), override=False)
+    return skipped
 
 
 def key_variables() -> list[str]:
@@ -72,19 +95,29 @@ class Environment:
     def err(self) -> Console:
         return self._console(stderr=True)
 
+    def shown(self, text: str) -> str:
+        """``text`` as it may reach the screen: keys redacted, control characters escaped."""
+        from callersim_cli.printable import printable
+
+        return printable(self.redact(text))
+
     def error(self, message: str) -> None:
         """One red line on stderr, keys redacted: what went wrong and what to do."""
-        self.err.print(self.redact(message), style="red", markup=False, highlight=False)
+        self.err.print(self.shown(message), style="red", markup=False, highlight=False)
+
+    def warning(self, message: str) -> None:
+        """One yellow line on stderr, keys redacted: something went wrong that the command goes on past."""
+        self.err.print(self.shown(message), style="yellow", markup=False, highlight=False)
 
     def notice(self, message: str) -> None:
         """A quiet line on stderr about the setup (which engine, which voice, what was written)."""
-        self.err.print(self.redact(message), style="dim", markup=False, highlight=False)
+        self.err.print(self.shown(message), style="dim", markup=False, highlight=False)
 
     def traceback(self) -> None:
         """The exception being handled, for --debug; SDK messages may echo a key, so it is redacted."""
         import traceback
 
-        self.err.print(self.redact(traceback.format_exc()), style="dim", markup=False, highlight=False)
+        self.err.print(self.shown(traceback.format_exc()), style="dim", markup=False, highlight=False)
 
     def _console(self, *, stderr: bool) -> Console:
         from rich.console import Console  # only when something is printed: reading calls needs no terminal

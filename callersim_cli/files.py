@@ -28,6 +28,24 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+# A write_atomic takes well under a second: a .part file this old belongs to a process that was killed.
+STALE_PART_S = 600
+
+
+def remove_stale_parts(folder: Path, older_than_s: float = STALE_PART_S) -> None:
+    """Remove the hidden ``.part`` files a killed ``write_atomic`` left in ``folder``; a fresh one may
+    be another process's write in flight, so it stays."""
+    import time
+
+    cutoff = time.time() - older_than_s
+    for part in folder.glob(".*.part"):
+        try:
+            if part.is_file() and part.stat().st_mtime < cutoff:
+                part.unlink()
+        except OSError:
+            continue  # gone already, or not ours to remove
+
+
 def refuse_folder(path: Path) -> None:
     """Raise ``UsageError`` if ``path``, where a file is to be written, is a folder."""
     if path.is_dir():

@@ -12,11 +12,12 @@ Nothing here imports rich: a server or a test runner reads calls as the terminal
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -228,20 +229,37 @@ def _redact_value(value: Any, redact: Redactor) -> Any:
 
 
 class TranscriptWriter:
-    """Appends events to a JSONL file; each event is one write of one whole line, flushed to disk."""
+    """Appends events to a JSONL file; each event is one write of one whole line, flushed to disk.
+
+    When the disk fills (or the file can no longer be written), ``warn`` is told once, the file is cut
+    back to its last whole line (a file it made holding nothing whole is removed), and the call goes on
+    unkept: a transcript is always a valid JSONL prefix of the call.
+    """
 
     def __init__(
-        self, path: Path, redact: Redactor | None = None, *, keep_if_empty: bool = True, new: bool = False
+        self,
+        path: Path,
+        redact: Redactor | None = None,
+        *,
+        keep_if_empty: bool = True,
+        new: bool = False,
+        warn: Callable[[str], None] | None = None,
     ) -> None:
         self.path = path
         self.keep_if_empty = keep_if_empty  # False: a call in which nothing was said leaves no file
+        self.lost = False  # a write failed: nothing more is kept
         self._redact = redact or Redactor()
+        self._warn = warn
         self._lock = threading.Lock()  # the speech pipeline may report from its own thread
         self.counts: dict[str, int] = {}  # events written, by type
+        self._fd: int | None = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             # new=True: the file must not exist yet, so two sessions can never share one (FileExistsError).
-            self._file = open(path, "x" if new else "a", encoding="utf-8")  # noqa: SIM115 - held open
+            self._made = new or not path.exists()
+            flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | (os.O_EXCL if new else 0)
+            self._fd = os.open(path, flags, 0o666)
+            self._whole = os.lseek(self._fd, 0, os.SEEK_END)  # bytes of whole lines in the file
         except FileExistsError:
             raise
         except OSError as exc:
@@ -249,19 +267,46 @@ class TranscriptWriter:
 
     def write(self, record: Record) -> None:
         line = json.dumps(_redact_value(record, self._redact), ensure_ascii=False) + "\n"
+        data = line.encode("utf-8", "replace")  # a lone surrogate must not cost the event
         with self._lock:
-            if self._file.closed:
+            if self._fd is None or self.lost:
                 return
-            self._file.write(line)
+            try:
+                written = 0
+                while written < len(data):
+                    written += os.write(self._fd, data[written:])
+                os.fsync(self._fd)
+            except OSError as exc:
+                self._lose(exc)
+                return
+            self._whole += len(data)
             self.counts[record["type"]] = self.counts.get(record["type"], 0) + 1
-            self._file.flush()
-            os.fsync(self._file.fileno())
+
+    def _lose(self, exc: OSError) -> None:
+        """A write failed: cut the torn line off, say so once, keep nothing more. (Holds the lock.)"""
+        self.lost = True
+        with contextlib.suppress(OSError):
+            os.ftruncate(self._fd, self._whole)  # type: ignore[arg-type]
+        removed = self._made and self._whole == 0
+        if removed:
+            self._close_fd()
+            self.path.unlink(missing_ok=True)
+        if self._warn is not None:
+            kept = "nothing of it is kept" if removed else "it is kept up to here"
+            why = exc.strerror or exc
+            self._warn(f"Can't keep this call in {self.path}: {why}; {kept}, the call goes on")
+
+    def _close_fd(self) -> None:
+        if self._fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._fd)
+            self._fd = None
 
     def close(self) -> None:
         with self._lock:
-            if self._file.closed:
+            if self._fd is None:
                 return
-            self._file.close()
+            self._close_fd()
             if not self.keep_if_empty and not self.counts.get("operator"):
                 self.path.unlink(missing_ok=True)
 
@@ -272,7 +317,12 @@ def slug(text: str) -> str:
 
 
 def new_call_file(
-    directory: Path, scenario: str, redact: Redactor, *, keep_if_empty: bool = False
+    directory: Path,
+    scenario: str,
+    redact: Redactor,
+    *,
+    keep_if_empty: bool = False,
+    warn: Callable[[str], None] | None = None,
 ) -> TranscriptWriter:
     """A new kept call in ``directory``, named by the local time and the goal; never another's file.
 
@@ -283,7 +333,7 @@ def new_call_file(
     for n in range(1, 1000):
         path = directory / (f"{stamp}-{name}.jsonl" if n == 1 else f"{stamp}-{name}-{n}.jsonl")
         try:
-            return TranscriptWriter(path, redact, keep_if_empty=keep_if_empty, new=True)
+            return TranscriptWriter(path, redact, keep_if_empty=keep_if_empty, new=True, warn=warn)
         except FileExistsError:
             continue  # another session took this name in the same second
     raise UsageError("No free name for this call's transcript")
@@ -301,7 +351,7 @@ def read_events(path: Path) -> Iterator[Record]:
         for raw in f:
             try:
                 event = json.loads(raw)
-            except ValueError:  # JSONDecodeError and UnicodeDecodeError alike
+            except (ValueError, RecursionError):  # JSONDecodeError, UnicodeDecodeError; nested too deep
                 continue
             if isinstance(event, dict) and event.get("type") in RECORD_TYPES:
                 # Its fields are as written, which may be by hand: readers check what they use.

@@ -16,6 +16,8 @@ queues work (``feed``/``finish`` never block); ``SpokenReply.wait`` is the one c
 
 from __future__ import annotations
 
+import contextlib
+import os
 import queue
 import re
 import threading
@@ -23,7 +25,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from callersim_cli.actions import CallerEvent, HangUp, Press, Speech
 from callersim_cli.errors import CallersimError, PlayerError, VoiceError
@@ -41,6 +43,34 @@ _SAVED_NAME = re.compile(r"^(\d+)-caller\.mp3$")
 # How long close() waits for a worker: a synthesis request in flight cannot be cancelled, and leaving
 # must not wait for a slow TTS server; the workers are daemon threads, so the process still exits.
 _JOIN_TIMEOUT_S = 2.0
+# A device that takes longer than this to open or to stop has stopped consuming audio (a stalled sound
+# server, a paused pipe): its calls are made on a helper thread and abandoned past this.
+_DEVICE_TIMEOUT_S = 2.0
+# A clip whose playback ends this long after its duration was not played in time: the device stalled.
+# (The players give up on a clip 2 s past its end; this allows for that and for stopping the device.)
+_LATE_S = 2.0
+_T = TypeVar("_T")
+STALLED = "The audio device stopped taking sound; the call goes on text-only."
+
+
+def _bounded(call: Callable[[], _T], timeout: float) -> tuple[bool, _T | None]:
+    """``call()`` on a daemon thread: (True, its result) if it returned within ``timeout`` seconds,
+    (False, None) if it is still blocked. Its exception, if any, is raised here."""
+    outcome: list[_T] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            outcome.append(call())
+        except BaseException as exc:
+            failure.append(exc)
+
+    thread = threading.Thread(target=run, name="callersim-device-call", daemon=True)
+    thread.start()
+    thread.join(timeout)
+    if failure:
+        raise failure[0]
+    return (not thread.is_alive(), outcome[0] if outcome else None)
 
 
 @dataclass(frozen=True)
@@ -125,7 +155,7 @@ class SpokenReply:
         with self._lock:  # against the synthesis worker adding a clip: from here the clips are final
             self.interrupted = True
             if not self._clips:
-                self.audio_path = None
+                self._speaker._drop_file(self)
         self._mute()
         if not self._ended:
             self._ended = True
@@ -212,6 +242,7 @@ class Speaker:
         self._warned: set[str] = set()
         self._warn_lock = threading.Lock()
         self._closing = False  # close() was called: nothing more is played
+        self.device_stalled = False  # the player stopped taking audio: nothing more is played
         self._closed = False  # nothing more is synthesized either
         self._last_number = 0
         self._sample_rate = DEFAULT_SAMPLE_RATE
@@ -267,6 +298,9 @@ class Speaker:
         for thread in self._threads:
             thread.join(_JOIN_TIMEOUT_S)
         for reply in self._replies:
+            with contextlib.suppress(OSError):
+                if reply.audio_path is not None and reply.audio_path.stat().st_size == 0:
+                    self._drop_file(reply)  # never saved: its reserved name must not stay behind
             reply._done.set()  # a worker that did not stop in time must not leave wait() hanging
         self._replies = []
 
@@ -278,21 +312,45 @@ class Speaker:
 
     # -- saved files -------------------------------------------------------------------------------
 
-    def _next_path(self, save_dir: Path) -> Path:
-        """001-caller.mp3, 002-caller.mp3 ...: after the highest number already there, never over one."""
+    def _next_path(self, save_dir: Path) -> Path | None:
+        """001-caller.mp3, 002-caller.mp3 ...: after the highest number already there, never over one.
+
+        The name is taken by creating the file exclusively (empty until the reply is saved over it), so
+        two calls saving into one folder can never be given the same file; None when none can be made.
+        """
         highest = self._last_number
         if save_dir.is_dir():
             for entry in save_dir.iterdir():
                 if m := _SAVED_NAME.match(entry.name):
                     highest = max(highest, int(m.group(1)))
-        self._last_number = highest + 1
-        return save_dir / f"{self._last_number:03d}-caller.mp3"
+        number = highest + 1
+        while True:
+            path = save_dir / f"{number:03d}-caller.mp3"
+            try:
+                save_dir.mkdir(parents=True, exist_ok=True)
+                os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+            except FileExistsError:
+                number += 1  # another call took it since the folder was read
+                continue
+            except OSError as exc:
+                self._warn_once(f"Couldn't save the caller's audio to {save_dir}: {exc.strerror or exc}")
+                return None
+            self._last_number = number
+            return path
+
+    def _drop_file(self, reply: SpokenReply) -> None:
+        """Nothing will be saved for ``reply``: give its name back, and the transcript names no file."""
+        if reply.audio_path is not None:
+            with contextlib.suppress(OSError):
+                if reply.audio_path.stat().st_size == 0:  # only the empty file this call reserved
+                    reply.audio_path.unlink()
+            reply.audio_path = None
 
     def _save(self, reply: SpokenReply) -> None:
         if reply.audio_path is None:
             return
         if not reply._clips:
-            reply.audio_path = None  # nothing was said: no file, and the transcript points at none
+            self._drop_file(reply)  # nothing was said: no file, and the transcript points at none
             return
         from callersim_cli.audio_codec import join_mp3
 
@@ -300,7 +358,7 @@ class Speaker:
             write_atomic(reply.audio_path, join_mp3(list(reply._clips)))
         except OSError as exc:
             self._warn_once(f"Couldn't save the caller's audio to {reply.audio_path}: {exc.strerror or exc}")
-            reply.audio_path = None
+            self._drop_file(reply)
 
     # -- workers -----------------------------------------------------------------------------------
 
@@ -389,30 +447,49 @@ class Speaker:
                 )
 
     def _play(self, reply: SpokenReply, clip: Clip) -> None:
-        assert self.player is not None
+        player = self.player
+        assert player is not None
         with reply._lock:
             # Under the reply's lock, so an interrupt() either comes before (and the clip is skipped)
             # or finds the playback to stop: a clip can never start playing after the cut.
-            if reply._muted or reply._player_failed or self._closing:
+            if reply._muted or reply._player_failed or self._closing or self.device_stalled:
                 return
-            playback = self.player.play(clip)
+            asked = time.perf_counter()
+            opened, playback = _bounded(lambda: player.play(clip), _DEVICE_TIMEOUT_S)
+            if not opened:
+                self._stalled()
+                return
+            assert playback is not None
             now = time.perf_counter()
             if reply.first_audio_s is None:
                 reply.first_audio_s = now - reply.started
             reply._playing = playback
             reply._playing_since = now
             reply._playing_clip_s = clip.duration_s
-        playback.wait()
+        deadline = clip.duration_s + _LATE_S + _DEVICE_TIMEOUT_S
+        ended, _ = _bounded(playback.wait, deadline)
+        if not ended or (time.perf_counter() - asked > clip.duration_s + _LATE_S and not reply._muted):
+            self._stalled()
         with reply._lock:
             if reply._playing is playback:  # played to its end, not cut
                 reply._heard_s += clip.duration_s
                 reply._playing = None
 
     def _stop(self, playback: Playback) -> None:
+        if self.device_stalled:
+            return  # stopping it would block as well; it was abandoned
         try:
-            playback.stop()
+            stopped, _ = _bounded(playback.stop, _DEVICE_TIMEOUT_S)
         except PlayerError as exc:
             self._warn_once(str(exc))
+            return
+        if not stopped:
+            self._stalled()
+
+    def _stalled(self) -> None:
+        """The device stopped consuming: abandon it (its blocked calls stay on their daemon threads)."""
+        self.device_stalled = True
+        self._warn_once(STALLED)
 
     def _warn_once(self, message: str) -> None:
         """Tell the user about an audio failure once; the same failure on every sentence is noise."""

@@ -8,6 +8,7 @@ parsed as markup.
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -22,9 +23,15 @@ from rich.text import Text
 from callersim_cli import views
 from callersim_cli.actions import CallerEvent, HangUp, Press, Speech
 from callersim_cli.environment import Environment
+from callersim_cli.printable import printable
 from callersim_cli.session import CallSummary
 
 CALLER_PREFIX = views.PREFIXES["caller"]
+
+
+def valid_text(text: str) -> str:
+    """``text`` as it can be written as UTF-8: bytes a stream decoded as lone surrogates become U+FFFD."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 class Terminal:
@@ -37,6 +44,9 @@ class Terminal:
         history_path: Path | None = None,
     ) -> None:
         self.stdin = stdin or sys.stdin
+        if self.stdin is sys.stdin and hasattr(self.stdin, "reconfigure"):
+            # A stray byte a script pipes in is a line to answer, not a crash: it becomes U+FFFD.
+            self.stdin.reconfigure(errors="replace")
         if interactive is None:
             interactive = self.stdin.isatty() and sys.stdout.isatty()
         self.interactive = interactive
@@ -63,7 +73,7 @@ class Terminal:
         Tab completes ``/`` and the start of one of ``commands``."""
         if not self.interactive:
             line = self.stdin.readline()
-            return None if line == "" else line.rstrip("\n")
+            return None if line == "" else valid_text(line.rstrip("\n"))
         session = self._prompt_session()
         self._commands[:] = commands
         try:
@@ -93,9 +103,13 @@ class Terminal:
             if self._history_path is not None:
                 try:
                     self._history_path.parent.mkdir(parents=True, exist_ok=True)
-                    history = FileHistory(str(self._history_path))
-                except OSError:
-                    pass  # a read-only data dir costs the history across runs, not the call
+                    # Made private, and checked writable now: prompt_toolkit would fail on every Enter.
+                    os.close(os.open(self._history_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600))
+                    os.chmod(self._history_path, 0o600)
+                    history = _redacted_history(FileHistory, self._history_path, self.redact)
+                except OSError as exc:
+                    # A read-only data dir costs the history across runs, not the call.
+                    self.warning(f"No prompt history: can't write {self._history_path} ({exc.strerror})")
             style = Style.from_dict({"prompt": "bold ansiblue", "bottom-toolbar": "noreverse ansigray"})
             self._session = PromptSession(
                 history=history, style=style, completer=_slash_completer(self._commands)
@@ -107,7 +121,7 @@ class Terminal:
     def caller_event(self, event: CallerEvent) -> None:
         self.stop_waiting()
         if isinstance(event, Speech):
-            text = event.text
+            text = printable(event.text)
             if not self._mid_line:
                 text = text.lstrip()
                 if not text:
@@ -211,7 +225,7 @@ class Terminal:
 
     def warning(self, message: str) -> None:
         self.end_reply()
-        self.err.print(Text(self.redact(message), style="yellow"))
+        self.err.print(Text(printable(self.redact(message)), style="yellow"))
 
     def traceback(self) -> None:
         """The exception being handled, for --debug; SDK messages may echo a key, so it is redacted."""
@@ -223,7 +237,7 @@ class Terminal:
 
     def info(self, message: str | RenderableType) -> None:
         self.end_reply()
-        self.out.print(Text(message) if isinstance(message, str) else message)
+        self.out.print(Text(printable(message)) if isinstance(message, str) else message)
 
     def table(self, table: Table) -> None:
         self.out.print(table)
@@ -233,6 +247,16 @@ class Terminal:
         panel = views.to_rich(views.summary(summary.record(), played=summary.audio_played))
         # On a pipe the replies own stdout; the summary goes beside them on stderr.
         (self.out if self.interactive else self.err).print(panel)
+
+
+def _redacted_history(file_history: type, path: Path, redact: Callable[[str], str]) -> Any:
+    """prompt_toolkit's file history, keeping keys out: a key pasted at the prompt is never stored."""
+
+    class RedactedHistory(file_history):
+        def store_string(self, string: str) -> None:
+            super().store_string(redact(string))
+
+    return RedactedHistory(str(path))
 
 
 def _slash_completer(commands: list[str]) -> Any:

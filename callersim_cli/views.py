@@ -23,6 +23,7 @@ from rich.styled import Styled
 from rich.table import Table
 from rich.text import Text
 
+from callersim_cli.printable import printable
 from callersim_cli.records import EndRecord, KeptCall, Record, barge_in, parse_ts
 
 PREFIXES = {"business": "business › ", "caller": "caller › "}
@@ -55,6 +56,11 @@ class Piece:
     rows: tuple[tuple[str, str], ...] = ()  # facts and summary: (label, value)
     verdict: bool | None = None  # summary: whether the goal was reached, None without a verdict
     icon: str = ""
+
+    def __post_init__(self) -> None:
+        # Every view draws pieces, so this is where text from a model, a bot or a file is made safe.
+        object.__setattr__(self, "text", printable(self.text))
+        object.__setattr__(self, "rows", tuple((label, printable(v)) for label, v in self.rows))
 
 
 def action(label: str) -> Piece:
@@ -238,8 +244,8 @@ def calls_table(calls: list[KeptCall], width: int = 100) -> Table:
         table.add_row(
             f"-{index}",
             started.astimezone().strftime("%b %d %H:%M") if started else "?",
-            Text(call.description or "?"),
-            Text(call.scenario or "?"),
+            Text(printable(call.description or "?")),
+            Text(printable(call.scenario or "?")),
             str(call.turns),
             Text("reached", style="green")
             if verdict
@@ -263,7 +269,8 @@ def calls_tsv(calls: list[KeptCall]) -> str:
         verdict = {True: "reached", False: "not reached", None: "-"}[call.verdict]
         cells = [f"-{index}", call.id, str(call.number or 1), _iso(started) if started else "-"]
         cells += [call.description or "-", call.scenario or "-", str(call.turns), verdict]
-        rows.append("\t".join(" ".join(cell.split()) for cell in cells))  # no tab or line break inside
+        # No tab or line break inside a cell, nor a control sequence.
+        rows.append("\t".join(printable(" ".join(cell.split())) for cell in cells))
     return "".join(row + "\n" for row in rows)
 
 

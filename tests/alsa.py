@@ -60,6 +60,7 @@ class AlsaFileDevice:
         self._clock_bytes = 0
         self._closing = threading.Event()
         self._reset = threading.Event()
+        self._paused = threading.Event()  # the device stops consuming: a player's writes block
         self._thread = threading.Thread(target=self._read, name="alsa-file-device", daemon=True)
         self._thread.start()
 
@@ -75,6 +76,13 @@ class AlsaFileDevice:
         while self._reset.is_set() and time.monotonic() < deadline:
             time.sleep(0.005)
 
+    def pause(self) -> None:
+        """Stop reading, as a stalled sound card stops taking samples: the pipe fills, writes block."""
+        self._paused.set()
+
+    def resume(self) -> None:
+        self._paused.clear()
+
     def _read(self) -> None:
         with self.out_path.open("wb") as out:
             while not self._closing.is_set():
@@ -85,6 +93,9 @@ class AlsaFileDevice:
                         self._data.clear()
                         self._clock_start = None
                     self._reset.clear()
+                if self._paused.is_set():
+                    time.sleep(0.01)
+                    continue
                 ready, _, _ = select.select([self._fd], [], [], 0.01)
                 if not ready:
                     continue
