@@ -1063,3 +1063,10 @@ def test_a_right_read_back_in_its_own_words_is_confirmed(scenario: str, readback
     conv.say("How can I help?")
     reply = conv.say(readback).text
     assert affirms(reply) and not denies(reply), reply
+
+
+def test_a_choice_after_are_you_looking_for_is_said_as_the_thing_itself() -> None:
+    conv = call("Maple Street Hardware.", "find out the store's hours today")
+    conv.say("How can I help?")
+    reply = conv.say("Are you looking for today's hours, or hours for a different day?").text
+    assert "today's hours" in reply.lower() and not re.search(r"\byou looking\b", reply, re.I), reply

@@ -364,6 +364,9 @@ def offered_choices(line: str) -> list[str]:
         alts[0] = re.sub(r"^.*\b(?:prefer|like|want|rather(?: have)?|choose)\s+", "", alts[0], flags=re.I)
         alts[0] = _CHOICE_LEAD.sub("", alts[0].strip(), count=1)
         alts[0] = alts[0].split(": ")[-1]  # "I have two alternatives tonight: a 5:40 pm departure ..."
+        # "Are you looking for today's hours, or ...": the choice is what follows the question's verb.
+        if not alts[0].startswith("you be "):
+            alts[0] = re.sub(r"^you\s+(?:\w+ing\s+(?:for|about|with|to|at|on)\s+)?(?=\S)", "", alts[0])
         if not alts[-1].startswith("you be "):
             alts[-1] = _CHOICE_TAIL.sub("", alts[-1])
         alts = [a.strip(" ,") for a in alts if a.strip(" ,")]
