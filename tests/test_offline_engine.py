@@ -1070,3 +1070,18 @@ def test_a_choice_after_are_you_looking_for_is_said_as_the_thing_itself() -> Non
     conv.say("How can I help?")
     reply = conv.say("Are you looking for today's hours, or hours for a different day?").text
     assert "today's hours" in reply.lower() and not re.search(r"\byou looking\b", reply, re.I), reply
+
+
+def test_whats_prompting_the_call_is_answered_with_why_the_caller_calls() -> None:
+    conv = call("Brightline Telehealth.", "get a phone visit for my mother Carmen Ortiz, who has a bad cough")
+    reply = conv.say("And what's the patient's name, and what's prompting the call today?").text
+    assert "Carmen" in reply and "cough" in reply, reply
+
+
+def test_whats_making_you_want_to_leave_asks_for_a_reason_not_a_mishearing() -> None:
+    conv = call(
+        "Keystone Wireless.", "get my number transfer PIN because I'm switching carriers for a new job"
+    )
+    conv.say("How can I help?")
+    reply = conv.say("You're verified. Can I ask what's making you want to leave?").text
+    assert not re.search(r"\bi said\b", reply, re.I) and not reply.lower().startswith("no"), reply

@@ -25,7 +25,8 @@ _REQUEST_VERB = re.compile(r"(?:pay|talk|speak|get|make|check|report|cancel|upgr
 _HEARD = re.compile(
     r"\b(?:i think you said|i heard|did you say|you said|it sounds like you(?:'re| are)? (?:calling about|"
     r"asking about|want|need)|you(?:'re| are) calling about|"
-    r"(?<!do )(?<!did )(?<!would )(?<!if )you want(?: to)?|"
+    # "So you want to cancel, right?" says back what was heard; "what's making you want to leave?" asks why.
+    r"(?<!do )(?<!did )(?<!would )(?<!if )(?<!making )(?<!makes )(?<!made )you want(?: to)?|"
     r"(?<!would )you'd like(?: to)?)\s+(.+?)"
     r"(?:[.?!]|,?\s+(?:is that|right|correct|did i)\b|$)",
     re.I,

@@ -77,7 +77,11 @@ _OPEN_QUESTION = re.compile(
     r"describe (?:the|your) (?:problem|issue)|what can i get(?: started)?(?: for)? you|"
     r"what are you looking for|"
     r"what (?:are you|is it) you(?:'re)? (?:calling|looking)|how can i be of|what do you want|"
-    r"help you (?:with )?today|what would you like)\b|^(?:hello|hi|hey|yes)\W*$",
+    r"help you (?:with )?today|what would you like|"
+    # "What's prompting the call today?" asks why the caller calls; "what's prompting the change" a reason.
+    r"what(?:'s| is| was) (?:prompting|behind) (?:the|your|this|today's) call|"
+    r"what prompted (?:the|your|this) call)"
+    r"\b|^(?:hello|hi|hey|yes)\W*$",
     re.I,
 )
 _READBACK = re.compile(
@@ -289,7 +293,7 @@ _REASON_QUESTION = re.compile(
     r"\b(?:why (?:are|do|did|would|is|was|were|have)\b|may i ask why|can i ask why|"
     r"what(?:'s| is| was) the reason|"
     r"reason (?:for|why) (?:the |your )?(?:cancel\w*|leaving|closing|return\w*|change|switch\w*|"
-    r"moving|refund|request)|what (?:made|makes|prompted|is prompting|led) you|"
+    r"moving|refund|request)|what (?:made|makes|prompted|is prompting|led) you|what(?:'s| is) making you|"
     r"what(?:'s| is| was) (?:prompting|behind|driving) (?:the|your|this) (?!call\b)|"
     r"what prompted (?:the|your|this) (?!call\b)|"
     r"what(?:'s| is) wrong with|is there a reason|how come)\b",
