@@ -1085,3 +1085,14 @@ def test_whats_making_you_want_to_leave_asks_for_a_reason_not_a_mishearing() -> 
     conv.say("How can I help?")
     reply = conv.say("You're verified. Can I ask what's making you want to leave?").text
     assert not re.search(r"\bi said\b", reply, re.I) and not reply.lower().startswith("no"), reply
+
+
+def test_a_report_number_the_scenario_states_is_given_when_asked_if_the_caller_has_it() -> None:
+    conv = call(
+        "Harbor Mutual auto claims.",
+        "report a new claim: I was rear-ended. The other driver is Carl Jensen and the police report "
+        "number is 24-11873.",
+    )
+    conv.say("How can I help?")
+    reply = conv.say("Did you get the other driver's name and a police report number?").text
+    assert "Jensen" in reply and "24-11873" in reply, reply

@@ -209,6 +209,8 @@ def holds(turn: Turn, request: DetailRequest) -> bool:
     """Whether the caller has every detail asked for: its own, the goal's, or a card it pays with."""
     own = set(turn.frame.persona.details()) | {"card_number", "card_expiry", "cvv", "pet_name"}
     if NEW_MATTER.match(turn.goal.task):
+        # "the police report number is 24-11873": a number the scenario states is the caller's to give.
+        own |= {fact.kind for fact in turn.frame.read.facts}
         # Filing a claim or reporting a loss now: no claim or file number exists yet unless the goal says.
         own = {slot for slot in own if slot in turn.frame.given_slots or slot not in MATTER_NUMBERS}
         return all(slot in own for slot in request.slots)
