@@ -1096,3 +1096,18 @@ def test_a_report_number_the_scenario_states_is_given_when_asked_if_the_caller_h
     conv.say("How can I help?")
     reply = conv.say("Did you get the other driver's name and a police report number?").text
     assert "Jensen" in reply and "24-11873" in reply, reply
+
+
+@pytest.mark.parametrize(
+    ("scenario", "key"),
+    [
+        ("Temporarily lift my credit freeze starting today, June 6, through June 9.", "1"),
+        ("Remove my credit freeze permanently; I don't need it any more.", "2"),
+    ],
+)
+def test_a_menu_option_for_a_set_period_or_for_good_follows_the_goal(scenario: str, key: str) -> None:
+    conv = call("Equibase credit bureau, automated line.", scenario)
+    reply = conv.say(
+        "To lift your freeze for a set period of time, press 1. To remove your freeze permanently, press 2."
+    )
+    assert reply.dtmf == key, reply

@@ -257,6 +257,25 @@ def _phrase(turn: Turn, o: Option) -> float:
     return 2.0 * len(_pairs(o.text) & _pairs(turn.goal.task))
 
 
+_TEMPORARY = re.compile(
+    r"\b(?:temporar\w*|for (?:a|the) (?:set|specific|limited|certain) (?:period|time|number of days)|"
+    r"for now|for a (?:few|couple of) (?:days|weeks|months)|until|through (?:the )?\w+ \d|for (?:\d+|a|one|"
+    r"two|three) (?:days?|weeks?|months?))\b",
+    re.I,
+)
+_PERMANENT = re.compile(r"\b(?:permanent\w*|for good|forever|completely|altogether)\b", re.I)
+
+
+def _duration(turn: Turn, o: Option) -> float:
+    # "Temporarily lift your freeze through June 9" is the set period, not the permanent removal.
+    goal = turn.frame.read.text
+    wants = "temporary" if _TEMPORARY.search(goal) else "permanent" if _PERMANENT.search(goal) else ""
+    offers = "temporary" if _TEMPORARY.search(o.text) else "permanent" if _PERMANENT.search(o.text) else ""
+    if not wants or not offers:
+        return 0.0
+    return 3.0 if wants == offers else -4.0
+
+
 def _person(turn: Turn, o: Option) -> float:
     return -3.0 if o.option.is_human and not turn.frame.wants_human else 0.0
 
@@ -266,7 +285,7 @@ OPTION_RULES: tuple[tuple[str, Rule], ...] = (
     ("topic", _topic), ("situation", _situation), ("role", _role), ("deed", _deed), ("verb", _verb),
     ("existing", _existing), ("directory", _directory), ("way-out", _way_out),
     ("other-amount", _other_amount), ("time", _time), ("not-so", _not_so), ("condition", _condition),
-    ("phrase", _phrase), ("person", _person),
+    ("phrase", _phrase), ("duration", _duration), ("person", _person),
 )  # fmt: skip
 
 
