@@ -1111,3 +1111,29 @@ def test_a_menu_option_for_a_set_period_or_for_good_follows_the_goal(scenario: s
         "To lift your freeze for a set period of time, press 1. To remove your freeze permanently, press 2."
     )
     assert reply.dtmf == key, reply
+
+
+@pytest.mark.parametrize(
+    ("scenario", "last_lines"),
+    [
+        ("move my mortgage due date from the 1st to the 15th",
+         ["Unfortunately, the due date on a mortgage is set by your note, so we can't move it from the 1st "
+          "to the 15th.", "Thanks for calling. Goodbye."]),
+        ("get a refund for my cancelled flight",
+         ["If your flight was cancelled due to weather, you do not need to call.", "Goodbye."]),
+        ("get a refund for the cancelled concert to my card",
+         ["Our office is closed. Please leave a message after the tone.", "Your message has been sent.",
+          "Goodbye."]),
+    ],
+)  # fmt: skip
+def test_a_refusal_a_condition_or_a_message_left_is_not_the_goal_done(
+    scenario: str, last_lines: list[str]
+) -> None:
+    engine = OfflineEngine(EngineOptions())
+    conv = Conversation(Context.create("Acme customer service.", scenario), engine)
+    conv.say("How can I help?")
+    for line in last_lines:
+        if not conv.hung_up:
+            conv.say(line)
+    ok, reason = engine.verdict(conv.context, conv.messages)
+    assert not ok, reason

@@ -115,6 +115,14 @@ def done_in(turn: Turn, line: Line, after_refusal: bool) -> str | None:
             r"(?:in the meantime|meanwhile|instead|for now|what i can do|however)\b", sentence, re.I
         ):
             continue
+        # "We can't move it from the 1st to the 15th", "If your flight was cancelled, you do not need to
+        # call": a refusal or a condition, whatever success words it holds.
+        if _NOT_DONE.search(sentence) or re.match(r"if\b", sentence, re.I):
+            continue
+        # "Your message has been sent", "a specialist will call you back": a stand-in for the goal, done
+        # only when a message or a callback is what the caller wanted.
+        if _STAND_IN.search(sentence) and not _STAND_IN.search(turn.goal.task):
+            continue
         strong = bool(
             _ISSUED.search(sentence)
         )  # a confirmation number, a payment accepted: done, whatever words
@@ -131,6 +139,14 @@ def done_in(turn: Turn, line: Line, after_refusal: bool) -> str | None:
     return None
 
 
+_NOT_DONE = re.compile(
+    r"\b(?:can't|cannot|can not|couldn't|unable to|not able to|won't be able|do not need to|don't need to|"
+    r"no need to)\b",
+    re.I,
+)
+_STAND_IN = re.compile(
+    r"\b(?:messages?|call ?backs?|call you back|(?:made|put|left|added) a note|noted)\b", re.I
+)
 _ISSUED = re.compile(
     r"\b(?:confirmation|reference|claim|case|ticket|tracking|request|cancellation) (?:number |code |"
     r"id )?(?:is|:)|"
