@@ -1137,3 +1137,13 @@ def test_a_refusal_a_condition_or_a_message_left_is_not_the_goal_done(
             conv.say(line)
     ok, reason = engine.verdict(conv.context, conv.messages)
     assert not ok, reason
+
+
+def test_how_many_is_answered_with_the_count_of_the_thing_asked_about() -> None:
+    conv = call(
+        "Northfield Insurance, renters quotes.",
+        "get a quote for renters insurance for my apartment at 310 Wren Street — it's a 12-unit building.",
+    )
+    conv.say("How can I help?")
+    reply = conv.say("Is it an apartment, a condo, or a house? And how many units are in the building?").text
+    assert "apartment" in reply.lower() and "12" in reply and "310" not in reply, reply

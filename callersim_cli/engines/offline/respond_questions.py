@@ -236,7 +236,14 @@ def answer_attribute(turn: Turn, attribute: str | None = None) -> Move:
             size = "medium" if "medium" in offered or not offered else offered[0]
         return speak("size", size=size).explained(why)
     if attribute == "how many":
-        m = re.search(r"\b(\d+|two|three|four|five|six|a dozen)\b", goal.task)
+        # "How many units are in the building?" -> the scenario's "12 units", not the first number said.
+        noun = re.search(r"\bhow many (\w+)", turn.line.text, re.I)
+        counted = noun and re.search(
+            rf"\b(\d+|{_COUNT_WORD})[\s-]+(?:[\w]+\s+){{0,2}}{re.escape(stem(noun.group(1).lower()))}",
+            turn.frame.read.text,
+            re.I,
+        )
+        m = counted or re.search(r"\b(\d+|two|three|four|five|six|a dozen)\b", goal.task)
         return speak("count", count=m.group(1) if m else "one").explained(why)
     # "What new date would you like?" for "move my pickup from Friday to Saturday": just "Saturday".
     if (
@@ -398,6 +405,7 @@ def best_clause_in(clauses: tuple[str, ...], question: str) -> bool:
     return any(overlaps(c, question) for c in clauses)
 
 
+_COUNT_WORD = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a dozen"
 _MONEY = re.compile(r"\$\s?\d[\d,]*(?:\.\d\d)?")
 _AMOUNT_WORDS = frozenset(
     stem(w) for w in ("how", "much", "amount", "the", "a", "can", "you", "i", "my", "is")
