@@ -1147,3 +1147,12 @@ def test_how_many_is_answered_with_the_count_of_the_thing_asked_about() -> None:
     conv.say("How can I help?")
     reply = conv.say("Is it an apartment, a condo, or a house? And how many units are in the building?").text
     assert "apartment" in reply.lower() and "12" in reply and "310" not in reply, reply
+
+
+def test_a_number_and_its_date_asked_together_are_both_given() -> None:
+    conv = call(
+        "Bluewater Airlines special assistance.", "request wheelchair help on flight 1187 on October 12"
+    )
+    conv.say("How can I help?")
+    reply = conv.say("And the flight number and date?").text
+    assert "1187" in reply and "October 12" in reply, reply

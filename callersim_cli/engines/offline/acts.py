@@ -91,6 +91,14 @@ def _detail(turn: Turn) -> Move:
     # A value the business just echoed wrong ("H X 4 4 8 2 1, got it") is put right first.
     if not request.press and (echo := checks.echo_error(turn)):
         move = echo.then(give_details(turn, request, also=True))
+    # "And the flight number and date?": the date asked with the detail is the goal's own.
+    if (
+        not request.press
+        and "date_of_birth" not in request.slots
+        and re.search(r"\b(?:number|code|name)\s+and\s+(?:the\s+)?(?:date|day)\b", turn.line.text, re.I)
+        and (date := turn.frame.facts.date_text)
+    ):
+        move = move.then(speak("date_was", "fact", value=date).explained("the date, from the goal", "date"))
     # "Can I get your name and what you're calling about?": both questions get an answer.
     if turn.line.is_open_question and not turn.goal_stated and not request.press:
         move = move.then(goal.state_goal(turn))
