@@ -1156,3 +1156,14 @@ def test_a_number_and_its_date_asked_together_are_both_given() -> None:
     conv.say("How can I help?")
     reply = conv.say("And the flight number and date?").text
     assert "1187" in reply and "October 12" in reply, reply
+
+
+def test_the_name_of_a_new_office_is_not_the_callers_name() -> None:
+    conv = call(
+        "Bright Smiles Dental.",
+        "cancel my crown appointment; I'm moving. Ask them to send my records to my new dentist, Lakeview "
+        "Dental. I'm Aisha Rahman.",
+    )
+    conv.say("How can I help?")
+    reply = conv.say("Sure. What's the name of the new office?").text
+    assert "Lakeview" in reply and "Aisha" not in reply and not reply.startswith("Ask"), reply

@@ -75,7 +75,7 @@ SLOT_PATTERNS: tuple[tuple[str, str], ...] = (
     ),
     (
         "name",
-        rf"\bname\b(?! of (?:the |your |this |that )?{_THING_NAMES})|"
+        rf"\bname\b(?! of (?:the |your |this |that )?(?:[\w-]+ ){{0,2}}{_THING_NAMES})|"
         r"who (?:am i|do i have|is) (?:speaking|on the line|calling)|who's calling|"
         r"who do i have the pleasure|who(?:'m| am) i (?:talking|speaking)|who(?:'s| is) this\b|"
         r"whom am i",

@@ -308,7 +308,9 @@ def known_answer(turn: Turn) -> Move | None:
     known = best_clause(turn.frame, turn.line.questions[-1])
     if known is None:
         return None
-    return speak("sentence", "known", text=known.clause).explained(f"the scenario says '{known.clause}'")
+    # "Ask them to send my records to Lakeview Dental" tells the caller what to ask: it asks it.
+    text = re.sub(r"^(?:ask|tell) (?:them|the \w+) to\s+", "Please ", known.clause, flags=re.I)
+    return speak("sentence", "known", text=text).explained(f"the scenario says '{known.clause}'")
 
 
 def _lower_first(text: str) -> str:
