@@ -1167,3 +1167,13 @@ def test_the_name_of_a_new_office_is_not_the_callers_name() -> None:
     conv.say("How can I help?")
     reply = conv.say("Sure. What's the name of the new office?").text
     assert "Lakeview" in reply and "Aisha" not in reply and not reply.startswith("Ask"), reply
+
+
+def test_a_detail_asked_after_let_me_check_is_given_not_held_for() -> None:
+    conv = call("Riverside Airport Lost and Found.", "find my lost wallet. My name is Farah Siddiqui.")
+    conv.say("How can I help?")
+    reply = conv.say(
+        "Let me check the log. I do have a brown leather wallet. To release it, I'll need the name that's "
+        "on the ID inside."
+    ).text
+    assert "Farah Siddiqui" in reply, reply
