@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 from cli_helpers import run_cli
-from fake_elevenlabs import OUTBOUND_CALL_PATH, FakeElevenLabs
+from fake_elevenlabs import OUTBOUND_CALL_PATH, FakeElevenLabs, RecordedRequest
 from serve_helpers import PIZZA, serving
 
 from callersim_cli.conversation import ORIGINAL_PROMPT
@@ -20,6 +20,11 @@ KEY = "xi-test-phone-key-1234567890"
 def eleven() -> Iterator[FakeElevenLabs]:
     with FakeElevenLabs(api_key=KEY) as server:
         yield server
+
+
+def placed_call(server: FakeElevenLabs) -> RecordedRequest:
+    """The last outbound-call request: the voice may make requests of its own at any time."""
+    return [r for r in server.requests if r.path == OUTBOUND_CALL_PATH][-1]
 
 
 def settings(server: FakeElevenLabs | None) -> dict[str, str]:
@@ -42,7 +47,7 @@ def test_the_call_is_placed_with_the_callers_prompt_and_first_message(eleven: Fa
         assert placed.status_code == 200
         answer = placed.json()
         assert answer["ok"] is True and answer["conversation_id"] and answer["call_sid"].startswith("CA")
-    sent = eleven.requests[-1]
+    sent = placed_call(eleven)
     assert sent.path == OUTBOUND_CALL_PATH and sent.headers["xi-api-key"] == KEY
     assert (sent.body["agent_id"], sent.body["agent_phone_number_id"]) == ("agent_123", "phnum_456")
     assert sent.body["to_number"] == "+15551234567"
@@ -60,7 +65,7 @@ def test_the_call_takes_the_business_and_goal_of_the_call_on_when_not_given(elev
         assert (missing.status_code, missing.json()) == (400, {"error": "No description provided"})
         client.post("/api/context", json=PIZZA)
         assert client.post("/api/call", json={"to_number": "+15551234567"}).status_code == 200
-    agent = eleven.requests[-1].body["conversation_initiation_client_data"]["conversation_config_override"][
+    agent = placed_call(eleven).body["conversation_initiation_client_data"]["conversation_config_override"][
         "agent"
     ]
     assert agent["first_message"] == "Hi, I'm calling because I'd like to order a large pepperoni pizza."
@@ -115,7 +120,7 @@ def test_callersim_call_places_the_same_call(eleven: FakeElevenLabs) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Calling +15551234567: Success (conversation conv_")
-    agent = eleven.requests[-1].body["conversation_initiation_client_data"]["conversation_config_override"][
+    agent = placed_call(eleven).body["conversation_initiation_client_data"]["conversation_config_override"][
         "agent"
     ]
     assert agent["first_message"] == "Hi, I'm calling because I'd like to order a pizza."
