@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from callersim_cli.errors import CallersimError, UsageError
+from callersim_cli.errors import CallersimError, Terminated, UsageError
 from callersim_cli.exit_codes import ExitCode
 from callersim_cli.options import flag
 from callersim_cli.players import PLAYERS
@@ -51,11 +51,23 @@ class ChatOptions(CallSettings):
 
 
 def run_chat(options: ChatOptions, env: Environment, terminal: Terminal | None = None) -> int:
+    from callersim_cli.signals import ended_by_signals
     from callersim_cli.terminal import Terminal
 
     term = terminal or Terminal(env, history_path=env.history_path)
+    with ended_by_signals(term.interrupt_prompt):
+        try:
+            return _run(options, env, term)
+        except Terminated as exc:  # before the call began, or after it was ended
+            term.end_reply()
+            return exc.exit_code
+
+
+def _run(options: ChatOptions, env: Environment, term: Terminal) -> int:
     try:
         session, repl = _set_up(options, env, term)
+    except Terminated:
+        raise
     except CallersimError as exc:
         term.error(str(exc))
         if env.debug:
@@ -70,6 +82,8 @@ def run_chat(options: ChatOptions, env: Environment, terminal: Terminal | None =
         session.close()
     from callersim_cli.repl import EndReason
 
+    if repl.terminated is not None:
+        return repl.terminated.exit_code
     if reason == EndReason.INTERRUPTED:
         return ExitCode.INTERRUPTED
     if reason == EndReason.FAILED:

@@ -30,3 +30,19 @@ class VoiceError(CallersimError):
 
 class PlayerError(CallersimError):
     """Audio could not be played; the call goes on without sound."""
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP: the call is ended and kept as after Ctrl-C, then the process exits 128 + signal.
+
+    A ``KeyboardInterrupt`` so that everything that cleans up after Ctrl-C (the terminal's modes, a
+    turn in flight) does so here too; the REPL tells it apart, as it leaves at once.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+    @property
+    def exit_code(self) -> int:
+        return 128 + self.signum

@@ -6,6 +6,7 @@ The same loop serves a real terminal and piped input; what differs lives in ``Te
 
 from __future__ import annotations
 
+import contextlib
 import enum
 from collections.abc import Callable
 
@@ -14,7 +15,7 @@ from rich.text import Text
 
 from callersim_cli import views
 from callersim_cli.conversation import Context
-from callersim_cli.errors import CallEndedError, CallersimError
+from callersim_cli.errors import CallEndedError, CallersimError, Terminated
 from callersim_cli.session import CallSession, CallSummary, PendingWarnings
 from callersim_cli.terminal import Terminal
 
@@ -28,6 +29,7 @@ class EndReason(str, enum.Enum):
     MAX_TURNS = "max turns"
     FAILED = "call failed"
     INTERRUPTED = "interrupted"
+    TERMINATED = "terminated"  # SIGTERM or SIGHUP
 
 
 class _Leave(Exception):
@@ -55,6 +57,7 @@ class Repl:
         self.debug = debug
         self.explain = explain  # say why after every reply, as /why does
         self.summaries: list[CallSummary] = []
+        self.terminated: Terminated | None = None  # the signal that ended the session, if one did
 
     # --- the loop ---------------------------------------------------------------------------------------
 
@@ -67,6 +70,8 @@ class Repl:
             self._show_warnings()
             try:
                 line = self.term.read_line(self.toolbar, self.command_names())
+            except Terminated as exc:
+                return self._terminate(exc)
             except KeyboardInterrupt:
                 # Ctrl-C at the prompt warns once; the second in a row leaves. A Ctrl-C that cancelled a
                 # turn counts as the first.
@@ -83,6 +88,8 @@ class Repl:
                 self.handle(line)
             except _Leave as leave:
                 return self._finish(leave.reason)
+            except Terminated as exc:
+                return self._terminate(exc)
             except KeyboardInterrupt:
                 self.term.end_reply()
                 if not self.term.interactive:
@@ -105,8 +112,9 @@ class Repl:
         if self.term.echo_operator:
             self.term.operator(line.strip())
         try:
-            with self.term.typing_hidden():
-                turn = self.session.turn(line)
+            # Closed here, not when collected: a turn cut off while its text was being shown records
+            # its cancellation now, before the call's end.
+            with self.term.typing_hidden(), contextlib.closing(self.session.turn(line)) as turn:
                 self.term.start_waiting("the caller is thinking…")
                 for event in turn:
                     self.term.caller_event(event)
@@ -155,6 +163,23 @@ class Repl:
             self.session.settle_speech(interrupt=reason == EndReason.INTERRUPTED)
         self._show_warnings()
         return reason
+
+    def _terminate(self, signal: Terminated) -> EndReason:
+        """A signal ends the session: the call's end is written first (the terminal may be gone), then
+        shown if it can be; the caller is cut off and not judged, so the process exits promptly."""
+        self.terminated = signal
+        summary = None
+        if self.session.conversation.exchanges and not self.session.ended:
+            summary = self.session.end(EndReason.TERMINATED.value, hurry=True)
+            self.summaries.append(summary)
+        else:
+            self.session.settle_speech(interrupt=True)
+        with contextlib.suppress(OSError):  # SIGHUP: the terminal may have closed
+            self.term.end_reply()
+            self._show_warnings()
+            if summary is not None:
+                self.term.summary(summary)
+        return EndReason.TERMINATED
 
     def _show_warnings(self) -> None:
         for message in self.warnings.drain():

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import statistics
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -171,7 +171,7 @@ class CallSession:
         self.record = []
         self._record_context()  # the last operator line is kept: /retry replays it to the new call
 
-    def turn(self, operator_line: str) -> Iterator[CallerEvent]:
+    def turn(self, operator_line: str) -> Generator[CallerEvent, None, None]:
         """Send what the business says; yields the caller's events as they stream.
 
         Raises ``UsageError`` (empty line), ``CallEndedError`` (caller hung up) before anything is
@@ -255,7 +255,7 @@ class CallSession:
 
     # --- the end of a call --------------------------------------------------------------------------
 
-    def summary(self, end_reason: str) -> CallSummary:
+    def summary(self, end_reason: str, *, judge: bool = True) -> CallSummary:
         conv = self.conversation
         keys = [e.reply.dtmf for e in conv.exchanges if e.reply.dtmf]
         ttfa = [
@@ -270,7 +270,9 @@ class CallSession:
             first_audio_median_s=statistics.median(ttfa) if ttfa else None,
             first_audio_worst_s=max(ttfa) if ttfa else None,
         )
-        if self.judge is not None and conv.exchanges:
+        if not judge and self.judge is not None and conv.exchanges:
+            summary.verdict_error = f"skipped ({end_reason})"
+        elif self.judge is not None and conv.exchanges:
             try:
                 summary.verdict = Verdict(*self.judge.verdict(conv.context, conv.messages))
             except CallersimError as exc:
@@ -280,12 +282,15 @@ class CallSession:
         summary.audio_played = self.speaker is not None and self.speaker.player is not None
         return summary
 
-    def end(self, end_reason: str) -> CallSummary:
-        """Finish the call: let the caller finish speaking, judge it, record the summary (once)."""
+    def end(self, end_reason: str, *, hurry: bool = False) -> CallSummary:
+        """Finish the call: let the caller finish speaking, judge it, record the summary (once).
+
+        ``hurry``: the process is being stopped; the caller is cut off and the call not judged.
+        """
         if self._summary is not None:
             return self._summary
-        self.settle_speech(interrupt=end_reason == "interrupted")
-        self._summary = self.summary(end_reason)
+        self.settle_speech(interrupt=hurry or end_reason == "interrupted")
+        self._summary = self.summary(end_reason, judge=not hurry)
         self._write(self._summary.record())
         return self._summary
 

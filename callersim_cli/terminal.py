@@ -65,6 +65,7 @@ class Terminal:
         self._partial_word = ""  # the start of a word whose end has not streamed in yet
         self._column = 0  # where the cursor is on the current line of a reply
         self._status: Status | None = None
+        self._prompting: Any = None  # the prompt_toolkit application waiting for a line, if one is
 
     # --- input ----------------------------------------------------------------------------------------
 
@@ -76,22 +77,42 @@ class Terminal:
             return None if line == "" else valid_text(line.rstrip("\n"))
         session = self._prompt_session()
         self._commands[:] = commands
+        self._prompting = session.app
         try:
             return session.prompt([("class:prompt", "business › ")], bottom_toolbar=toolbar)
         except EOFError:
             return None
+        finally:
+            self._prompting = None
 
     def ask(self, question: str) -> str | None:
         """Ask for a value (a missing description); None when there is no one to ask, or at Ctrl-D.
         Ctrl-C raises KeyboardInterrupt: the user wants out, not an empty answer."""
         if not self.interactive:
             return None
-        from prompt_toolkit import prompt
+        from prompt_toolkit import PromptSession
 
+        asking: PromptSession[str] = PromptSession()
+        self._prompting = asking.app
         try:
-            return prompt(question)
+            return asking.prompt(question)
         except EOFError:
             return None
+        finally:
+            self._prompting = None
+
+    def interrupt_prompt(self, exc: BaseException) -> bool:
+        """Make the open prompt raise ``exc`` once it has put the terminal back; False if none is open."""
+        app = self._prompting
+        if app is None or not app.is_running or app.loop is None:
+            return False
+
+        def leave() -> None:
+            with contextlib.suppress(Exception):  # it had its line already: the turn will end instead
+                app.exit(exception=exc)
+
+        app.loop.call_soon_threadsafe(leave)
+        return True
 
     def _prompt_session(self):
         if self._session is None:
