@@ -154,14 +154,9 @@ class Memory:
             near = [k for k in same_kind if id(k) not in confirmed and _near(heard, k.value)]
             # "I have 12 Oak Street, is that right?" when the caller lives at 6175 Oak Avenue: its own
             # address or email read back as another, however unlike, is wrong.
-            own = [k for k in same_kind if k.slot in ("address", "email") and id(k) not in confirmed]
-            if (
-                not near
-                and heard.kind in ("address", "email")
-                and len(own) == 1
-                and self.turn.line.asks_to_confirm
-            ):
-                near = own
+            if not near and heard.kind in ("address", "email") and self.turn.line.asks_to_confirm:
+                own = [k for k in same_kind if k.slot in ("address", "email") and id(k) not in confirmed]
+                near = own if len(own) == 1 else []
             if near:
                 found.append(Mistake(heard.text, min(near, key=lambda k: _distance(heard, k.value))))
 

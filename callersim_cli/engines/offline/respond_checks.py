@@ -29,11 +29,9 @@ def fact_error(turn: Turn) -> Move | None:
 _COUNT_DIGIT = re.compile(r"(?<![\d:$.,/-])\b[1-6]\b(?![\d:.,/]\d|-)")
 
 
-_COUNT_WORDS = ("one", "two", "three", "four", "five", "six")
-
-
-def _counts_in_words(text: str) -> str:
-    return _COUNT_DIGIT.sub(lambda m: _COUNT_WORDS[int(m.group(0)) - 1], text)
+def _counts_in_words(text: str, counts: tuple[str, ...]) -> str:
+    """ "2 tickets" -> "two tickets", in the words of the value group of counts ("one" .. "six")."""
+    return _COUNT_DIGIT.sub(lambda m: counts[int(m.group(0)) - 1], text)
 
 
 def _value_group_error(turn: Turn) -> Move | None:
@@ -54,7 +52,7 @@ def _value_group_error(turn: Turn) -> Move | None:
                 return speak("fix_day", "fix", day=heard[0].capitalize()).explained("a day the goal avoids")
         else:
             # "You bought 2 tickets": a count the goal gives in digits is the same count in words.
-            text = _counts_in_words(wanted_text) if group[0] == "one" else wanted_text
+            text = _counts_in_words(wanted_text, group) if group[0] == "one" else wanted_text
             wanted = [v for v in group if has_word(text, v)]
             if group[0] == "one" and not wanted and re.search(r"\b(?:a|an)\b", goal.task):
                 wanted = ["one"]

@@ -133,7 +133,7 @@ def answer_fact(turn: Turn) -> Move | None:
         return speak("sentence", text=" ".join(parts)).explained("the charge, from the goal", "amount")
     if facts.amount and re.search(r"\b(?:amount|how much|the total|total (?:was|is)|cost)\b", q):
         # "from $5,000 to $8,000": the amount the caller wants is where it goes to.
-        target = re.search(r"\bto (\$\s?\d[\d,]*(?:\.\d\d)?)", task)
+        target = re.search(rf"\bto ({_MONEY.pattern})", task)
         # "How much are you able to pay today?" with "a balance of $412.87. I can pay $150 today": the
         # amount of the clause the question is about.
         value = target.group(1) if target else _amount_asked(turn, q) or facts.amount

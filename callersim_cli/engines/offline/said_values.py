@@ -52,7 +52,7 @@ _LOCAL_STOP = frozenset(
         "is",
     ]
 )
-_SPOKEN_SYMBOLS = frozenset(("dot", "underscore", "dash"))
+_SPOKEN_SYMBOLS = {"dot": ".", "underscore": "_", "dash": "-"}  # as an email's local part is said aloud
 _CODE_TOKEN = re.compile(r"^(?:\d+|[A-Z]|[A-Z0-9]*\d[A-Z0-9]*|[A-Z]{2,3})$")
 _SPELLED = re.compile(r"\b(?:[A-Z][-.,]?\s?){3,}[A-Z]\b")
 _COUNT = re.compile(
@@ -128,7 +128,7 @@ def emails_in(text: str) -> list[Value]:
                 word in COMMON_WORDS and len(word) > 1 and word not in _SPOKEN_SYMBOLS
             ):
                 break
-            local.insert(0, {"dot": ".", "underscore": "_", "dash": "-"}.get(word, word))
+            local.insert(0, _SPOKEN_SYMBOLS.get(word, word))
         if local:
             domain = re.sub(r"\s+dot\s+", ".", m.group(1).lower())
             found.append(Value("email", m.group(0), f"{''.join(local)}@{domain}"))
