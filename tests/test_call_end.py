@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
-from cli_helpers import PIZZA, read_jsonl, run_cli
+from cli_helpers import PIZZA, read_jsonl, run_cli, start_piped_chat
 from conftest import SAMPLES_DIR
 from fake_openai import FakeOpenAI, Script
 from recording import RecordingPlayer
@@ -190,27 +188,9 @@ def test_scenario_file_persona_reaches_the_openai_system_prompt(server: FakeOpen
 def test_a_killed_call_leaves_every_line_so_far_intact(server: FakeOpenAI, tmp_path: Path) -> None:
     server.enqueue("Hello, I'd like a pizza.", "Large, please.", Script(text="never finished", ttft_s=30))
     transcript = tmp_path / "t.jsonl"
-    env = {**os.environ, "OPENAI_BASE_URL": server.url, "OPENAI_API_KEY": SECRET}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "callersim_cli",
-            "chat",
-            *PIZZA,
-            "--no-audio",
-            "--transcript",
-            str(transcript),
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=env,
-        text=True,
+    proc = start_piped_chat(
+        server.url, SECRET, transcript, "Hi there.\nWhat size?\nAnd the address?\n", output=subprocess.DEVNULL
     )
-    assert proc.stdin is not None
-    proc.stdin.write("Hi there.\nWhat size?\nAnd the address?\n")
-    proc.stdin.flush()
     deadline = time.monotonic() + 20
     while len(server.chat_requests) < 3 and time.monotonic() < deadline:
         time.sleep(0.05)

@@ -3,17 +3,15 @@ given back as it was; a Ctrl-C in a piped call records the cancelled turn before
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
-import sys
 import termios
 import time
 from pathlib import Path
 
 import pexpect
 import pytest
-from cli_helpers import PIZZA, read_jsonl
+from cli_helpers import PIZZA, read_jsonl, start_piped_chat
 from fake_openai import FakeOpenAI, Script
 from test_repl_pty import expect, start_chat
 
@@ -33,28 +31,7 @@ def wait_for_requests(server: FakeOpenAI, count: int) -> None:
 
 
 def piped_call(server: FakeOpenAI, transcript: Path, lines: str) -> subprocess.Popen[str]:
-    env = {**os.environ, "OPENAI_BASE_URL": server.url, "OPENAI_API_KEY": "sk-test-signals"}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "callersim_cli",
-            "chat",
-            *PIZZA,
-            "--no-audio",
-            "--transcript",
-            str(transcript),
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=env,
-        text=True,
-    )
-    assert proc.stdin is not None
-    proc.stdin.write(lines)
-    proc.stdin.flush()
-    return proc
+    return start_piped_chat(server.url, "sk-test-signals", transcript, lines)
 
 
 @pytest.mark.parametrize(("sig", "code"), [(signal.SIGTERM, 143), (signal.SIGHUP, 129), (signal.SIGINT, 130)])
