@@ -68,6 +68,13 @@ class OpenAIEngine:
                 raise EngineError(
                     f"{api.server} sent a reply that is not Chat Completions data: check the base URL"
                 ) from exc
+            finally:
+                # The SDK's event generator refers back to its stream, so a reply cut off (barge-in,
+                # Ctrl-C) would leave it to the cyclic collector, which finalizes it at any later moment
+                # and, mid-import, prints "Exception ignored in ... Stream._iter_events". Closed here, now.
+                events = getattr(response, "_iterator", None)
+                if events is not None:
+                    events.close()
         if not received:
             if finish_reason == "content_filter":
                 raise EngineError(
